@@ -1,0 +1,480 @@
+// A local fake of Tencent Cloud's SMS API (SendSms, version 2021-01-11) for tests.
+// It verifies TC3-HMAC-SHA256 signatures from the raw request bytes, answers like Tencent
+// (HTTP 200 with Response.Error or Response.SendStatusSet) and can inject errors and transport faults.
+import { createServer } from 'node:http';
+import { createHash, createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_CLOCK_DIFF_SECONDS = 300;
+const OVERSIZED_BODY_BYTES = 2 * 1024 * 1024;
+const FAULTS = new Set([
+  'hang', 'trickle', 'html502', 'reset', 'invalidJson', 'empty',
+  'noResponse', 'emptyStatusSet', 'missingCode', 'oversized',
+]);
+const DEFAULT_MODES = Object.freeze({
+  skewMs: 0,
+  numberCodes: {},
+  requestCode: null,
+  rateLimitFirst: 0,
+  fault: null,
+  trickleMs: 200,
+  delayMs: 0,
+});
+// Longest prefixes first so +852 is not taken for something shorter.
+const ISO_BY_PREFIX = [['+852', 'HK'], ['+86', 'CN'], ['+44', 'GB'], ['+65', 'SG'], ['+1', 'US']];
+
+// Lookups keyed by client input must not reach Object.prototype ("constructor", "__proto__").
+const own = (object, key) => (Object.hasOwn(object, key) ? object[key] : undefined);
+const sha256Hex = (data) => createHash('sha256').update(data).digest('hex');
+const hmac = (key, data) => createHmac('sha256', key).update(data).digest();
+
+/** UTC date (YYYY-MM-DD) of a Unix time in seconds, or null when out of Date's range. */
+export function tc3Date(timestamp) {
+  const date = new Date(Number(timestamp) * 1000);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString().slice(0, 10);
+}
+
+/** Hex TC3-HMAC-SHA256 signature of a canonical request (string), per Tencent's Signature v3. */
+export function tc3Signature({ secretKey, service, timestamp, canonicalRequest }) {
+  const date = tc3Date(timestamp);
+  const stringToSign = [
+    'TC3-HMAC-SHA256',
+    String(timestamp),
+    `${date}/${service}/tc3_request`,
+    sha256Hex(canonicalRequest),
+  ].join('\n');
+  const signingKey = hmac(hmac(hmac(`TC3${secretKey}`, date), service), 'tc3_request');
+  return createHmac('sha256', signingKey).update(stringToSign).digest('hex');
+}
+
+const AUTHORIZATION_PATTERN =
+  /^TC3-HMAC-SHA256 Credential=([^/,\s]+)\/([^/,\s]+)\/([^/,\s]+)\/([^/,\s]+), SignedHeaders=([^,\s]+), Signature=([0-9a-fA-F]+)$/;
+
+function parseAuthorization(value) {
+  const match = AUTHORIZATION_PATTERN.exec(value.trim());
+  if (!match) return null;
+  const [, secretId, date, service, terminator, signedHeaders, signature] = match;
+  return { secretId, date, service, terminator, signedHeaders, signature: signature.toLowerCase() };
+}
+
+/** Whether the request's signature holds, rebuilt from what was actually received. */
+function verifySignature({ auth, secretKey, headers, rawBody, timestamp }) {
+  const names = auth.signedHeaders.split(';').map((name) => name.toLowerCase());
+  if (!names.includes('content-type') || !names.includes('host')) return false;
+  if (names.some((name) => headers[name] === undefined)) return false;
+  if (auth.date !== tc3Date(timestamp) || auth.service !== 'sms' || auth.terminator !== 'tc3_request') {
+    return false;
+  }
+  const canonicalHeaders = [...names]
+    .sort()
+    .map((name) => `${name}:${String(headers[name]).trim().toLowerCase()}\n`)
+    .join('');
+  const canonicalRequest = ['POST', '/', '', canonicalHeaders, auth.signedHeaders, sha256Hex(rawBody)].join('\n');
+  const expected = Buffer.from(tc3Signature({ secretKey, service: 'sms', timestamp, canonicalRequest }), 'hex');
+  const given = Buffer.from(auth.signature, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+class RequestError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+// A bare-digit number is read as mainland Chinese, as Tencent does.
+function normalisePhoneNumber(raw) {
+  if (raw.startsWith('+')) return raw;
+  return raw.startsWith('86') ? `+${raw}` : `+86${raw}`;
+}
+
+function isoCodeOf(phoneNumber) {
+  return ISO_BY_PREFIX.find(([prefix]) => phoneNumber.startsWith(prefix))?.[1] ?? 'XX';
+}
+
+function randomSerialNo() {
+  const digits = Array.from({ length: 28 }, () => randomInt(10)).join('');
+  return `${randomInt(1000, 10000)}:${digits}`;
+}
+
+function successEntry(phoneNumber, sessionContext) {
+  return {
+    SerialNo: randomSerialNo(),
+    PhoneNumber: phoneNumber,
+    Fee: 1,
+    SessionContext: sessionContext,
+    Code: 'Ok',
+    Message: 'send success',
+    IsoCode: isoCodeOf(phoneNumber),
+  };
+}
+
+function failureEntry(phoneNumber, sessionContext, code, message) {
+  return {
+    SerialNo: '',
+    PhoneNumber: phoneNumber,
+    Fee: 0,
+    SessionContext: sessionContext,
+    Code: code,
+    Message: message,
+    IsoCode: isoCodeOf(phoneNumber),
+  };
+}
+
+const isStringArray = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+function validateBody(body) {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new RequestError('InvalidParameter', 'The request body must be a JSON object.'); // also unparseable JSON
+  }
+  for (const field of ['PhoneNumberSet', 'SmsSdkAppId', 'TemplateId']) {
+    if (body[field] === undefined) {
+      throw new RequestError('MissingParameter', `The request is missing a required parameter \`${field}\`.`);
+    }
+  }
+  if (!isStringArray(body.PhoneNumberSet)) {
+    throw new RequestError('InvalidParameter', 'The parameter `PhoneNumberSet` must be an array of strings.');
+  }
+  if (body.PhoneNumberSet.length === 0) {
+    throw new RequestError('MissingParameter.EmptyPhoneNumberSet', 'The parameter `PhoneNumberSet` is empty.');
+  }
+  if (body.PhoneNumberSet.length > 200) {
+    throw new RequestError('LimitExceeded.PhoneNumberCountLimit', 'More than 200 numbers in `PhoneNumberSet`.');
+  }
+  for (const field of ['SmsSdkAppId', 'TemplateId', 'SignName', 'SessionContext', 'SenderId', 'ExtendCode']) {
+    if (body[field] !== undefined && typeof body[field] !== 'string') {
+      throw new RequestError('InvalidParameter', `The parameter \`${field}\` must be a string.`);
+    }
+  }
+  if (body.TemplateParamSet !== undefined && !isStringArray(body.TemplateParamSet)) {
+    throw new RequestError('InvalidParameter', 'The parameter `TemplateParamSet` must be an array of strings.');
+  }
+}
+
+function requireHeader(headers, name) {
+  const value = headers[name];
+  if (value === undefined || value === '') {
+    throw new RequestError('MissingParameter', `The request is missing a required header \`${name}\`.`);
+  }
+  return value;
+}
+
+/**
+ * Starts the fake on 127.0.0.1.
+ * @param {object} options
+ * @param {Record<string,string>} options.credentials secretId -> secretKey
+ * @param {string[]} [options.sdkAppIds] accepted SmsSdkAppId values (any when omitted)
+ * @param {Record<string,{international:boolean, params:number}>} [options.templates] approved templates (any when omitted)
+ * @param {string[]} [options.signNames] approved SignName values for mainland numbers (any when omitted)
+ * @param {number} [options.port] 0 picks a free port
+ */
+export async function startTencentServer({ credentials, sdkAppIds, templates, signNames, port = 0 } = {}) {
+  if (!credentials || typeof credentials !== 'object') throw new TypeError('credentials is required');
+  const requests = [];
+  const sockets = new Set();
+  const timers = new Set();
+  let modes = { ...DEFAULT_MODES };
+  let rateLimitedLeft = 0;
+
+  const serverClockMs = () => Date.now() + modes.skewMs;
+
+  // Timers are tracked so close() leaves nothing behind.
+  function later(ms, fn) {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+    return timer;
+  }
+  function cancel(timer) {
+    clearTimeout(timer);
+    timers.delete(timer);
+  }
+
+  function writeHead(res, status, contentType, contentLength) {
+    const headers = { Date: new Date(serverClockMs()).toUTCString(), 'Content-Type': contentType };
+    if (contentLength !== undefined) headers['Content-Length'] = contentLength;
+    res.writeHead(status, headers);
+  }
+
+  function sendJson(res, text, status = 200) {
+    if (res.destroyed || res.writableEnded) return;
+    writeHead(res, status, 'application/json', Buffer.byteLength(text));
+    res.end(text);
+  }
+
+  const errorResponse = (code, message) => ({ Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } });
+
+  // Header and signature checks, in the order Tencent's gateway applies them.
+  // signatureValid is reported even when an error is thrown (e.g. SignatureExpire after a good signature).
+  function checkEnvelope(req, rawBody, result) {
+    const headers = req.headers;
+    if (req.method !== 'POST') {
+      throw new RequestError('UnsupportedProtocol', `HTTP method ${req.method} is not supported; use POST.`);
+    }
+    if (req.url !== '/') throw new RequestError('InvalidRequest', `Path ${req.url} is not supported; use /.`);
+    const contentType = String(headers['content-type'] ?? '').toLowerCase();
+    if (contentType !== 'application/json' && contentType !== 'application/json; charset=utf-8') {
+      throw new RequestError('InvalidParameter', `Content-Type \`${headers['content-type'] ?? ''}\` is not supported.`);
+    }
+    const action = requireHeader(headers, 'x-tc-action');
+    if (action !== 'SendSms') throw new RequestError('InvalidAction', `Action \`${action}\` is invalid.`);
+    const version = requireHeader(headers, 'x-tc-version');
+    if (version !== '2021-01-11') throw new RequestError('NoSuchVersion', `Version \`${version}\` does not exist.`);
+    const timestampText = requireHeader(headers, 'x-tc-timestamp');
+    if (!/^\d{1,15}$/.test(timestampText)) {
+      throw new RequestError('InvalidParameter', 'The header `X-TC-Timestamp` must be Unix seconds in decimal.');
+    }
+    const timestamp = Number(timestampText);
+    requireHeader(headers, 'x-tc-region');
+    const auth = parseAuthorization(requireHeader(headers, 'authorization'));
+    if (!auth) throw new RequestError('AuthFailure.InvalidAuthorization', 'The Authorization header is malformed.');
+    const secretKey = own(credentials, auth.secretId);
+    if (secretKey === undefined) {
+      throw new RequestError('AuthFailure.SecretIdNotFound', `SecretId \`${auth.secretId}\` was not found.`);
+    }
+    result.signatureValid = verifySignature({ auth, secretKey, headers, rawBody, timestamp });
+    const serverSeconds = Math.floor(serverClockMs() / 1000);
+    if (Math.abs(timestamp - serverSeconds) > MAX_CLOCK_DIFF_SECONDS) {
+      throw new RequestError(
+        'AuthFailure.SignatureExpire',
+        `Signature expired. Request timestamp is ${timestamp}, server time is ${serverSeconds}.`,
+      );
+    }
+    if (!result.signatureValid) {
+      throw new RequestError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
+    }
+  }
+
+  function sendStatusSet(body) {
+    const sessionContext = body.SessionContext ?? '';
+    const template = templates ? own(templates, body.TemplateId) : undefined;
+    const paramCount = body.TemplateParamSet?.length ?? 0;
+    return body.PhoneNumberSet.map((raw) => {
+      const phoneNumber = normalisePhoneNumber(raw);
+      const fail = (code, message) => failureEntry(phoneNumber, sessionContext, code, message);
+      const injected = own(modes.numberCodes, phoneNumber) ?? own(modes.numberCodes, raw);
+      if (injected) return fail(injected, `injected error ${injected}`);
+      if (!/^\+\d{7,15}$/.test(phoneNumber)) {
+        return fail('InvalidParameterValue.IncorrectPhoneNumber', `Incorrect phone number \`${raw}\`.`);
+      }
+      const mainland = phoneNumber.startsWith('+86');
+      if (templates) {
+        if (!template) {
+          return fail('FailedOperation.TemplateUnapprovedOrNotExist', `Template ${body.TemplateId} is not approved or does not exist.`);
+        }
+        if (!template.international && !mainland) {
+          return fail('UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone', 'A mainland China template cannot be sent to a global number.');
+        }
+        if (template.international && mainland) {
+          return fail('UnsupportedOperation.GlobalTemplateToChineseMainlandPhone', 'A global template cannot be sent to a mainland China number.');
+        }
+        if (paramCount !== template.params) {
+          return fail('FailedOperation.TemplateParamSetNotMatchApprovedTemplate', `Template ${body.TemplateId} takes ${template.params} parameter(s), got ${paramCount}.`);
+        }
+      }
+      if (signNames && mainland && !signNames.includes(body.SignName)) {
+        return fail('FailedOperation.SignatureIncorrectOrUnapproved', `SignName \`${body.SignName ?? ''}\` is incorrect or unapproved.`);
+      }
+      return successEntry(phoneNumber, sessionContext);
+    });
+  }
+
+  /** Envelope verdict: { signatureValid, error } where error is a RequestError or null. */
+  function inspectEnvelope(req, rawBody, tooLarge) {
+    const result = { signatureValid: null, error: null };
+    if (tooLarge) {
+      result.error = new RequestError('RequestSizeLimitExceeded', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+      return result;
+    }
+    try {
+      checkEnvelope(req, rawBody, result);
+    } catch (error) {
+      result.error = error;
+    }
+    return result;
+  }
+
+  /** The JSON answer Tencent would give; records the request-level code when there is one. */
+  function answerFor(envelope, record) {
+    try {
+      if (envelope.error) throw envelope.error;
+      if (rateLimitedLeft > 0) {
+        rateLimitedLeft -= 1;
+        throw new RequestError('RequestLimitExceeded', 'Your current request times equals to `20` in a second, which exceeds the frequency limit.');
+      }
+      if (modes.requestCode) throw new RequestError(modes.requestCode, `injected error ${modes.requestCode}`);
+      validateBody(record.body);
+      if (sdkAppIds && !sdkAppIds.includes(record.body.SmsSdkAppId)) {
+        throw new RequestError('InvalidParameterValue.SdkAppIdNotExist', `SmsSdkAppId ${record.body.SmsSdkAppId} does not exist.`);
+      }
+      return { Response: { SendStatusSet: sendStatusSet(record.body), RequestId: randomUUID() } };
+    } catch (error) {
+      const known = error instanceof RequestError;
+      record.answeredCode = known ? error.code : 'InternalError';
+      return errorResponse(record.answeredCode, known ? error.message : 'Internal error in the fake server.');
+    }
+  }
+
+  function trickle(res, text) {
+    writeHead(res, 200, 'application/json', Buffer.byteLength(text));
+    res.flushHeaders();
+    const bytes = Buffer.from(text);
+    let index = 0;
+    let timer = null;
+    res.once('close', () => cancel(timer));
+    const step = () => {
+      res.write(bytes.subarray(index, index + 1));
+      index += 1;
+      if (index < bytes.length) timer = later(modes.trickleMs, step);
+      else res.end();
+    };
+    step();
+  }
+
+  function oversizedText(phoneNumbers) {
+    const entries = phoneNumbers.map((number) => successEntry(normalisePhoneNumber(number), ''));
+    // Padding first, so a client reading with a size cap hits the cap before any success data.
+    const frame = (padding) => JSON.stringify({ Response: { Padding: padding, SendStatusSet: entries, RequestId: randomUUID() } });
+    return frame('x'.repeat(Math.max(0, OVERSIZED_BODY_BYTES - Buffer.byteLength(frame('')))));
+  }
+
+  function misbehave(fault, req, res, envelope, record) {
+    const phoneNumbers = isStringArray(record.body?.PhoneNumberSet) && record.body.PhoneNumberSet.length > 0
+      ? record.body.PhoneNumberSet
+      : ['+8613711112222'];
+    switch (fault) {
+      case 'hang':
+        return; // close() destroys the socket
+      case 'trickle':
+        return trickle(res, JSON.stringify(answerFor(envelope, record)));
+      case 'html502': {
+        const html = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+        writeHead(res, 502, 'text/html', Buffer.byteLength(html));
+        return res.end(html);
+      }
+      case 'reset':
+        return req.socket.resetAndDestroy();
+      case 'invalidJson':
+        return sendJson(res, '{"Response": {');
+      case 'empty':
+        return sendJson(res, '');
+      case 'noResponse':
+        return sendJson(res, '{"Foo":1}');
+      case 'emptyStatusSet':
+        return sendJson(res, JSON.stringify({ Response: { SendStatusSet: [], RequestId: randomUUID() } }));
+      case 'missingCode': {
+        const entries = phoneNumbers.map((number) => successEntry(normalisePhoneNumber(number), ''));
+        delete entries[0].Code;
+        return sendJson(res, JSON.stringify({ Response: { SendStatusSet: entries, RequestId: randomUUID() } }));
+      }
+      case 'oversized':
+        return sendJson(res, oversizedText(phoneNumbers));
+    }
+  }
+
+  function handle(req, res, envelope, record) {
+    const fault = modes.fault;
+    record.fault = fault;
+    const respond = () => {
+      if (res.destroyed) return;
+      if (fault) return misbehave(fault, req, res, envelope, record);
+      sendJson(res, JSON.stringify(answerFor(envelope, record)));
+    };
+    if (modes.delayMs > 0 && fault !== 'hang') {
+      const timer = later(modes.delayMs, respond);
+      res.once('close', () => cancel(timer));
+    } else {
+      respond();
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const record = {
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers },
+      rawBody: Buffer.alloc(0),
+      body: null,
+      signatureValid: null,
+      answeredCode: null,
+      fault: null,
+      at: Date.now(),
+    };
+    const chunks = [];
+    let size = 0;
+    // Past the cap the rest is drained and dropped, so the client still gets an answer.
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('error', () => {}); // aborted uploads: nothing to answer
+    req.on('end', () => {
+      const tooLarge = size > MAX_BODY_BYTES;
+      record.rawBody = Buffer.concat(chunks);
+      if (!tooLarge) {
+        try {
+          record.body = JSON.parse(record.rawBody.toString('utf8'));
+        } catch {
+          record.body = null;
+        }
+      }
+      // Checked before any fault so signatureValid is recorded whatever the answer.
+      const envelope = inspectEnvelope(req, record.rawBody, tooLarge);
+      record.signatureValid = envelope.signatureValid;
+      requests.push(record);
+      try {
+        handle(req, res, envelope, record);
+      } catch {
+        sendJson(res, JSON.stringify(errorResponse('InternalError', 'Internal error in the fake server.')));
+      }
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port: boundPort } = server.address();
+  let closing = null;
+
+  return {
+    url: `http://127.0.0.1:${boundPort}`,
+    host: `127.0.0.1:${boundPort}`,
+    port: boundPort,
+    requests,
+    /** Changes behaviour from now on; keys are merged over the current modes. */
+    set(changes) {
+      for (const key of Object.keys(changes)) {
+        if (!(key in DEFAULT_MODES)) throw new TypeError(`unknown mode ${key}`);
+      }
+      if (changes.fault != null && !FAULTS.has(changes.fault)) throw new TypeError(`unknown fault ${changes.fault}`);
+      modes = { ...modes, ...changes };
+      if ('rateLimitFirst' in changes) rateLimitedLeft = changes.rateLimitFirst;
+    },
+    /** Forgets recorded requests and restores default modes. */
+    reset() {
+      requests.length = 0;
+      modes = { ...DEFAULT_MODES };
+      rateLimitedLeft = 0;
+    },
+    /** Stops listening and destroys open sockets (hanging or trickling ones included). */
+    close() {
+      closing ??= new Promise((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import type { ConnectorError } from '@logto/connector-kit';
+import type { ZodType } from 'zod';
+
+/** Logto message types; any other string falls back to the `Generic` template. */
+export type UsageType =
+  | 'SignIn'
+  | 'Register'
+  | 'ForgotPassword'
+  | 'OrganizationInvitation'
+  | 'Generic'
+  | 'UserPermissionValidation'
+  | 'BindNewIdentifier'
+  | 'MfaVerification'
+  | 'BindMfa';
+
+export interface TencentSmsTemplate {
+  usageType: UsageType | (string & Record<never, never>);
+  /** Approved template ID, used for +86 numbers (and for all numbers without an international one). */
+  templateCode: string;
+  /** Approved international template ID, used for numbers outside mainland China. */
+  internationalTemplateCode?: string;
+}
+
+export interface TencentSmsConfig {
+  /** SecretId of a Tencent Cloud API key (AKID…). */
+  accessKeyId: string;
+  /** SecretKey of that API key. */
+  accessKeySecret: string;
+  /** Approved signature for mainland China numbers. */
+  signName: string;
+  /** SmsSdkAppId, e.g. "1400000000". */
+  sdkAppId: string;
+  /** SMS API region, e.g. "ap-guangzhou". */
+  region: string;
+  /** Must include Register, SignIn, ForgotPassword and Generic. */
+  templates: TencentSmsTemplate[];
+  /** Signature for international templates; without it they are sent unsigned. */
+  internationalSignName?: string;
+  /** API host or https URL; default "sms.tencentcloudapi.com". http only for loopback. */
+  endpoint?: string;
+  /** Bound for one send, retries included: 100–60000 ms, default 10000. */
+  timeoutMs?: number;
+  /** Language of Tencent's error messages. */
+  language?: 'zh-CN' | 'en-US';
+}
+
+export interface ConfigIssue {
+  /** Keys and indices to the field, like zod's issue paths. */
+  path: Array<string | number>;
+  /** Stable machine code, e.g. "required", "invalid_type", "missing_templates", "unknown_region". */
+  code: string;
+  /** Names the field and how to fix it. */
+  message: string;
+}
+
+export interface ConfigValidation {
+  valid: boolean;
+  errors: ConfigIssue[];
+  /** What Tencent would reject later; never blocks saving. */
+  warnings: ConfigIssue[];
+}
+
+export interface SendMessageData {
+  /** Phone number with country code; "+" and "00" prefixes are accepted. */
+  to: string;
+  type: UsageType | (string & Record<never, never>);
+  payload: { code: string } & Record<string, unknown>;
+  ip?: string;
+}
+
+export interface SendResult {
+  requestId: string;
+  serialNo: string;
+  fee: number;
+  isoCode: string;
+  /** E.164 number as Tencent recorded it. */
+  phoneNumber: string;
+}
+
+/** `data` of every error this connector throws. */
+export interface TencentSmsErrorData {
+  /** "<Tencent Code>: <Message>" for Tencent errors; a sentence otherwise. */
+  errorDescription: string;
+  /** What went wrong and what to do. */
+  message: string;
+  tencentCode?: string;
+  requestId?: string;
+  phoneNumber?: string;
+  /** HTTP status of an unusable answer. */
+  status?: number;
+  /** First 200 characters of an unusable answer. */
+  bodyExcerpt?: string;
+  /** Whether an SMS may have gone out when no usable answer came back. */
+  delivery?: 'not_sent' | 'unknown';
+  /** Config errors, for invalid_config. */
+  issues?: ConfigIssue[];
+}
+
+export interface SignRequestInput {
+  secretId: string;
+  secretKey: string;
+  /** Product name, the first label of the API host, e.g. "sms". */
+  service: string;
+  host: string;
+  action: string;
+  version: string;
+  region?: string;
+  /** Unix time in whole seconds. */
+  timestamp: number;
+  /** The exact request body that will be sent. */
+  payload: string | Uint8Array;
+  /** Default "application/json; charset=utf-8". */
+  contentType?: string;
+  /** STS token; sent as X-TC-Token. */
+  token?: string;
+  language?: 'zh-CN' | 'en-US';
+  /** Lower-case header names; default ["content-type", "host"]. */
+  signedHeaders?: string[];
+}
+
+export interface SignedRequest {
+  authorization: string;
+  /** Every header to send, Authorization included. */
+  headers: Record<string, string>;
+}
+
+export interface ConnectorMetadata {
+  id: 'tencent-short-message-service';
+  target: string;
+  platform: null;
+  name: Record<string, string> & { en: string };
+  description: Record<string, string> & { en: string };
+  logo: string;
+  logoDark: string | null;
+  readme: string;
+  formItems: Array<Record<string, unknown> & { key: string; label: string; type: string }>;
+}
+
+export interface TencentSmsConnector {
+  metadata: ConnectorMetadata;
+  type: 'Sms';
+  configGuard: ZodType<TencentSmsConfig>;
+  /** Uses `config` when given (the console's Test button), else the saved config. */
+  sendMessage(data: SendMessageData, config?: unknown): Promise<SendResult>;
+}
+
+export declare const metadata: ConnectorMetadata;
+export declare const configGuard: ZodType<TencentSmsConfig>;
+export declare function validateConfig(config: unknown): ConfigValidation;
+/** Rejects with the host's ConnectorError; `data` is TencentSmsErrorData. */
+export declare function sendMessage(data: SendMessageData, config: unknown): Promise<SendResult>;
+/** Throws the host's ConnectorError (`invalid_request_parameters`) on bad input. */
+export declare function signRequest(input: SignRequestInput): SignedRequest;
+
+declare const createConnector: (options: {
+  getConfig: (id: string) => Promise<unknown>;
+}) => Promise<TencentSmsConnector>;
+export default createConnector;
+
+export type { ConnectorError };

@@ -1,0 +1,86 @@
+// Loads the wasm core from the bytes shipped beside this file (no fetch, no bundler) and keeps it
+// usable: if a call ever traps, later calls run on a fresh instance.
+import { readFileSync } from 'node:fs';
+
+import * as firstGlue from './wasm/tencent_sms.js';
+
+const wasmUrl = new URL('wasm/tencent_sms_bg.wasm', import.meta.url);
+let compiled;
+let glue;
+let generation = 0;
+let reloading;
+
+const compiledModule = () => (compiled ??= new WebAssembly.Module(readFileSync(wasmUrl)));
+
+const isTrap = (error) =>
+  error instanceof WebAssembly.RuntimeError ||
+  (error instanceof RangeError && /call stack/i.test(error.message));
+
+/** The initialised glue, or undefined while a trapped instance is being replaced. */
+const current = () => {
+  if (!glue && generation === 0) {
+    firstGlue.initSync({ module: compiledModule() });
+    glue = firstGlue;
+  }
+  return glue;
+};
+
+// A module URL with a new query string is a new module record, so a fresh glue with its own
+// instance; calls still running on the trapped one keep their own references.
+const replaceInstance = () => {
+  glue = undefined;
+  generation += 1;
+  reloading ??= import(`./wasm/tencent_sms.js?instance=${generation}`).then((fresh) => {
+    fresh.initSync({ module: compiledModule() });
+    glue = fresh;
+    reloading = undefined;
+  });
+  return reloading;
+};
+
+const recovering = () =>
+  Object.assign(new Error('The connector is recovering from an internal error: try again.'), {
+    code: 'general',
+    data: { errorDescription: 'Internal error in the SMS connector; try again.' },
+  });
+
+const trapped = (error) => {
+  void replaceInstance();
+  return Object.assign(
+    new Error('The SMS connector hit an internal error and was restarted; this message was not sent.'),
+    {
+      code: 'general',
+      data: {
+        errorDescription: 'Internal error in the SMS connector; the message was not sent. Try again.',
+        trap: String(error?.message ?? error),
+      },
+    },
+  );
+};
+
+export const callSync = (name, ...args) => {
+  const module = current();
+  if (!module) {
+    throw recovering();
+  }
+  try {
+    return module[name](...args);
+  } catch (error) {
+    throw isTrap(error) ? trapped(error) : error;
+  }
+};
+
+export const callAsync = async (name, ...args) => {
+  if (!current()) {
+    await reloading;
+  }
+  const module = current();
+  if (!module) {
+    throw recovering();
+  }
+  try {
+    return await module[name](...args);
+  } catch (error) {
+    throw isTrap(error) ? trapped(error) : error;
+  }
+};

@@ -1,0 +1,61 @@
+// Assembles pkg/ (the npm package): Rust → wasm32 → wasm-bindgen `--target web` glue →
+// wasm-opt -Oz, plus the hand-written JS, types, README and logo from pkg-template/.
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { ensureNodeModules, ensureRustTarget, ensureWasmBindgen, root, run } from './toolchain.mjs';
+
+export const pkgDir = path.join(root, 'pkg');
+const wasmOut = path.join(pkgDir, 'lib', 'wasm');
+const built = path.join(wasmOut, 'tencent_sms_bg.wasm');
+
+// The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
+const targetFeatures = [
+  '--enable-bulk-memory',
+  '--enable-multivalue',
+  '--enable-mutable-globals',
+  '--enable-nontrapping-float-to-int',
+  '--enable-reference-types',
+  '--enable-sign-ext',
+];
+
+const newestChange = (entry) => {
+  const stats = statSync(entry);
+  if (!stats.isDirectory()) {
+    return stats.mtimeMs;
+  }
+  return Math.max(stats.mtimeMs, ...readdirSync(entry).map((name) => newestChange(path.join(entry, name))));
+};
+
+/** True when pkg/ is older than any source it is made from. */
+export const isStale = () => {
+  if (!existsSync(built) || !existsSync(path.join(pkgDir, 'package.json'))) {
+    return true;
+  }
+  const sources = ['src', 'pkg-template', 'Cargo.toml', 'Cargo.lock'].map((name) => path.join(root, name));
+  return Math.max(...sources.map(newestChange)) > statSync(built).mtimeMs;
+};
+
+export const build = () => {
+  ensureNodeModules();
+  ensureRustTarget();
+  ensureWasmBindgen();
+  run('cargo', ['build', '--release', '--locked', '--target', 'wasm32-unknown-unknown']);
+  rmSync(pkgDir, { recursive: true, force: true });
+  mkdirSync(wasmOut, { recursive: true });
+  cpSync(path.join(root, 'pkg-template'), pkgDir, { recursive: true });
+  run('wasm-bindgen', [
+    '--target', 'web',
+    '--no-typescript',
+    '--out-dir', wasmOut,
+    '--out-name', 'tencent_sms',
+    path.join(root, 'target/wasm32-unknown-unknown/release/tencent_sms_connector.wasm'),
+  ]);
+  run(path.join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', ...targetFeatures, built, '-o', built]);
+  console.error(`[build] ${path.relative(root, pkgDir)}/ ready (${statSync(built).size} bytes of wasm)`);
+};
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  build();
+}

@@ -1,0 +1,1041 @@
+//! Connector config: the one validator behind Logto's `configGuard`, the admin page and `sendMessage`.
+//!
+//! Errors reject exactly what the official connector's zod guard rejects (same paths), plus bad
+//! values of this connector's own optional fields. Warnings flag what Tencent would refuse later.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{ConnectorError, ErrorCode};
+use crate::tc3::{is_host, truncate};
+
+pub const DEFAULT_ENDPOINT_HOST: &str = "sms.tencentcloudapi.com";
+pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+pub const MIN_TIMEOUT_MS: u64 = 100;
+pub const MAX_TIMEOUT_MS: u64 = 60_000;
+
+/// The usage types the official guard insists on.
+pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
+/// connector-kit's `TemplateType` values.
+pub const KNOWN_USAGE_TYPES: [&str; 9] = [
+    "SignIn",
+    "Register",
+    "ForgotPassword",
+    "OrganizationInvitation",
+    "Generic",
+    "UserPermissionValidation",
+    "BindNewIdentifier",
+    "MfaVerification",
+    "BindMfa",
+];
+pub const SMS_REGIONS: [&str; 4] = ["ap-beijing", "ap-guangzhou", "ap-nanjing", "ap-singapore"];
+
+const ROOT_KEYS: [&str; 10] = [
+    "accessKeyId",
+    "accessKeySecret",
+    "signName",
+    "sdkAppId",
+    "region",
+    "templates",
+    "endpoint",
+    "timeoutMs",
+    "language",
+    "internationalSignName",
+];
+const TEMPLATE_KEYS: [&str; 3] = ["usageType", "templateCode", "internationalTemplateCode"];
+/// Bounds the report for hostile input (a million bad templates still yields a readable answer).
+const MAX_ISSUES: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum PathSegment {
+    Key(String),
+    Index(usize),
+}
+
+impl From<&str> for PathSegment {
+    fn from(key: &str) -> Self {
+        PathSegment::Key(key.to_owned())
+    }
+}
+
+impl From<usize> for PathSegment {
+    fn from(index: usize) -> Self {
+        PathSegment::Index(index)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    pub path: Vec<PathSegment>,
+    pub code: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Validation {
+    pub valid: bool,
+    pub errors: Vec<Issue>,
+    pub warnings: Vec<Issue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub usage_type: String,
+    pub template_code: String,
+    pub international_template_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    ZhCn,
+    EnUs,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::EnUs => "en-US",
+        }
+    }
+}
+
+/// Where SendSms goes: `url` to fetch, `host` as sent and signed (port only when not the default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub url: String,
+    pub host: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub access_key_id: String,
+    pub access_key_secret: String,
+    pub sign_name: String,
+    pub sdk_app_id: String,
+    pub region: String,
+    pub templates: Vec<Template>,
+    pub endpoint: Endpoint,
+    pub timeout_ms: u32,
+    pub language: Option<Language>,
+    pub international_sign_name: Option<String>,
+}
+
+impl Config {
+    /// The template for a Logto message type, else the `Generic` one.
+    pub fn template_for(&self, usage_type: &str) -> Option<&Template> {
+        self.templates
+            .iter()
+            .find(|template| template.usage_type == usage_type)
+            .or_else(|| {
+                self.templates
+                    .iter()
+                    .find(|template| template.usage_type == "Generic")
+            })
+    }
+}
+
+/// Validates a config and, when it has no errors, returns it parsed.
+pub fn validate(value: &Value) -> (Validation, Option<Config>) {
+    let mut report = Report::default();
+    let config = check_root(value, &mut report);
+    let valid = report.errors.is_empty();
+    let validation = Validation {
+        valid,
+        errors: report.errors,
+        warnings: report.warnings,
+    };
+    (validation, config.filter(|_| valid))
+}
+
+/// The config for sending, or an `invalid_config` error listing every problem.
+pub fn parse(value: &Value) -> Result<Config, ConnectorError> {
+    let (validation, config) = validate(value);
+    match config {
+        Some(config) => Ok(config),
+        None => {
+            let mut summary = String::from("The connector config is invalid: ");
+            for (index, issue) in validation.errors.iter().take(3).enumerate() {
+                if index > 0 {
+                    summary.push_str("; ");
+                }
+                summary.push_str(&issue.message);
+            }
+            if validation.errors.len() > 3 {
+                summary.push_str("; and more");
+            }
+            let mut error = ConnectorError::new(ErrorCode::InvalidConfig, summary);
+            error.data.issues = validation.errors;
+            Err(error)
+        }
+    }
+}
+
+#[derive(Default)]
+struct Report {
+    errors: Vec<Issue>,
+    warnings: Vec<Issue>,
+}
+
+impl Report {
+    fn error(&mut self, path: Vec<PathSegment>, code: &'static str, message: String) {
+        if self.errors.len() < MAX_ISSUES {
+            self.errors.push(Issue {
+                path,
+                code,
+                message,
+            });
+        }
+    }
+
+    fn warn(&mut self, path: Vec<PathSegment>, code: &'static str, message: String) {
+        if self.warnings.len() < MAX_ISSUES {
+            self.warnings.push(Issue {
+                path,
+                code,
+                message,
+            });
+        }
+    }
+}
+
+fn check_root(value: &Value, report: &mut Report) -> Option<Config> {
+    let Value::Object(root) = value else {
+        report.error(
+            Vec::new(),
+            "invalid_type",
+            format!(
+                "The config must be a JSON object with accessKeyId, accessKeySecret, signName, sdkAppId, region and templates, not {}.",
+                type_name(value)
+            ),
+        );
+        return None;
+    };
+    let access_key_id = required_string(root, "accessKeyId", report);
+    let access_key_secret = required_string(root, "accessKeySecret", report);
+    let sign_name = required_string(root, "signName", report);
+    let sdk_app_id = required_string(root, "sdkAppId", report);
+    let region = required_string(root, "region", report);
+    let templates = check_templates(root.get("templates"), report);
+    let endpoint = check_endpoint(root.get("endpoint"), report);
+    let timeout_ms = check_timeout(root.get("timeoutMs"), report);
+    let language = check_language(root.get("language"), report);
+    let international_sign_name = optional_string(root, "internationalSignName", report);
+
+    if let Some(id) = access_key_id {
+        warn_whitespace(id, "accessKeyId", vec!["accessKeyId".into()], report);
+        let trimmed = id.trim();
+        if !trimmed.is_empty() && !is_secret_id_shaped(trimmed) {
+            report.warn(
+                vec!["accessKeyId".into()],
+                "secret_id_shape",
+                "accessKeyId does not look like a Tencent Cloud SecretId (AKID followed by letters and digits): check that it is not the SecretKey or an app ID.".into(),
+            );
+        }
+    }
+    if let Some(secret) = access_key_secret {
+        warn_whitespace(
+            secret,
+            "accessKeySecret",
+            vec!["accessKeySecret".into()],
+            report,
+        );
+    }
+    if let Some(name) = sign_name {
+        check_sign_name(name, "signName", report);
+    }
+    if let Some(Some(name)) = international_sign_name {
+        check_sign_name(name, "internationalSignName", report);
+    }
+    if let Some(app_id) = sdk_app_id {
+        warn_whitespace(app_id, "sdkAppId", vec!["sdkAppId".into()], report);
+        warn_not_digits(
+            app_id,
+            "sdkAppId",
+            vec!["sdkAppId".into()],
+            "the SmsSdkAppId from the SMS console, e.g. \"1400000000\"",
+            report,
+        );
+    }
+    if let Some(region) = region {
+        warn_whitespace(region, "region", vec!["region".into()], report);
+        if !region.trim().is_empty() && !SMS_REGIONS.contains(&region.trim()) {
+            report.warn(
+                vec!["region".into()],
+                "unknown_region",
+                format!(
+                    "region \"{}\" is not a Tencent Cloud SMS region: use one of {}.",
+                    truncate(region, 40),
+                    SMS_REGIONS.join(", ")
+                ),
+            );
+        }
+    }
+    warn_unknown_keys(root, &ROOT_KEYS, &[], report);
+
+    Some(Config {
+        access_key_id: access_key_id?.to_owned(),
+        access_key_secret: access_key_secret?.to_owned(),
+        sign_name: sign_name?.to_owned(),
+        sdk_app_id: sdk_app_id?.to_owned(),
+        region: region?.to_owned(),
+        templates: templates?,
+        endpoint: endpoint?,
+        timeout_ms: timeout_ms?,
+        language: language?,
+        international_sign_name: international_sign_name?.map(str::to_owned),
+    })
+}
+
+fn check_sign_name(name: &str, field: &'static str, report: &mut Report) {
+    let length = name.trim().chars().count();
+    warn_whitespace(name, field, vec![field.into()], report);
+    if !name.is_empty() && !(2..=12).contains(&length) {
+        report.warn(
+            vec![field.into()],
+            "sign_name_length",
+            format!("{field} has {length} characters; Tencent approves signatures of 2 to 12 characters: copy it exactly from the SMS console."),
+        );
+    }
+}
+
+fn check_templates(value: Option<&Value>, report: &mut Report) -> Option<Vec<Template>> {
+    let path = || vec![PathSegment::from("templates")];
+    let items = match value {
+        None => {
+            report.error(
+                path(),
+                "required",
+                "templates is required: a list of { \"usageType\": \"SignIn\", \"templateCode\": \"<approved template ID>\" }, including Register, SignIn, ForgotPassword and Generic.".into(),
+            );
+            return None;
+        }
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            report.error(
+                path(),
+                "invalid_type",
+                format!(
+                    "templates must be a list of {{ usageType, templateCode }} objects, not {}.",
+                    type_name(other)
+                ),
+            );
+            return None;
+        }
+    };
+    let mut templates = Vec::with_capacity(items.len().min(64));
+    let mut all_well_formed = true;
+    let mut seen_usage_types = BTreeSet::new();
+    for (index, item) in items.iter().enumerate() {
+        let item_path = || vec![PathSegment::from("templates"), index.into()];
+        let Value::Object(fields) = item else {
+            report.error(
+                item_path(),
+                "invalid_type",
+                format!(
+                    "templates[{index}] must be an object like {{ \"usageType\": \"SignIn\", \"templateCode\": \"1234567\" }}, not {}.",
+                    type_name(item)
+                ),
+            );
+            all_well_formed = false;
+            continue;
+        };
+        let usage_type = template_string(fields, index, "usageType", report);
+        let template_code = template_string(fields, index, "templateCode", report);
+        let international = template_optional_string(fields, index, report);
+        let field_path = |key: &str| vec![PathSegment::from("templates"), index.into(), key.into()];
+        if let Some(usage_type) = usage_type {
+            if !KNOWN_USAGE_TYPES.contains(&usage_type) {
+                let hint = closest(usage_type, &KNOWN_USAGE_TYPES)
+                    .map(|known| format!(" Did you mean \"{known}\"?"))
+                    .unwrap_or_default();
+                report.warn(
+                    field_path("usageType"),
+                    "unknown_usage_type",
+                    format!(
+                        "templates[{index}].usageType \"{}\" is not a Logto message type, so it is only used if Logto sends that exact type.{hint}",
+                        truncate(usage_type, 40)
+                    ),
+                );
+            }
+            if !seen_usage_types.insert(usage_type) {
+                report.warn(
+                    field_path("usageType"),
+                    "duplicate_usage_type",
+                    format!(
+                        "templates[{index}] repeats usageType \"{}\"; only the first one is used: remove or rename the duplicate.",
+                        truncate(usage_type, 40)
+                    ),
+                );
+            }
+        }
+        if let Some(code) = template_code {
+            let name = format!("templates[{index}].templateCode");
+            warn_whitespace(code, &name, field_path("templateCode"), report);
+            warn_not_digits(
+                code,
+                &name,
+                field_path("templateCode"),
+                "the approved template ID from the SMS console, e.g. \"1234567\"",
+                report,
+            );
+        }
+        if let Some(Some(code)) = international {
+            let name = format!("templates[{index}].internationalTemplateCode");
+            warn_whitespace(code, &name, field_path("internationalTemplateCode"), report);
+            warn_not_digits(
+                code,
+                &name,
+                field_path("internationalTemplateCode"),
+                "the approved international template ID",
+                report,
+            );
+        }
+        warn_unknown_keys(
+            fields,
+            &TEMPLATE_KEYS,
+            &[PathSegment::from("templates"), index.into()],
+            report,
+        );
+        match (usage_type, template_code, international) {
+            (Some(usage_type), Some(template_code), Some(international)) => {
+                templates.push(Template {
+                    usage_type: usage_type.to_owned(),
+                    template_code: template_code.to_owned(),
+                    international_template_code: international.map(str::to_owned),
+                });
+            }
+            (usage_type, template_code, _) => {
+                // Only the official guard's own fields make an item malformed for its refinement.
+                all_well_formed &= usage_type.is_some() && template_code.is_some();
+            }
+        }
+    }
+    // Like the official guard, the required-types rule is checked once every item is well formed.
+    if !all_well_formed {
+        return None;
+    }
+    let missing: Vec<&str> = REQUIRED_USAGE_TYPES
+        .iter()
+        .copied()
+        .filter(|required| {
+            !templates
+                .iter()
+                .any(|template| template.usage_type == *required)
+        })
+        .collect();
+    if !missing.is_empty() {
+        report.error(
+            path(),
+            "missing_templates",
+            format!(
+                "templates has no entry for usageType {}: add {{ \"usageType\": \"{}\", \"templateCode\": \"<approved template ID>\" }} for each.",
+                missing.join(", "),
+                missing.first().copied().unwrap_or_default()
+            ),
+        );
+        return None;
+    }
+    Some(templates)
+}
+
+fn template_string<'a>(
+    fields: &'a Map<String, Value>,
+    index: usize,
+    key: &'static str,
+    report: &mut Report,
+) -> Option<&'a str> {
+    let path = vec![PathSegment::from("templates"), index.into(), key.into()];
+    let help = if key == "usageType" {
+        "a Logto message type such as \"SignIn\""
+    } else {
+        "the approved template ID as a string, e.g. \"1234567\""
+    };
+    match fields.get(key) {
+        Some(Value::String(text)) => {
+            if text.is_empty() {
+                report.warn(
+                    path,
+                    "empty",
+                    format!("templates[{index}].{key} is empty: set it to {help}."),
+                );
+            }
+            Some(text)
+        }
+        None => {
+            report.error(
+                path,
+                "required",
+                format!("templates[{index}].{key} is required: {help}."),
+            );
+            None
+        }
+        Some(other) => {
+            report.error(
+                path,
+                "invalid_type",
+                format!(
+                    "templates[{index}].{key} must be a string, not {}: use {help}.",
+                    type_name(other)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// `Some(None)` when absent or null, `None` when present with the wrong type.
+fn template_optional_string<'a>(
+    fields: &'a Map<String, Value>,
+    index: usize,
+    report: &mut Report,
+) -> Option<Option<&'a str>> {
+    match fields.get("internationalTemplateCode") {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(text)) => Some(Some(text)),
+        Some(other) => {
+            report.error(
+                vec![PathSegment::from("templates"), index.into(), "internationalTemplateCode".into()],
+                "invalid_type",
+                format!(
+                    "templates[{index}].internationalTemplateCode must be a string (an approved international template ID), not {}.",
+                    type_name(other)
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn required_string<'a>(
+    root: &'a Map<String, Value>,
+    key: &'static str,
+    report: &mut Report,
+) -> Option<&'a str> {
+    match root.get(key) {
+        Some(Value::String(text)) => {
+            if text.is_empty() {
+                report.warn(
+                    vec![key.into()],
+                    "empty",
+                    format!("{key} is empty: set it to {}.", field_help(key)),
+                );
+            }
+            Some(text)
+        }
+        None => {
+            report.error(
+                vec![key.into()],
+                "required",
+                format!("{key} is required: set it to {}.", field_help(key)),
+            );
+            None
+        }
+        Some(other) => {
+            report.error(
+                vec![key.into()],
+                "invalid_type",
+                format!(
+                    "{key} must be a string, not {}: set it to {}.",
+                    type_name(other),
+                    field_help(key)
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn optional_string<'a>(
+    root: &'a Map<String, Value>,
+    key: &'static str,
+    report: &mut Report,
+) -> Option<Option<&'a str>> {
+    match root.get(key) {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(text)) => Some(Some(text)),
+        Some(other) => {
+            report.error(
+                vec![key.into()],
+                "invalid_type",
+                format!(
+                    "{key} must be a string, not {}: set it to {} or remove it.",
+                    type_name(other),
+                    field_help(key)
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn field_help(key: &str) -> &'static str {
+    match key {
+        "accessKeyId" => {
+            "the SecretId of a Tencent Cloud API key (AKID…, from the CAM console's API keys page)"
+        }
+        "accessKeySecret" => "the SecretKey that belongs to accessKeyId",
+        "signName" => "the approved SMS signature name (the text in 【】)",
+        "sdkAppId" => "the SMS SdkAppId as a string, e.g. \"1400000000\"",
+        "region" => "the SMS API region, e.g. \"ap-guangzhou\"",
+        "internationalSignName" => "the approved signature name for numbers outside mainland China",
+        _ => "a string",
+    }
+}
+
+fn check_endpoint(value: Option<&Value>, report: &mut Report) -> Option<Endpoint> {
+    match value {
+        None | Some(Value::Null) => Some(default_endpoint()),
+        Some(Value::String(text)) => match parse_endpoint(text) {
+            Ok(endpoint) => Some(endpoint),
+            Err((code, reason)) => {
+                report.error(vec!["endpoint".into()], code, format!("endpoint {reason}."));
+                None
+            }
+        },
+        Some(other) => {
+            report.error(
+                vec!["endpoint".into()],
+                "invalid_type",
+                format!(
+                    "endpoint must be a string such as \"sms.ap-guangzhou.tencentcloudapi.com\", not {}; remove it to use {DEFAULT_ENDPOINT_HOST}.",
+                    type_name(other)
+                ),
+            );
+            None
+        }
+    }
+}
+
+pub fn default_endpoint() -> Endpoint {
+    Endpoint {
+        url: format!("https://{DEFAULT_ENDPOINT_HOST}/"),
+        host: DEFAULT_ENDPOINT_HOST.to_owned(),
+    }
+}
+
+/// `https://host[:port][/]` or a bare `host[:port]` (https); `http://` only for loopback hosts.
+pub fn parse_endpoint(raw: &str) -> Result<Endpoint, (&'static str, &'static str)> {
+    const BAD_FORMAT: (&str, &str) = (
+        "invalid_endpoint",
+        "must be a host like \"sms.ap-guangzhou.tencentcloudapi.com\" or an https:// URL without path, query or credentials",
+    );
+    let (secure, rest) = if let Some(rest) = raw.strip_prefix("https://") {
+        (true, rest)
+    } else if let Some(rest) = raw.strip_prefix("http://") {
+        (false, rest)
+    } else if raw.contains("://") {
+        return Err((
+            "invalid_endpoint",
+            "must use https:// (http:// is allowed only for 127.0.0.1, [::1] or localhost)",
+        ));
+    } else {
+        (true, raw)
+    };
+    let authority = rest.strip_suffix('/').unwrap_or(rest).to_ascii_lowercase();
+    if !is_host(&authority) {
+        return Err(BAD_FORMAT);
+    }
+    let default_port = if secure { ":443" } else { ":80" };
+    let host = authority
+        .strip_suffix(default_port)
+        .map(str::to_owned)
+        .unwrap_or(authority);
+    if !secure && !is_loopback(&host) {
+        return Err((
+            "insecure_endpoint",
+            "uses http://, which would send the API signature in clear text: use https:// (http:// is allowed only for 127.0.0.1, [::1] or localhost)",
+        ));
+    }
+    let scheme = if secure { "https" } else { "http" };
+    Ok(Endpoint {
+        url: format!("{scheme}://{host}/"),
+        host,
+    })
+}
+
+fn is_loopback(host: &str) -> bool {
+    let name = match host.rsplit_once(':') {
+        Some((name, _)) if !host.ends_with(']') => name,
+        _ => host,
+    };
+    if name == "localhost" || name == "[::1]" {
+        return true;
+    }
+    let octets: Vec<&str> = name.split('.').collect();
+    octets.len() == 4
+        && octets.first() == Some(&"127")
+        && octets
+            .iter()
+            .all(|octet| !octet.is_empty() && octet.len() <= 3 && octet.parse::<u8>().is_ok())
+}
+
+fn check_timeout(value: Option<&Value>, report: &mut Report) -> Option<u32> {
+    let range_message = || {
+        format!("timeoutMs must be a whole number of milliseconds from {MIN_TIMEOUT_MS} to {MAX_TIMEOUT_MS}; remove it to use {DEFAULT_TIMEOUT_MS}.")
+    };
+    match value {
+        None | Some(Value::Null) => Some(DEFAULT_TIMEOUT_MS),
+        Some(Value::Number(number)) => match number.as_u64() {
+            Some(ms) if (MIN_TIMEOUT_MS..=MAX_TIMEOUT_MS).contains(&ms) => u32::try_from(ms).ok(),
+            _ => {
+                report.error(vec!["timeoutMs".into()], "invalid_timeout", range_message());
+                None
+            }
+        },
+        Some(other) => {
+            report.error(
+                vec!["timeoutMs".into()],
+                "invalid_type",
+                format!("{} (got {})", range_message(), type_name(other)),
+            );
+            None
+        }
+    }
+}
+
+fn check_language(value: Option<&Value>, report: &mut Report) -> Option<Option<Language>> {
+    match value {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(text)) if text == "zh-CN" => Some(Some(Language::ZhCn)),
+        Some(Value::String(text)) if text == "en-US" => Some(Some(Language::EnUs)),
+        Some(_) => {
+            report.error(
+                vec!["language".into()],
+                "invalid_language",
+                "language must be \"zh-CN\" or \"en-US\" (the language of Tencent's error messages), or left out.".into(),
+            );
+            None
+        }
+    }
+}
+
+fn warn_whitespace(value: &str, name: &str, path: Vec<PathSegment>, report: &mut Report) {
+    if value.trim() != value {
+        report.warn(
+            path,
+            "whitespace",
+            format!("{name} starts or ends with whitespace, which Tencent treats as part of the value (for keys it answers AuthFailure.SecretIdNotFound): remove it."),
+        );
+    }
+}
+
+fn warn_not_digits(
+    value: &str,
+    name: &str,
+    path: Vec<PathSegment>,
+    expected: &str,
+    report: &mut Report,
+) {
+    let trimmed = value.trim();
+    if !trimmed.is_empty() && !trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
+        report.warn(
+            path,
+            "not_digits",
+            format!("{name} should be digits only: {expected}."),
+        );
+    }
+}
+
+fn warn_unknown_keys(
+    fields: &Map<String, Value>,
+    known: &[&str],
+    parent: &[PathSegment],
+    report: &mut Report,
+) {
+    for key in fields.keys() {
+        if known.contains(&key.as_str()) {
+            continue;
+        }
+        if report.warnings.len() >= MAX_ISSUES {
+            return;
+        }
+        let hint = closest(key, known)
+            .map(|name| format!(" Did you mean \"{name}\"?"))
+            .unwrap_or_else(|| " It is ignored: remove it.".into());
+        let mut path = parent.to_vec();
+        path.push(PathSegment::Key(key.clone()));
+        report.warn(
+            path,
+            "unknown_key",
+            format!("Unknown key \"{}\".{hint}", truncate(key, 40)),
+        );
+    }
+}
+
+/// A known name within two edits (ignoring case) of `word`: the likely intended spelling.
+fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    if word.len() > 64 {
+        return None;
+    }
+    let word = word.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|name| (edit_distance(&word, &name.to_ascii_lowercase()), *name))
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| name)
+}
+
+fn edit_distance(left: &str, right: &str) -> usize {
+    let right: Vec<char> = right.chars().collect();
+    let mut previous: Vec<usize> = (0..=right.len()).collect();
+    for (i, left_char) in left.chars().enumerate() {
+        let mut current = Vec::with_capacity(right.len() + 1);
+        current.push(i + 1);
+        for (j, right_char) in right.iter().enumerate() {
+            let substitution = previous.get(j).copied().unwrap_or(usize::MAX - 1)
+                + usize::from(left_char != *right_char);
+            let deletion = previous.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
+            let insertion = current.get(j).copied().unwrap_or(usize::MAX - 1) + 1;
+            current.push(substitution.min(deletion).min(insertion));
+        }
+        previous = current;
+    }
+    previous.last().copied().unwrap_or(usize::MAX)
+}
+
+fn is_secret_id_shaped(id: &str) -> bool {
+    id.starts_with("AKID") && id.len() >= 20 && id.bytes().all(|byte| byte.is_ascii_alphanumeric())
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn valid() -> Value {
+        json!({
+            "accessKeyId": "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+            "accessKeySecret": "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+            "signName": "腾讯云",
+            "sdkAppId": "1400006666",
+            "region": "ap-guangzhou",
+            "templates": [
+                { "usageType": "SignIn", "templateCode": "1001" },
+                { "usageType": "Register", "templateCode": "1002" },
+                { "usageType": "ForgotPassword", "templateCode": "1003" },
+                { "usageType": "Generic", "templateCode": "1004" }
+            ]
+        })
+    }
+
+    fn paths(issues: &[Issue]) -> Vec<String> {
+        issues
+            .iter()
+            .map(|issue| serde_json::to_string(&issue.path).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_config_parses_with_defaults_and_no_warnings() {
+        let (validation, config) = validate(&valid());
+        assert!(validation.valid, "{validation:?}");
+        assert!(validation.warnings.is_empty(), "{:?}", validation.warnings);
+        let config = config.unwrap();
+        assert_eq!(config.endpoint, default_endpoint());
+        assert_eq!(config.timeout_ms, DEFAULT_TIMEOUT_MS);
+        assert_eq!(config.templates.len(), 4);
+    }
+
+    #[test]
+    fn every_error_is_reported_at_once_with_its_path() {
+        let mut config = valid();
+        config["accessKeyId"] = json!(42);
+        config.as_object_mut().unwrap().remove("region");
+        config["templates"][1] = json!({ "usageType": "Register" });
+        let (validation, parsed) = validate(&config);
+        assert!(parsed.is_none());
+        assert_eq!(
+            paths(&validation.errors),
+            [
+                r#"["accessKeyId"]"#,
+                r#"["region"]"#,
+                r#"["templates",1,"templateCode"]"#
+            ]
+        );
+        assert!(validation.errors[0]
+            .message
+            .contains("accessKeyId must be a string, not a number"));
+    }
+
+    #[test]
+    fn missing_required_usage_types_are_named() {
+        let mut config = valid();
+        config["templates"] = json!([{ "usageType": "SignIn", "templateCode": "1" }]);
+        let (validation, _) = validate(&config);
+        assert_eq!(paths(&validation.errors), [r#"["templates"]"#]);
+        assert_eq!(validation.errors[0].code, "missing_templates");
+        assert!(validation.errors[0]
+            .message
+            .contains("Register, ForgotPassword, Generic"));
+    }
+
+    #[test]
+    fn non_objects_are_rejected_at_the_root() {
+        for value in [json!(null), json!([]), json!("x"), json!(1)] {
+            let (validation, _) = validate(&value);
+            assert_eq!(paths(&validation.errors), ["[]"]);
+        }
+    }
+
+    #[test]
+    fn endpoints_accept_hosts_and_https_and_refuse_remote_http() {
+        let host = parse_endpoint("sms.ap-guangzhou.tencentcloudapi.com").unwrap();
+        assert_eq!(host.url, "https://sms.ap-guangzhou.tencentcloudapi.com/");
+        assert_eq!(host.host, "sms.ap-guangzhou.tencentcloudapi.com");
+        assert_eq!(
+            parse_endpoint("https://SMS.tencentcloudapi.com:443/")
+                .unwrap()
+                .host,
+            "sms.tencentcloudapi.com"
+        );
+        assert_eq!(
+            parse_endpoint("http://127.0.0.1:8080").unwrap().url,
+            "http://127.0.0.1:8080/"
+        );
+        assert_eq!(parse_endpoint("http://[::1]:9").unwrap().host, "[::1]:9");
+        assert_eq!(
+            parse_endpoint("http://localhost").unwrap().host,
+            "localhost"
+        );
+        assert_eq!(
+            parse_endpoint("http://example.com").unwrap_err().0,
+            "insecure_endpoint"
+        );
+        assert_eq!(
+            parse_endpoint("http://127.0.0.1.evil.com").unwrap_err().0,
+            "insecure_endpoint"
+        );
+        for bad in [
+            "ftp://x",
+            "https://x/path",
+            "https://u@x",
+            "x?y",
+            "",
+            "https://",
+        ] {
+            assert_eq!(
+                parse_endpoint(bad).unwrap_err().0,
+                "invalid_endpoint",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn own_optional_fields_have_their_own_rules() {
+        let mut config = valid();
+        config["timeoutMs"] = json!(0);
+        config["endpoint"] = json!(5);
+        config["language"] = json!("fr");
+        let (validation, _) = validate(&config);
+        let codes: Vec<_> = validation.errors.iter().map(|issue| issue.code).collect();
+        assert_eq!(
+            codes,
+            ["invalid_type", "invalid_timeout", "invalid_language"]
+        );
+        let mut config = valid();
+        config["timeoutMs"] = json!(2500);
+        config["language"] = json!("en-US");
+        config["endpoint"] = Value::Null;
+        let (_, parsed) = validate(&config);
+        let parsed = parsed.unwrap();
+        assert_eq!(
+            (parsed.timeout_ms, parsed.language),
+            (2500, Some(Language::EnUs))
+        );
+    }
+
+    #[test]
+    fn warnings_flag_what_tencent_would_refuse() {
+        let mut config = valid();
+        config["accessKeyId"] = json!(" AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE");
+        config["region"] = json!("ap-mars");
+        config["sdkAppId"] = json!("app-1");
+        config["signName"] = json!("X");
+        config["signname"] = json!("typo");
+        config["templates"][3]["usageType"] = json!("SignIn");
+        config["templates"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "usageType": "Generic", "templateCode": "" }));
+        let (validation, parsed) = validate(&config);
+        assert!(
+            parsed.is_some(),
+            "warnings never block: {:?}",
+            validation.errors
+        );
+        let codes: BTreeSet<_> = validation.warnings.iter().map(|issue| issue.code).collect();
+        for code in [
+            "whitespace",
+            "unknown_region",
+            "not_digits",
+            "sign_name_length",
+            "unknown_key",
+            "duplicate_usage_type",
+            "empty",
+        ] {
+            assert!(codes.contains(code), "{code} missing from {codes:?}");
+        }
+        let typo = validation
+            .warnings
+            .iter()
+            .find(|issue| issue.code == "unknown_key")
+            .unwrap();
+        assert!(
+            typo.message.contains("Did you mean \"signName\""),
+            "{}",
+            typo.message
+        );
+    }
+
+    #[test]
+    fn messages_never_echo_the_secret() {
+        let mut config = valid();
+        config["accessKeySecret"] = json!(" secret-with-space ");
+        config["accessKeyId"] = json!(1);
+        let (validation, _) = validate(&config);
+        let text = serde_json::to_string(&validation).unwrap();
+        assert!(!text.contains("secret-with-space"));
+    }
+
+    #[test]
+    fn hostile_sizes_stay_bounded() {
+        let mut config = valid();
+        config["templates"] = Value::Array(vec![json!(1); 100_000]);
+        let (validation, _) = validate(&config);
+        assert_eq!(validation.errors.len(), MAX_ISSUES);
+        config["templates"] = json!([{ "usageType": "x".repeat(1 << 20), "templateCode": "1" }]);
+        let (validation, _) = validate(&config);
+        assert!(validation
+            .warnings
+            .iter()
+            .all(|issue| issue.message.len() < 400));
+    }
+
+    #[test]
+    fn generic_is_the_fallback_template() {
+        let (_, config) = validate(&valid());
+        let config = config.unwrap();
+        assert_eq!(config.template_for("SignIn").unwrap().template_code, "1001");
+        assert_eq!(
+            config.template_for("BindMfa").unwrap().template_code,
+            "1004"
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! Tencent Cloud SMS for Logto: a pure core (no clock, no I/O) and, on wasm32, a thin binding that
+//! feeds it JavaScript values and the host's `fetch`.
+
+pub mod config;
+pub mod error;
+pub mod phone;
+pub mod response;
+pub mod retry;
+pub mod send_sms;
+pub mod tc3;
+pub mod time;
+pub mod transport;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;

@@ -1,0 +1,394 @@
+//! Tencent's answer → a send result or a Logto error, by the code families of Tencent's docs.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{ConnectorError, Delivery, ErrorCode};
+use crate::tc3::truncate;
+
+/// Bodies are read up to this many bytes; a SendSms answer for one number is under 1 KiB.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+const EXCERPT_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendResult {
+    pub request_id: String,
+    pub serial_no: String,
+    pub fee: u64,
+    pub iso_code: String,
+    pub phone_number: String,
+}
+
+/// A failure that may be retried safely because Tencent rejected the request before processing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retryable {
+    SignatureExpired,
+    RateLimited,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub error: ConnectorError,
+    pub retryable: Option<Retryable>,
+}
+
+impl From<ConnectorError> for Failure {
+    fn from(error: ConnectorError) -> Self {
+        Failure {
+            error,
+            retryable: None,
+        }
+    }
+}
+
+/// `truncated` says the body was cut at [`MAX_BODY_BYTES`].
+pub fn parse(status: u16, body: &[u8], truncated: bool) -> Result<SendResult, Failure> {
+    if truncated {
+        return Err(invalid_response(status, body, "the answer is larger than 1 MiB").into());
+    }
+    if status != 200 {
+        return Err(invalid_response(status, body, "Tencent Cloud APIs always answer HTTP 200; another status comes from a proxy or gateway").into());
+    }
+    let Ok(Value::Object(root)) = serde_json::from_slice::<Value>(body) else {
+        let reason = if body.is_empty() {
+            "the answer is empty"
+        } else {
+            "the answer is not a JSON object"
+        };
+        return Err(invalid_response(status, body, reason).into());
+    };
+    let Some(Value::Object(response)) = root.get("Response") else {
+        return Err(invalid_response(status, body, "the answer has no Response object").into());
+    };
+    let request_id = text(response, "RequestId");
+    if let Some(error) = response.get("Error") {
+        let Some(code) = error.get("Code").and_then(Value::as_str) else {
+            return Err(invalid_response(status, body, "Response.Error has no Code").into());
+        };
+        let message = error
+            .get("Message")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        return Err(tencent_failure(code, message, request_id, None));
+    }
+    let Some(first) = response
+        .get("SendStatusSet")
+        .and_then(Value::as_array)
+        .and_then(|set| set.first())
+        .and_then(Value::as_object)
+    else {
+        return Err(
+            invalid_response(status, body, "Response.SendStatusSet is missing or empty").into(),
+        );
+    };
+    let Some(code) = first.get("Code").and_then(Value::as_str) else {
+        return Err(invalid_response(status, body, "the SendStatusSet entry has no Code").into());
+    };
+    let phone_number = text(first, "PhoneNumber");
+    if !code.eq_ignore_ascii_case("ok") {
+        let message = first
+            .get("Message")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        return Err(tencent_failure(
+            code,
+            message,
+            request_id,
+            Some(phone_number),
+        ));
+    }
+    Ok(SendResult {
+        request_id: request_id.unwrap_or_default(),
+        serial_no: text(first, "SerialNo").unwrap_or_default(),
+        fee: first.get("Fee").and_then(Value::as_u64).unwrap_or(0),
+        iso_code: text(first, "IsoCode").unwrap_or_default(),
+        phone_number: phone_number.unwrap_or_default(),
+    })
+}
+
+fn text(object: &Map<String, Value>, key: &str) -> Option<String> {
+    object
+        .get(key)
+        .and_then(Value::as_str)
+        .map(|value| truncate(value, 128))
+}
+
+fn tencent_failure(
+    code: &str,
+    message: &str,
+    request_id: Option<String>,
+    phone_number: Option<Option<String>>,
+) -> Failure {
+    let code = truncate(code, 100);
+    let message = truncate(message, 300);
+    let (error_code, retryable, advice) = classify(&code);
+    let description = format!("{code}: {message}");
+    let mut full = format!("Tencent Cloud SMS refused the message ({description}). {advice}");
+    if let Some(id) = &request_id {
+        full.push_str(" RequestId: ");
+        full.push_str(id);
+    }
+    let mut error = ConnectorError::new(error_code, full);
+    error.data.error_description = description;
+    error.data.tencent_code = Some(code);
+    error.data.request_id = request_id;
+    error.data.phone_number = phone_number.flatten();
+    if error_code == ErrorCode::General && advice == INTERNAL_ERROR_ADVICE {
+        error.data.delivery = Some(Delivery::Unknown);
+    }
+    Failure { error, retryable }
+}
+
+const INTERNAL_ERROR_ADVICE: &str = "Tencent failed internally; the SMS may or may not have been sent, so check the SMS console's delivery records before sending again.";
+
+/// Logto error code, whether an automatic retry is safe, and what the operator should do.
+pub fn classify(code: &str) -> (ErrorCode, Option<Retryable>, &'static str) {
+    use ErrorCode::*;
+    let family = code.split('.').next().unwrap_or(code);
+    match code {
+        "AuthFailure.SignatureExpire" => (General, Some(Retryable::SignatureExpired), "The clock of this server differs from Tencent's by more than 5 minutes: synchronise it (NTP)."),
+        "AuthFailure.SignatureFailure" => (InvalidConfig, None, "The signature does not match: check that accessKeySecret is the SecretKey of accessKeyId, without spaces."),
+        "AuthFailure.SecretIdNotFound" | "AuthFailure.InvalidSecretId" => (InvalidConfig, None, "Tencent does not know this accessKeyId: copy the SecretId from the CAM console's API keys page, without spaces."),
+        "LimitExceeded.PhoneNumberThirtySecondLimit" | "LimitExceeded.PhoneNumberOneHourLimit" | "LimitExceeded.PhoneNumberDailyLimit" | "LimitExceeded.PhoneNumberSameContentDailyLimit" | "LimitExceeded.DeliveryFrequencyLimit" => (RateLimitExceeded, None, "This number has received too many messages: ask the user to wait before requesting another code (limits are set under SMS console → frequency limits)."),
+        "LimitExceeded.AppDailyLimit" | "LimitExceeded.AppMainlandChinaDailyLimit" | "LimitExceeded.AppGlobalDailyLimit" | "LimitExceeded.DailyLimit" | "FailedOperation.InsufficientBalanceInSmsPackage" | "UnauthorizedOperation.ServiceSuspendDueToArrears" => (UsageLimitExceeded, None, "The SMS quota or balance is used up: buy an SMS package, settle arrears or raise the daily limit in the SMS console."),
+        "FailedOperation.SignatureIncorrectOrUnapproved" => (InvalidConfig, None, "signName is not an approved signature of this SDK app: copy it exactly from the SMS console (international numbers need an approved internationalSignName)."),
+        "FailedOperation.TemplateIncorrectOrUnapproved" | "FailedOperation.TemplateUnapprovedOrNotExist" => (InvalidConfig, None, "The templateCode for this message type is not an approved template of this SDK app: check templates in the SMS console."),
+        "FailedOperation.TemplateParamSetNotMatchApprovedTemplate" => (InvalidConfig, None, "The template must have exactly one placeholder, for the verification code: use a verification-code template."),
+        "InvalidParameterValue.SdkAppIdNotExist" | "UnauthorizedOperation.SmsSdkAppIdVerifyFail" | "UnauthorizedOperation.SdkAppIdIsDisabled" => (InvalidConfig, None, "Check sdkAppId: it must be an enabled SmsSdkAppId (1400…) of the same account as the API key."),
+        "InvalidParameterValue.IncorrectPhoneNumber" => (InvalidRequestParameters, None, "Tencent does not accept this phone number: ask the user to check it."),
+        "FailedOperation.PhoneNumberInBlacklist" => (InvalidRequestParameters, None, "This number is blocked (the user may have unsubscribed by replying TD): it cannot receive SMS."),
+        "UnsupportedOperation.UnsupportedRegion" => (InvalidRequestParameters, None, "Tencent Cloud SMS does not deliver to this country or region."),
+        "UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone" => (InvalidRequestParameters, None, "A mainland China template cannot be sent to a number outside mainland China: add internationalTemplateCode to this template (and internationalSignName to the config if your international template needs a signature)."),
+        "UnsupportedOperation.GlobalTemplateToChineseMainlandPhone" => (InvalidRequestParameters, None, "An international template cannot be sent to a +86 number: set templateCode to an approved mainland template and keep the international one in internationalTemplateCode."),
+        "ServiceUnavailable" => (General, None, INTERNAL_ERROR_ADVICE),
+        _ if family == "AuthFailure" => (InvalidConfig, None, "The API key was refused: check accessKeyId, accessKeySecret and that the key may use SMS (CAM policy QcloudSMSFullAccess)."),
+        _ if family == "RequestLimitExceeded" => (RateLimitExceeded, Some(Retryable::RateLimited), "Tencent's API rate limit was reached: try again shortly."),
+        _ if family == "InternalError" => (General, None, INTERNAL_ERROR_ADVICE),
+        _ => (General, None, "See Tencent Cloud SMS's error code reference for this code."),
+    }
+}
+
+fn invalid_response(status: u16, body: &[u8], reason: &str) -> ConnectorError {
+    let excerpt = excerpt(body);
+    let mut error = ConnectorError::new(
+        ErrorCode::InvalidResponse,
+        format!("Tencent Cloud SMS gave an unusable answer (HTTP {status}): {reason}. The SMS may or may not have been sent; check the SMS console's delivery records before sending again."),
+    );
+    error.data.status = Some(status);
+    error.data.body_excerpt = Some(excerpt);
+    error.data.delivery = Some(Delivery::Unknown);
+    error
+}
+
+/// The first 200 characters, on one line.
+fn excerpt(body: &[u8]) -> String {
+    let start = &body[..body.len().min(EXCERPT_CHARS * 4)];
+    let text = String::from_utf8_lossy(start);
+    let one_line: String = text
+        .chars()
+        .map(|character| {
+            if character.is_control() {
+                ' '
+            } else {
+                character
+            }
+        })
+        .collect();
+    let cut: String = one_line.chars().take(EXCERPT_CHARS).collect();
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok_body(code: &str) -> String {
+        format!(
+            r#"{{"Response":{{"SendStatusSet":[{{"SerialNo":"2640:1","PhoneNumber":"+8613711112222","Fee":1,"SessionContext":"","Code":"{code}","Message":"m","IsoCode":"CN"}}],"RequestId":"req-1"}}}}"#
+        )
+    }
+
+    fn error_body(code: &str) -> String {
+        format!(
+            r#"{{"Response":{{"Error":{{"Code":"{code}","Message":"msg"}},"RequestId":"req-2"}}}}"#
+        )
+    }
+
+    #[test]
+    fn ok_is_case_insensitive_and_gives_the_result() {
+        for code in ["Ok", "OK", "ok"] {
+            let result = parse(200, ok_body(code).as_bytes(), false).unwrap();
+            assert_eq!(
+                result,
+                SendResult {
+                    request_id: "req-1".into(),
+                    serial_no: "2640:1".into(),
+                    fee: 1,
+                    iso_code: "CN".into(),
+                    phone_number: "+8613711112222".into()
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn request_errors_carry_code_message_and_request_id() {
+        let failure = parse(
+            200,
+            error_body("AuthFailure.SecretIdNotFound").as_bytes(),
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(failure.error.code, ErrorCode::InvalidConfig);
+        assert_eq!(
+            failure.error.data.error_description,
+            "AuthFailure.SecretIdNotFound: msg"
+        );
+        assert_eq!(
+            failure.error.data.tencent_code.as_deref(),
+            Some("AuthFailure.SecretIdNotFound")
+        );
+        assert_eq!(failure.error.data.request_id.as_deref(), Some("req-2"));
+        assert!(failure.error.message().contains("accessKeyId"));
+        assert!(failure.error.message().contains("req-2"));
+    }
+
+    #[test]
+    fn families_map_alike_for_request_and_per_number_errors() {
+        let cases = [
+            ("AuthFailure.SignatureFailure", ErrorCode::InvalidConfig),
+            (
+                "AuthFailure.UnauthorizedOperation",
+                ErrorCode::InvalidConfig,
+            ),
+            ("RequestLimitExceeded", ErrorCode::RateLimitExceeded),
+            (
+                "RequestLimitExceeded.PhoneNumberDailyLimit",
+                ErrorCode::RateLimitExceeded,
+            ),
+            (
+                "LimitExceeded.PhoneNumberThirtySecondLimit",
+                ErrorCode::RateLimitExceeded,
+            ),
+            (
+                "LimitExceeded.DeliveryFrequencyLimit",
+                ErrorCode::RateLimitExceeded,
+            ),
+            ("LimitExceeded.AppDailyLimit", ErrorCode::UsageLimitExceeded),
+            (
+                "FailedOperation.InsufficientBalanceInSmsPackage",
+                ErrorCode::UsageLimitExceeded,
+            ),
+            (
+                "UnauthorizedOperation.ServiceSuspendDueToArrears",
+                ErrorCode::UsageLimitExceeded,
+            ),
+            (
+                "FailedOperation.TemplateIncorrectOrUnapproved",
+                ErrorCode::InvalidConfig,
+            ),
+            (
+                "InvalidParameterValue.SdkAppIdNotExist",
+                ErrorCode::InvalidConfig,
+            ),
+            (
+                "InvalidParameterValue.IncorrectPhoneNumber",
+                ErrorCode::InvalidRequestParameters,
+            ),
+            (
+                "UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone",
+                ErrorCode::InvalidRequestParameters,
+            ),
+            ("InternalError.Timeout", ErrorCode::General),
+            ("ServiceUnavailable", ErrorCode::General),
+            ("Something.New", ErrorCode::General),
+        ];
+        for (code, expected) in cases {
+            let request = parse(200, error_body(code).as_bytes(), false).unwrap_err();
+            let number = parse(200, ok_body(code).as_bytes(), false).unwrap_err();
+            assert_eq!(request.error.code, expected, "{code}");
+            assert_eq!(number.error.code, expected, "{code}");
+            assert_eq!(
+                number.error.data.phone_number.as_deref(),
+                Some("+8613711112222")
+            );
+        }
+    }
+
+    #[test]
+    fn only_expired_signatures_and_api_rate_limits_are_retryable() {
+        let retryable = |code: &str| {
+            parse(200, error_body(code).as_bytes(), false)
+                .unwrap_err()
+                .retryable
+        };
+        assert_eq!(
+            retryable("AuthFailure.SignatureExpire"),
+            Some(Retryable::SignatureExpired)
+        );
+        assert_eq!(
+            retryable("RequestLimitExceeded.Foo"),
+            Some(Retryable::RateLimited)
+        );
+        assert_eq!(retryable("InternalError"), None);
+        assert_eq!(retryable("LimitExceeded.PhoneNumberDailyLimit"), None);
+    }
+
+    #[test]
+    fn internal_errors_say_the_outcome_is_unknown() {
+        let failure = parse(
+            200,
+            error_body("InternalError.RequestTimeException").as_bytes(),
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(failure.error.data.delivery, Some(Delivery::Unknown));
+        assert!(failure.error.message().contains("may or may not"));
+    }
+
+    #[test]
+    fn malformed_answers_are_invalid_response_with_status_and_short_excerpt() {
+        let html = format!(
+            "<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>",
+            "x".repeat(500)
+        );
+        let cases: [(u16, &[u8], bool); 8] = [
+            (502, html.as_bytes(), false),
+            (200, b"", false),
+            (200, b"{\"Response\": {", false),
+            (200, b"{\"Foo\":1}", false),
+            (200, b"{\"Response\":{\"SendStatusSet\":[],\"RequestId\":\"r\"}}", false),
+            (200, b"{\"Response\":{\"SendStatusSet\":[{\"PhoneNumber\":\"+86\"}],\"RequestId\":\"r\"}}", false),
+            (200, b"{\"Response\":{\"Error\":{}}}", false),
+            (200, b"{\"Response\":{}}", true),
+        ];
+        for (status, body, truncated) in cases {
+            let failure = parse(status, body, truncated).unwrap_err();
+            assert_eq!(
+                failure.error.code,
+                ErrorCode::InvalidResponse,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+            assert_eq!(failure.error.data.status, Some(status));
+            assert!(
+                failure
+                    .error
+                    .data
+                    .body_excerpt
+                    .as_ref()
+                    .unwrap()
+                    .chars()
+                    .count()
+                    <= 200
+            );
+            assert_eq!(failure.retryable, None);
+        }
+    }
+
+    #[test]
+    fn excerpt_is_lossy_and_single_line() {
+        assert_eq!(excerpt(b"a\nb\xffc"), "a b\u{fffd}c");
+    }
+}

@@ -1,0 +1,333 @@
+//! One SendSms request: from config + Logto message + time to the exact bytes and signed headers.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::error::{ConnectorError, ErrorCode};
+use crate::phone::{self, E164};
+use crate::tc3::{self, truncate, SignInput, DEFAULT_SIGNED_HEADERS};
+
+pub const SERVICE: &str = "sms";
+pub const ACTION: &str = "SendSms";
+pub const VERSION: &str = "2021-01-11";
+pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
+/// What Logto asks to send: `{ to, type, payload: { code, … } }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub to: E164,
+    pub usage_type: String,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsRequest {
+    pub url: String,
+    /// Serialised once; the signature covers exactly these bytes.
+    pub body: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub phone_number: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SendSmsBody<'a> {
+    phone_number_set: [&'a str; 1],
+    sms_sdk_app_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sign_name: Option<&'a str>,
+    template_id: &'a str,
+    /// Only the code: other payload keys (`locale`, `uiLocales`) would break one-placeholder templates.
+    template_param_set: [&'a str; 1],
+}
+
+pub fn parse_message(data: &Value) -> Result<Message, ConnectorError> {
+    let invalid =
+        |message: String| ConnectorError::new(ErrorCode::InvalidRequestParameters, message);
+    let Value::Object(fields) = data else {
+        return Err(invalid(
+            "sendMessage needs { to, type, payload: { code } }".into(),
+        ));
+    };
+    let to = match fields.get("to") {
+        Some(Value::String(to)) => to,
+        _ => {
+            return Err(invalid(
+                "`to` must be the recipient's phone number as a string".into(),
+            ))
+        }
+    };
+    let to = phone::normalize(to).map_err(|error| {
+        invalid(format!(
+            "Cannot send to \"{}\": {}.",
+            truncate(to, 24),
+            error.0
+        ))
+    })?;
+    let usage_type = match fields.get("type") {
+        Some(Value::String(kind)) if !kind.is_empty() => kind.clone(),
+        _ => {
+            return Err(invalid(
+                "`type` must be a Logto template type such as \"SignIn\"".into(),
+            ))
+        }
+    };
+    let code = match fields
+        .get("payload")
+        .and_then(|payload| payload.get("code"))
+    {
+        Some(Value::String(code)) if !code.is_empty() => code.clone(),
+        Some(Value::Number(code)) => code.to_string(),
+        _ => {
+            return Err(invalid(
+                "`payload.code` must be the verification code to send".into(),
+            ))
+        }
+    };
+    Ok(Message {
+        to,
+        usage_type,
+        code,
+    })
+}
+
+/// Template and signature for this number: mainland numbers use the plain fields; other numbers
+/// use the template's international variant when it has one.
+fn template_and_sign<'a>(
+    config: &'a Config,
+    message: &Message,
+) -> Result<(&'a str, Option<&'a str>), ConnectorError> {
+    let template = config.template_for(&message.usage_type).ok_or_else(|| {
+        ConnectorError::new(
+            ErrorCode::TemplateNotFound,
+            format!(
+                "No template for usageType \"{}\" and no Generic template: add {{ \"usageType\": \"Generic\", \"templateCode\": \"<approved template ID>\" }} to templates.",
+                truncate(&message.usage_type, 40)
+            ),
+        )
+    })?;
+    match (
+        &template.international_template_code,
+        message.to.is_mainland_china(),
+    ) {
+        (Some(international), false) => Ok((
+            international.as_str(),
+            config.international_sign_name.as_deref(),
+        )),
+        _ => Ok((
+            template.template_code.as_str(),
+            Some(config.sign_name.as_str()),
+        )),
+    }
+}
+
+pub fn build_request(
+    config: &Config,
+    message: &Message,
+    timestamp: u64,
+) -> Result<SmsRequest, ConnectorError> {
+    let (template_id, sign_name) = template_and_sign(config, message)?;
+    let body = SendSmsBody {
+        phone_number_set: [message.to.as_str()],
+        sms_sdk_app_id: &config.sdk_app_id,
+        sign_name,
+        template_id,
+        template_param_set: [message.code.as_str()],
+    };
+    let body = serde_json::to_string(&body).map_err(|_| {
+        ConnectorError::new(
+            ErrorCode::General,
+            "Could not serialise the SendSms request.",
+        )
+    })?;
+    let signed = tc3::sign(&SignInput {
+        secret_id: &config.access_key_id,
+        secret_key: &config.access_key_secret,
+        service: SERVICE,
+        host: &config.endpoint.host,
+        action: ACTION,
+        version: VERSION,
+        region: Some(&config.region),
+        timestamp,
+        payload: body.as_bytes(),
+        content_type: CONTENT_TYPE,
+        token: None,
+        language: config.language.map(|language| language.as_str()),
+        signed_headers: &DEFAULT_SIGNED_HEADERS,
+    })
+    .map_err(|error| {
+        let field = match error.field {
+            "secretId" => "accessKeyId",
+            "secretKey" => "accessKeySecret",
+            other => other,
+        };
+        ConnectorError::new(
+            ErrorCode::InvalidConfig,
+            format!("Cannot sign the request ({field}): {}.", error.message),
+        )
+    })?;
+    Ok(SmsRequest {
+        url: config.endpoint.url.clone(),
+        body,
+        headers: signed.headers,
+        phone_number: message.to.as_str().to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config;
+    use serde_json::json;
+
+    fn config(extra: Value) -> Config {
+        let mut value = json!({
+            "accessKeyId": "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+            "accessKeySecret": "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+            "signName": "腾讯云",
+            "sdkAppId": "1400006666",
+            "region": "ap-guangzhou",
+            "templates": [
+                { "usageType": "SignIn", "templateCode": "1001", "internationalTemplateCode": "2001" },
+                { "usageType": "Register", "templateCode": "1002" },
+                { "usageType": "ForgotPassword", "templateCode": "1003" },
+                { "usageType": "Generic", "templateCode": "1004" }
+            ]
+        });
+        for (key, field) in extra.as_object().unwrap() {
+            value[key] = field.clone();
+        }
+        config::parse(&value).unwrap()
+    }
+
+    fn message(to: &str, kind: &str) -> Message {
+        parse_message(&json!({ "to": to, "type": kind, "payload": { "code": "123456", "locale": "en", "uiLocales": "fr-CA fr" } })).unwrap()
+    }
+
+    fn body(request: &SmsRequest) -> Value {
+        serde_json::from_str(&request.body).unwrap()
+    }
+
+    #[test]
+    fn body_is_compact_raw_utf8_with_string_ids_and_only_the_code() {
+        let request = build_request(
+            &config(json!({})),
+            &message("8613711112222", "Register"),
+            1_700_000_000,
+        )
+        .unwrap();
+        assert_eq!(
+            request.body,
+            r#"{"PhoneNumberSet":["+8613711112222"],"SmsSdkAppId":"1400006666","SignName":"腾讯云","TemplateId":"1002","TemplateParamSet":["123456"]}"#
+        );
+        assert_eq!(request.url, "https://sms.tencentcloudapi.com/");
+    }
+
+    #[test]
+    fn headers_are_signed_over_the_exact_body() {
+        let config = config(json!({}));
+        let request =
+            build_request(&config, &message("8613711112222", "SignIn"), 1_700_000_000).unwrap();
+        let steps = tc3::signing_steps(&SignInput {
+            secret_id: &config.access_key_id,
+            secret_key: &config.access_key_secret,
+            service: "sms",
+            host: "sms.tencentcloudapi.com",
+            action: "SendSms",
+            version: "2021-01-11",
+            region: Some("ap-guangzhou"),
+            timestamp: 1_700_000_000,
+            payload: request.body.as_bytes(),
+            content_type: CONTENT_TYPE,
+            token: None,
+            language: None,
+            signed_headers: &DEFAULT_SIGNED_HEADERS,
+        })
+        .unwrap();
+        let authorization = &request.headers[0];
+        assert_eq!(authorization.0, "Authorization");
+        assert!(authorization.1.ends_with(&steps.signature));
+        assert!(request
+            .headers
+            .contains(&("X-TC-Region", "ap-guangzhou".into())));
+        assert!(request
+            .headers
+            .contains(&("X-TC-Timestamp", "1700000000".into())));
+    }
+
+    #[test]
+    fn unknown_types_fall_back_to_generic_then_fail() {
+        let request =
+            build_request(&config(json!({})), &message("8613711112222", "BindMfa"), 1).unwrap();
+        assert_eq!(body(&request)["TemplateId"], "1004");
+        let mut no_generic = config(json!({}));
+        no_generic
+            .templates
+            .retain(|template| template.usage_type != "Generic");
+        let error =
+            build_request(&no_generic, &message("8613711112222", "BindMfa"), 1).unwrap_err();
+        assert_eq!(error.code, ErrorCode::TemplateNotFound);
+        assert!(error.message().contains("BindMfa"));
+    }
+
+    #[test]
+    fn foreign_numbers_use_the_international_template_and_sign() {
+        let both = config(json!({ "internationalSignName": "Acme" }));
+        let mainland = body(&build_request(&both, &message("8613711112222", "SignIn"), 1).unwrap());
+        assert_eq!(
+            (
+                mainland["TemplateId"].as_str(),
+                mainland["SignName"].as_str()
+            ),
+            (Some("1001"), Some("腾讯云"))
+        );
+        let foreign = body(&build_request(&both, &message("14155550123", "SignIn"), 1).unwrap());
+        assert_eq!(
+            (foreign["TemplateId"].as_str(), foreign["SignName"].as_str()),
+            (Some("2001"), Some("Acme"))
+        );
+        let without_sign = config(json!({}));
+        let foreign =
+            body(&build_request(&without_sign, &message("85291234567", "SignIn"), 1).unwrap());
+        assert_eq!(foreign["TemplateId"], "2001");
+        assert!(foreign.get("SignName").is_none());
+        // A template without an international variant behaves as before.
+        let old =
+            body(&build_request(&without_sign, &message("14155550123", "Register"), 1).unwrap());
+        assert_eq!(
+            (old["TemplateId"].as_str(), old["SignName"].as_str()),
+            (Some("1002"), Some("腾讯云"))
+        );
+    }
+
+    #[test]
+    fn language_adds_the_header_and_regional_endpoint_sets_host() {
+        let config = config(
+            json!({ "language": "zh-CN", "endpoint": "sms.ap-guangzhou.tencentcloudapi.com" }),
+        );
+        let request = build_request(&config, &message("8613711112222", "SignIn"), 1).unwrap();
+        assert!(request.headers.contains(&("X-TC-Language", "zh-CN".into())));
+        assert!(request
+            .headers
+            .contains(&("Host", "sms.ap-guangzhou.tencentcloudapi.com".into())));
+        assert_eq!(request.url, "https://sms.ap-guangzhou.tencentcloudapi.com/");
+    }
+
+    #[test]
+    fn bad_messages_are_invalid_request_parameters() {
+        for data in [
+            json!(null),
+            json!({ "to": 8613711112222_u64, "type": "SignIn", "payload": { "code": "1" } }),
+            json!({ "to": "abc", "type": "SignIn", "payload": { "code": "1" } }),
+            json!({ "to": "8613711112222", "payload": { "code": "1" } }),
+            json!({ "to": "8613711112222", "type": "SignIn", "payload": {} }),
+        ] {
+            assert_eq!(
+                parse_message(&data).unwrap_err().code,
+                ErrorCode::InvalidRequestParameters,
+                "{data}"
+            );
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Failures without an answer from Tencent: whether the SMS may have gone out decides the message.
+
+use crate::error::{ConnectorError, Delivery, ErrorCode};
+
+/// Node's error codes for failures before any request byte was written.
+const NOT_SENT_CODES: [&str; 12] = [
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "ENETUNREACH",
+    "EHOSTUNREACH",
+    "EADDRNOTAVAIL",
+    "UND_ERR_CONNECT_TIMEOUT",
+    "CERT_HAS_EXPIRED",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+];
+
+/// `cause_code` is the `code` of the fetch error's `cause` (Node), absent in browsers.
+pub fn network_failure(cause_code: Option<&str>, host: &str) -> ConnectorError {
+    let code = cause_code.unwrap_or("unknown");
+    let not_sent = NOT_SENT_CODES.contains(&code);
+    let message = if not_sent {
+        format!("Could not connect to {host} ({code}); the SMS was not sent. Check the endpoint, DNS and outbound network access, then try again.")
+    } else {
+        format!("The connection to {host} failed after the request was sent ({code}); the SMS may or may not have been sent. Check the SMS console's delivery records before sending again.")
+    };
+    let mut error = ConnectorError::new(ErrorCode::General, message);
+    error.data.delivery = Some(if not_sent {
+        Delivery::NotSent
+    } else {
+        Delivery::Unknown
+    });
+    error
+}
+
+pub fn timeout(timeout_ms: u32, host: &str) -> ConnectorError {
+    let mut error = ConnectorError::new(
+        ErrorCode::General,
+        format!("Tencent Cloud SMS ({host}) did not answer within {timeout_ms} ms; the SMS may or may not have been sent. Check the SMS console's delivery records before sending again, or raise timeoutMs."),
+    );
+    error.data.delivery = Some(Delivery::Unknown);
+    error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_connections_say_not_sent() {
+        let error = network_failure(Some("ECONNREFUSED"), "127.0.0.1:9");
+        assert_eq!(error.data.delivery, Some(Delivery::NotSent));
+        assert!(error.message().contains("was not sent"));
+    }
+
+    #[test]
+    fn resets_and_unknown_failures_say_unknown() {
+        for code in [Some("ECONNRESET"), Some("UND_ERR_SOCKET"), None] {
+            let error = network_failure(code, "sms.tencentcloudapi.com");
+            assert_eq!(error.data.delivery, Some(Delivery::Unknown));
+            assert!(error.message().contains("may or may not"));
+        }
+    }
+
+    #[test]
+    fn timeouts_say_the_outcome_is_unknown() {
+        let error = timeout(2_000, "sms.tencentcloudapi.com");
+        assert!(error.message().contains("did not answer within 2000 ms"));
+        assert!(error.message().contains("may or may not"));
+    }
+}
