@@ -1,14 +1,15 @@
 // Assembles pkg/ (the npm package): Rust → wasm32 → wasm-bindgen `--target web` glue →
 // wasm-opt -Oz, plus the hand-written JS, types, README and logo from pkg-template/.
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { ensureNodeModules, ensureRustTarget, ensureWasmBindgen, root, run } from './toolchain.mjs';
 
 export const pkgDir = path.join(root, 'pkg');
-const wasmOut = path.join(pkgDir, 'lib', 'wasm');
-const built = path.join(wasmOut, 'tencent_sms_bg.wasm');
+const built = path.join(pkgDir, 'lib', 'wasm', 'tencent_sms_bg.wasm');
+// Assembled beside pkg/ and swapped in at the end, so a test reading pkg/ never sees half a package.
+const stagingDir = path.join(root, `.pkg-staging-${process.pid}`);
 
 // The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
 const targetFeatures = [
@@ -42,9 +43,11 @@ export const build = () => {
   ensureRustTarget();
   ensureWasmBindgen();
   run('cargo', ['build', '--release', '--locked', '--target', 'wasm32-unknown-unknown']);
-  rmSync(pkgDir, { recursive: true, force: true });
+  const wasmOut = path.join(stagingDir, 'lib', 'wasm');
+  const stagedWasm = path.join(wasmOut, 'tencent_sms_bg.wasm');
+  rmSync(stagingDir, { recursive: true, force: true });
   mkdirSync(wasmOut, { recursive: true });
-  cpSync(path.join(root, 'pkg-template'), pkgDir, { recursive: true });
+  cpSync(path.join(root, 'pkg-template'), stagingDir, { recursive: true });
   run('wasm-bindgen', [
     '--target', 'web',
     '--no-typescript',
@@ -52,7 +55,9 @@ export const build = () => {
     '--out-name', 'tencent_sms',
     path.join(root, 'target/wasm32-unknown-unknown/release/tencent_sms_connector.wasm'),
   ]);
-  run(path.join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', ...targetFeatures, built, '-o', built]);
+  run(path.join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', ...targetFeatures, stagedWasm, '-o', stagedWasm]);
+  rmSync(pkgDir, { recursive: true, force: true });
+  renameSync(stagingDir, pkgDir);
   console.error(`[build] ${path.relative(root, pkgDir)}/ ready (${statSync(built).size} bytes of wasm)`);
 };
 

@@ -3,8 +3,6 @@
 //! Errors reject exactly what the official connector's zod guard rejects (same paths), plus bad
 //! values of this connector's own optional fields. Warnings flag what Tencent would refuse later.
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -328,7 +326,8 @@ fn check_templates(value: Option<&Value>, report: &mut Report) -> Option<Vec<Tem
     };
     let mut templates = Vec::with_capacity(items.len().min(64));
     let mut all_well_formed = true;
-    let mut seen_usage_types = BTreeSet::new();
+    // A JSON map as the set: the module already carries its code.
+    let mut seen_usage_types = Map::new();
     for (index, item) in items.iter().enumerate() {
         let item_path = || vec![PathSegment::from("templates"), index.into()];
         let Value::Object(fields) = item else {
@@ -361,7 +360,10 @@ fn check_templates(value: Option<&Value>, report: &mut Report) -> Option<Vec<Tem
                     ),
                 );
             }
-            if !seen_usage_types.insert(usage_type) {
+            if seen_usage_types
+                .insert(usage_type.to_owned(), Value::Null)
+                .is_some()
+            {
                 report.warn(
                     field_path("usageType"),
                     "duplicate_usage_type",
@@ -627,7 +629,10 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint, (&'static str, &'static str
         (true, rest)
     } else if let Some(rest) = raw.strip_prefix("http://") {
         (false, rest)
-    } else if raw.contains("://") {
+    } else if raw
+        .split_once(':')
+        .is_some_and(|(_, rest)| rest.starts_with("//"))
+    {
         return Err((
             "invalid_endpoint",
             "must use https:// (http:// is allowed only for 127.0.0.1, [::1] or localhost)",
@@ -980,7 +985,7 @@ mod tests {
             "warnings never block: {:?}",
             validation.errors
         );
-        let codes: BTreeSet<_> = validation.warnings.iter().map(|issue| issue.code).collect();
+        let codes: Vec<_> = validation.warnings.iter().map(|issue| issue.code).collect();
         for code in [
             "whitespace",
             "unknown_region",
@@ -990,7 +995,7 @@ mod tests {
             "duplicate_usage_type",
             "empty",
         ] {
-            assert!(codes.contains(code), "{code} missing from {codes:?}");
+            assert!(codes.contains(&code), "{code} missing from {codes:?}");
         }
         let typo = validation
             .warnings

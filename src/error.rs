@@ -116,9 +116,24 @@ impl ConnectorError {
 }
 
 fn redact_in(text: &mut String, secret: &str) {
-    if text.contains(secret) {
-        *text = text.replace(secret, "[redacted]");
+    // A byte-window scan rather than str::replace: the substring searcher is large in wasm.
+    let needle = secret.as_bytes();
+    let mut redacted = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest
+        .as_bytes()
+        .windows(needle.len())
+        .position(|window| window == needle)
+    {
+        redacted.push_str(rest.get(..at).unwrap_or_default());
+        redacted.push_str("[redacted]");
+        rest = rest.get(at + needle.len()..).unwrap_or_default();
     }
+    if redacted.is_empty() {
+        return;
+    }
+    redacted.push_str(rest);
+    *text = redacted;
 }
 
 #[cfg(test)]

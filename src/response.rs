@@ -183,8 +183,15 @@ fn invalid_response(status: u16, body: &[u8], reason: &str) -> ConnectorError {
 
 /// The first 200 characters, on one line.
 fn excerpt(body: &[u8]) -> String {
-    let start = &body[..body.len().min(EXCERPT_CHARS * 4)];
-    let text = String::from_utf8_lossy(start);
+    let start = body.get(..EXCERPT_CHARS * 4).unwrap_or(body);
+    // The valid UTF-8 prefix: a cut may split a character, and a short excerpt needs no more.
+    let text = match std::str::from_utf8(start) {
+        Ok(text) => text,
+        Err(error) => start
+            .get(..error.valid_up_to())
+            .and_then(|valid| std::str::from_utf8(valid).ok())
+            .unwrap_or_default(),
+    };
     let one_line: String = text
         .chars()
         .map(|character| {
@@ -388,7 +395,8 @@ mod tests {
     }
 
     #[test]
-    fn excerpt_is_lossy_and_single_line() {
-        assert_eq!(excerpt(b"a\nb\xffc"), "a b\u{fffd}c");
+    fn excerpt_is_valid_utf8_on_one_line() {
+        assert_eq!(excerpt(b"a\nb\xffc"), "a b");
+        assert_eq!(excerpt("é".repeat(500).as_bytes()).chars().count(), 200);
     }
 }

@@ -78,7 +78,7 @@ pub fn parse_message(data: &Value) -> Result<Message, ConnectorError> {
         .and_then(|payload| payload.get("code"))
     {
         Some(Value::String(code)) if !code.is_empty() => code.clone(),
-        Some(Value::Number(code)) => code.to_string(),
+        Some(Value::Number(code)) if code.is_u64() => code.as_u64().unwrap_or_default().to_string(),
         _ => {
             return Err(invalid(
                 "`payload.code` must be the verification code to send".into(),

@@ -12,7 +12,7 @@ const ALGORITHM: &str = "TC3-HMAC-SHA256";
 /// Latest timestamp accepted (9999-12-31T23:59:59Z): keeps the credential date four digits wide.
 const MAX_TIMESTAMP: u64 = 253_402_300_799;
 
-/// Header names that may be signed; each one is also sent.
+/// Header names that may be signed (each one is also sent), in canonical (sorted) order.
 const SIGNABLE_HEADERS: [&str; 8] = [
     "content-type",
     "host",
@@ -182,33 +182,37 @@ fn header_value<'a>(input: &SignInput<'a>, name: &str) -> Option<std::borrow::Co
 
 /// Lower-cased, de-duplicated and sorted, as the canonical request needs them.
 fn signed_header_names(requested: &[&str]) -> Result<Vec<&'static str>, SignError> {
-    let mut names: Vec<&'static str> = Vec::with_capacity(requested.len());
-    for raw in requested {
-        let lower = raw.trim().to_ascii_lowercase();
-        let Some(known) = SIGNABLE_HEADERS.iter().find(|name| **name == lower) else {
-            return Err(SignError::new(
-                "signedHeaders",
-                format!(
-                    "cannot sign header \"{}\": use names from {}",
-                    truncate(raw, 40),
-                    SIGNABLE_HEADERS.join(", ")
-                ),
-            ));
-        };
-        if !names.contains(known) {
-            names.push(known);
-        }
+    let requested: Vec<String> = requested
+        .iter()
+        .map(|raw| raw.trim().to_ascii_lowercase())
+        .collect();
+    if let Some(unknown) = requested
+        .iter()
+        .find(|name| !SIGNABLE_HEADERS.contains(&name.as_str()))
+    {
+        return Err(SignError::new(
+            "signedHeaders",
+            format!(
+                "cannot sign header \"{}\": use names from {}",
+                truncate(unknown, 40),
+                SIGNABLE_HEADERS.join(", ")
+            ),
+        ));
     }
     for required in DEFAULT_SIGNED_HEADERS {
-        if !names.contains(&required) {
+        if !requested.iter().any(|name| name == required) {
             return Err(SignError::new(
                 "signedHeaders",
                 format!("signedHeaders must include {required}"),
             ));
         }
     }
-    names.sort_unstable();
-    Ok(names)
+    // SIGNABLE_HEADERS is sorted, so filtering it yields the canonical order without a sort.
+    Ok(SIGNABLE_HEADERS
+        .iter()
+        .copied()
+        .filter(|name| requested.iter().any(|requested| requested == name))
+        .collect())
 }
 
 fn check_input(input: &SignInput) -> Result<(), SignError> {
@@ -324,7 +328,7 @@ pub(crate) fn is_host(host: &str) -> bool {
 /// At most `max` characters, for echoing untrusted values in messages.
 pub(crate) fn truncate(value: &str, max: usize) -> String {
     match value.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", &value[..end]),
+        Some((end, _)) => format!("{}…", value.get(..end).unwrap_or_default()),
         None => value.to_owned(),
     }
 }

@@ -15,7 +15,7 @@ pub fn utc_date(timestamp: u64) -> String {
 /// Seconds since the epoch from an HTTP `Date` header (IMF-fixdate, e.g.
 /// `Thu, 26 Nov 2026 19:07:42 GMT`). Other obsolete formats are not sent by Tencent.
 pub fn parse_http_date(value: &str) -> Option<u64> {
-    let rest = value.trim().split_once(", ")?.1;
+    let rest = value.trim().split_once(',')?.1.strip_prefix(' ')?;
     let mut parts = rest.split(' ');
     let day: u64 = parse_digits(parts.next()?, 2)?;
     let month_name = parts.next()?;
