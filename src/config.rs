@@ -43,6 +43,7 @@ const ROOT_KEYS: [&str; 10] = [
     "internationalSignName",
 ];
 const TEMPLATE_KEYS: [&str; 3] = ["usageType", "templateCode", "internationalTemplateCode"];
+const MISSING_TEMPLATES: &str = "missing_templates";
 /// Bounds the report for hostile input (a million bad templates still yields a readable answer).
 const MAX_ISSUES: usize = 100;
 
@@ -149,10 +150,21 @@ pub fn validate(value: &Value) -> (Validation, Option<Config>) {
     (validation, config.filter(|_| valid))
 }
 
-/// The config for sending, or an `invalid_config` error listing every problem.
+/// The config for sending, or an `invalid_config` error listing every problem. The required
+/// usage types are a rule for saving: a send only needs its own template (or Generic), and
+/// reports `template_not_found` when neither exists.
 pub fn parse(value: &Value) -> Result<Config, ConnectorError> {
-    let (validation, config) = validate(value);
-    match config {
+    let mut report = Report::default();
+    let config = check_root(value, &mut report);
+    report
+        .errors
+        .retain(|issue| issue.code != MISSING_TEMPLATES);
+    let validation = Validation {
+        valid: report.errors.is_empty(),
+        errors: report.errors,
+        warnings: report.warnings,
+    };
+    match config.filter(|_| validation.valid) {
         Some(config) => Ok(config),
         None => {
             let mut summary = String::from("The connector config is invalid: ");
@@ -432,14 +444,13 @@ fn check_templates(value: Option<&Value>, report: &mut Report) -> Option<Vec<Tem
     if !missing.is_empty() {
         report.error(
             path(),
-            "missing_templates",
+            MISSING_TEMPLATES,
             format!(
                 "templates has no entry for usageType {}: add {{ \"usageType\": \"{}\", \"templateCode\": \"<approved template ID>\" }} for each.",
                 missing.join(", "),
                 missing.first().copied().unwrap_or_default()
             ),
         );
-        return None;
     }
     Some(templates)
 }
@@ -888,6 +899,17 @@ mod tests {
         assert!(validation.errors[0]
             .message
             .contains("Register, ForgotPassword, Generic"));
+    }
+
+    #[test]
+    fn sending_needs_only_the_template_it_uses() {
+        let mut config = valid();
+        config["templates"] = json!([{ "usageType": "SignIn", "templateCode": "1" }]);
+        let parsed = parse(&config).unwrap();
+        assert_eq!(parsed.template_for("SignIn").unwrap().template_code, "1");
+        assert!(parsed.template_for("Register").is_none());
+        config["templates"] = json!([{ "usageType": 5, "templateCode": "1" }]);
+        assert_eq!(parse(&config).unwrap_err().code, ErrorCode::InvalidConfig);
     }
 
     #[test]

@@ -1,0 +1,263 @@
+// The packed package, installed as `logto connector add` does and loaded by Logto's own loader,
+// sending through the local Tencent server that verifies every signature.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import {
+  ConnectorError,
+  ConnectorErrorCodes,
+  connectorMetadataGuard,
+  validateConfig as hostValidateConfig,
+} from '@logto/connector-kit';
+import { ZodError } from 'zod';
+
+import { everythingPrinted, makeConfig, secretId, secretKey, templateCodeFor, templateTypes } from './support/fixtures.js';
+import { connectorId, installLikeLogto, loadWithLogtoLoader } from './support/logto-host.js';
+import { startTencentServer } from './support/tencent-server.js';
+
+let server;
+let install;
+let loaded;
+let config;
+
+const throwingGetConfig = () => {
+  throw new ConnectorError(ConnectorErrorCodes.NotImplemented);
+};
+
+/** A connector as Logto builds it for one request. */
+const connectorFor = async (getConfig = throwingGetConfig) => {
+  const { rawConnector } = await loaded.buildRawConnector(loaded.factory, getConfig);
+  return rawConnector;
+};
+
+const lastRequest = () => server.requests.at(-1);
+
+before(async () => {
+  server = await startTencentServer({ credentials: { [secretId]: secretKey } });
+  config = makeConfig(server.url);
+  install = installLikeLogto();
+  loaded = await loadWithLogtoLoader(install.connectorsDir);
+});
+
+after(async () => {
+  await server?.close();
+  install?.cleanup();
+});
+
+describe('loading', () => {
+  test("Logto's loader finds the package and builds its factory", () => {
+    assert.deepEqual(loaded.packages.map(({ name }) => name), [install.name]);
+    assert.match(install.name, /^(@[^/]+\/)?connector-/);
+    assert.ok(loaded.factory, 'the loader skipped the package: see the [load-connector] log above');
+    assert.equal(loaded.factory.type, 'Sms');
+  });
+
+  test('metadata keeps the official id and passes connector-kit’s guard', () => {
+    const parsed = connectorMetadataGuard.safeParse(loaded.factory.metadata);
+    assert.ok(parsed.success, JSON.stringify(parsed.error?.issues));
+    assert.equal(loaded.factory.metadata.id, connectorId);
+    assert.match(loaded.factory.metadata.logo, /^data:image\/svg\+xml;base64,/);
+    assert.match(loaded.factory.metadata.readme, /Tencent/);
+  });
+
+  test('formItems cover every config field, with the secret confidential and nine template types', () => {
+    const items = new Map(loaded.factory.metadata.formItems.map((item) => [item.key, item]));
+    for (const key of ['accessKeyId', 'accessKeySecret', 'signName', 'sdkAppId', 'region', 'templates', 'endpoint', 'timeoutMs', 'language', 'internationalSignName']) {
+      assert.ok(items.has(key), `formItems lack ${key}`);
+    }
+    assert.equal(items.get('accessKeySecret').isConfidential, true);
+    assert.deepEqual(items.get('templates').defaultValue.map(({ usageType }) => usageType), templateTypes);
+  });
+
+  test('the package depends on the host kit with a range that 4.7+ and 5.x satisfy, and on nothing else but zod', async () => {
+    const manifest = JSON.parse(readFileSync(path.join(install.packageDir, 'package.json'), 'utf8'));
+    const { satisfies } = await import('semver');
+    for (const version of ['4.7.0', '5.0.0', '5.1.1', '5.9.0']) {
+      assert.ok(satisfies(version, manifest.dependencies['@logto/connector-kit']), version);
+    }
+    assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['@logto/connector-kit', 'zod']);
+    assert.equal(manifest.type, 'module');
+  });
+
+  test('creating the connector never calls getConfig', async () => {
+    let calls = 0;
+    await connectorFor(() => {
+      calls += 1;
+      throw new Error('must not be called');
+    });
+    assert.equal(calls, 0);
+  });
+});
+
+describe('sending', () => {
+  test('every template type sends its own template with only the code, to an E.164 number', async () => {
+    const connector = await connectorFor(async () => config);
+    for (const [index, type] of templateTypes.entries()) {
+      const to = `86137111${String(10_000 + index)}`;
+      const result = await connector.sendMessage({ to, type, payload: { code: `12345${index}`, locale: 'en' } });
+      const request = lastRequest();
+      assert.equal(request.signatureValid, true);
+      assert.deepEqual(request.body.PhoneNumberSet, [`+${to}`]);
+      assert.equal(request.body.TemplateId, templateCodeFor(type));
+      assert.deepEqual(request.body.TemplateParamSet, [`12345${index}`]);
+      assert.equal(request.body.SmsSdkAppId, '1400006666');
+      assert.equal(request.body.SignName, '腾讯云');
+      assert.equal(result.phoneNumber, `+${to}`);
+      assert.equal(result.isoCode, 'CN');
+      assert.ok(result.requestId && result.serialNo);
+    }
+  });
+
+  test('locale and uiLocales never become template parameters', async () => {
+    const connector = await connectorFor(async () => config);
+    await connector.sendMessage({
+      to: '8613711112222',
+      type: 'SignIn',
+      payload: { code: '654321', locale: 'fr', uiLocales: 'fr-CA fr en', extra: 'x' },
+    });
+    assert.deepEqual(lastRequest().body.TemplateParamSet, ['654321']);
+  });
+
+  test('a foreign number keeps its country code instead of being read as mainland China', async () => {
+    const connector = await connectorFor(async () => config);
+    const result = await connector.sendMessage({ to: '14155550123', type: 'SignIn', payload: { code: '111111' } });
+    assert.deepEqual(lastRequest().body.PhoneNumberSet, ['+14155550123']);
+    assert.equal(result.isoCode, 'US');
+  });
+
+  test('an unknown message type falls back to the Generic template', async () => {
+    const connector = await connectorFor(async () => config);
+    await connector.sendMessage({ to: '8613711112222', type: 'SomeFutureType', payload: { code: '1' } });
+    assert.equal(lastRequest().body.TemplateId, templateCodeFor('Generic'));
+  });
+
+  test("the console's Test button: Generic, code 000000, unsaved config passed, getConfig throwing", async () => {
+    const connector = await connectorFor();
+    const result = await connector.sendMessage({ to: '8613711112222', type: 'Generic', payload: { code: '000000' } }, config);
+    assert.equal(result.phoneNumber, '+8613711112222');
+    assert.deepEqual(lastRequest().body.TemplateParamSet, ['000000']);
+  });
+
+  test('without a config argument the saved config is read with the connector id', async () => {
+    const ids = [];
+    const connector = await connectorFor(async (id) => {
+      ids.push(id);
+      return config;
+    });
+    await connector.sendMessage({ to: '8613711112222', type: 'SignIn', payload: { code: '1' } });
+    assert.deepEqual(ids, [connectorId]);
+  });
+
+  test('the server verified every signature it received', () => {
+    assert.ok(server.requests.length >= templateTypes.length);
+    assert.deepEqual(server.requests.filter((request) => request.signatureValid !== true), []);
+  });
+});
+
+describe('errors reach Logto as its own ConnectorError', () => {
+  const send = async (overrides = {}, data = {}) => {
+    const connector = await connectorFor();
+    try {
+      await connector.sendMessage(
+        { to: '8613711112222', type: 'SignIn', payload: { code: '123456' }, ...data },
+        { ...config, ...overrides },
+      );
+    } catch (error) {
+      return error;
+    }
+    assert.fail('expected the send to fail');
+  };
+
+  const expectTencentError = async (setup, expectedCode, tencentCode) => {
+    server.set(setup);
+    try {
+      const error = await send();
+      assert.ok(error instanceof ConnectorError, `${error?.constructor?.name}: ${error?.message}`);
+      assert.equal(error.code, expectedCode);
+      assert.equal(error.data.tencentCode, tencentCode);
+      assert.match(error.data.errorDescription, new RegExp(`^${tencentCode.replaceAll('.', '\\.')}: `));
+      assert.ok(error.data.requestId, 'carries Tencent’s RequestId');
+      assert.doesNotMatch(everythingPrinted(error), new RegExp(secretKey));
+      return error;
+    } finally {
+      server.reset();
+    }
+  };
+
+  test('wrong keys → invalid_config, saying which field to check', async () => {
+    const error = await expectTencentError({ requestCode: 'AuthFailure.SecretIdNotFound' }, 'invalid_config', 'AuthFailure.SecretIdNotFound');
+    assert.match(error.data.message, /accessKeyId/);
+  });
+
+  test('a per-number frequency limit → rate_limit_exceeded', async () => {
+    await expectTencentError(
+      { numberCodes: { '+8613711112222': 'LimitExceeded.PhoneNumberDailyLimit' } },
+      'rate_limit_exceeded',
+      'LimitExceeded.PhoneNumberDailyLimit',
+    );
+  });
+
+  test('an empty SMS package → usage_limit_exceeded', async () => {
+    await expectTencentError(
+      { requestCode: 'FailedOperation.InsufficientBalanceInSmsPackage' },
+      'usage_limit_exceeded',
+      'FailedOperation.InsufficientBalanceInSmsPackage',
+    );
+  });
+
+  test('a wrong secret is caught by the server’s signature check → invalid_config', async () => {
+    const error = await send({ accessKeySecret: 'not-the-right-secret-at-all' });
+    assert.ok(error instanceof ConnectorError);
+    assert.equal(error.code, 'invalid_config');
+    assert.equal(error.data.tencentCode, 'AuthFailure.SignatureFailure');
+    assert.doesNotMatch(everythingPrinted(error), /not-the-right-secret-at-all/);
+  });
+
+  test('no matching template and no Generic → template_not_found', async () => {
+    const error = await send({ templates: config.templates.filter(({ usageType }) => !['BindMfa', 'Generic'].includes(usageType)) }, { type: 'BindMfa' });
+    assert.match(error.data.message, /BindMfa/);
+    assert.ok(error instanceof ConnectorError);
+    assert.equal(error.code, 'template_not_found');
+  });
+
+  test('a malformed phone number → invalid_request_parameters saying why', async () => {
+    const error = await send({}, { to: '12ab' });
+    assert.ok(error instanceof ConnectorError);
+    assert.equal(error.code, 'invalid_request_parameters');
+    assert.match(error.data.message, /digits/);
+  });
+
+  test('an invalid unsaved config → invalid_config listing every problem, secret not echoed', async () => {
+    const error = await send({ accessKeyId: 42, region: undefined, accessKeySecret: ` ${secretKey} ` });
+    assert.ok(error instanceof ConnectorError);
+    assert.equal(error.code, 'invalid_config');
+    assert.deepEqual(error.data.issues.map(({ path }) => path.join('.')), ['accessKeyId', 'region']);
+    assert.doesNotMatch(everythingPrinted(error), new RegExp(secretKey));
+  });
+});
+
+describe('configGuard, as Logto validates on save', () => {
+  test('a valid config passes unchanged', () => {
+    const result = loaded.factory.configGuard.safeParse(config);
+    assert.ok(result.success);
+    assert.equal(result.data, config);
+    assert.doesNotThrow(() => hostValidateConfig(config, loaded.factory.configGuard));
+  });
+
+  test("errors are the host zod's ZodError with one issue per field, shown by the console", () => {
+    const broken = { ...config, accessKeyId: 1, templates: [{ usageType: 'SignIn', templateCode: '1' }] };
+    delete broken.signName;
+    try {
+      hostValidateConfig(broken, loaded.factory.configGuard);
+      assert.fail('expected invalid_config');
+    } catch (error) {
+      assert.ok(error instanceof ConnectorError);
+      assert.equal(error.code, 'invalid_config');
+      assert.ok(error.data instanceof ZodError, 'data is a ZodError of the host’s zod');
+      assert.deepEqual(error.data.issues.map(({ path }) => path.join('.')), ['accessKeyId', 'signName', 'templates']);
+      assert.match(error.data.issues[2].message, /Register, ForgotPassword, Generic/);
+    }
+  });
+});

@@ -1,0 +1,33 @@
+// Shared test data: one API key known to the local Tencent server, and configs built on it.
+export const secretId = 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE';
+export const secretKey = 'Gu5t9xGARNpq86cd98joQYCN3EXAMPLE';
+
+export const templateTypes = [
+  'SignIn',
+  'Register',
+  'ForgotPassword',
+  'OrganizationInvitation',
+  'Generic',
+  'UserPermissionValidation',
+  'BindNewIdentifier',
+  'MfaVerification',
+  'BindMfa',
+];
+
+/** Template codes 100001… in templateTypes order, mainland templates on the local server. */
+export const templateCodeFor = (type) => String(100_001 + templateTypes.indexOf(type));
+
+export const makeConfig = (endpoint, overrides = {}) => ({
+  accessKeyId: secretId,
+  accessKeySecret: secretKey,
+  signName: '腾讯云',
+  sdkAppId: '1400006666',
+  region: 'ap-guangzhou',
+  templates: templateTypes.map((usageType) => ({ usageType, templateCode: templateCodeFor(usageType) })),
+  endpoint,
+  ...overrides,
+});
+
+/** Every way an error could carry text out: message, data, stack, cause. */
+export const everythingPrinted = (error) =>
+  [String(error), error?.message, error?.stack, JSON.stringify(error?.data), JSON.stringify(error), String(error?.cause?.stack ?? error?.cause ?? '')].join('\n');
