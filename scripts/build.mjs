@@ -58,11 +58,16 @@ export const build = () => {
     path.join(root, 'target/wasm32-unknown-unknown/release/tencent_sms_connector.wasm'),
   ]);
   run(path.join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', ...targetFeatures, stagedWasm, '-o', stagedWasm]);
-  rmSync(pkgDir, { recursive: true, force: true });
+  // Two renames leave pkg/ missing only between them, never half-written.
+  const previous = `${stagingDir}-old`;
+  if (existsSync(pkgDir)) {
+    renameSync(pkgDir, previous);
+  }
   renameSync(stagingDir, pkgDir);
+  rmSync(previous, { recursive: true, force: true });
   console.error(`[build] ${path.relative(root, pkgDir)}/ ready (${statSync(built).size} bytes of wasm)`);
 };
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   build();
 }

@@ -253,6 +253,13 @@ fn check_root(value: &Value, report: &mut Report) -> Option<Config> {
             vec!["accessKeySecret".into()],
             report,
         );
+        if secret.trim().starts_with("AKID") {
+            report.warn(
+                vec!["accessKeySecret".into()],
+                "secret_looks_like_id",
+                "accessKeySecret looks like a SecretId (AKID…): put the SecretId in accessKeyId and its SecretKey here.".into(),
+            );
+        }
     }
     if let Some(name) = sign_name {
         check_sign_name(name, "signName", report);
@@ -414,18 +421,15 @@ fn check_templates(value: Option<&Value>, report: &mut Report) -> Option<Vec<Tem
             &[PathSegment::from("templates"), index.into()],
             report,
         );
-        match (usage_type, template_code, international) {
-            (Some(usage_type), Some(template_code), Some(international)) => {
-                templates.push(Template {
-                    usage_type: usage_type.to_owned(),
-                    template_code: template_code.to_owned(),
-                    international_template_code: international.map(str::to_owned),
-                });
-            }
-            (usage_type, template_code, _) => {
-                // Only the official guard's own fields make an item malformed for its refinement.
-                all_well_formed &= usage_type.is_some() && template_code.is_some();
-            }
+        // Only the official guard's own fields make an item malformed for its refinement; a bad
+        // internationalTemplateCode is reported above and still counts for the required types.
+        match (usage_type, template_code) {
+            (Some(usage_type), Some(template_code)) => templates.push(Template {
+                usage_type: usage_type.to_owned(),
+                template_code: template_code.to_owned(),
+                international_template_code: international.flatten().map(str::to_owned),
+            }),
+            _ => all_well_formed = false,
         }
     }
     // Like the official guard, the required-types rule is checked once every item is well formed.
@@ -446,9 +450,8 @@ fn check_templates(value: Option<&Value>, report: &mut Report) -> Option<Vec<Tem
             path(),
             MISSING_TEMPLATES,
             format!(
-                "templates has no entry for usageType {}: add {{ \"usageType\": \"{}\", \"templateCode\": \"<approved template ID>\" }} for each.",
-                missing.join(", "),
-                missing.first().copied().unwrap_or_default()
+                "templates has no entry for usageType {}: add one {{ \"usageType\": \"<type>\", \"templateCode\": \"<approved template ID>\" }} per missing type.",
+                missing.join(", ")
             ),
         );
     }
@@ -731,10 +734,15 @@ fn check_language(value: Option<&Value>, report: &mut Report) -> Option<Option<L
 
 fn warn_whitespace(value: &str, name: &str, path: Vec<PathSegment>, report: &mut Report) {
     if value.trim() != value {
+        let answer = match name {
+            "accessKeyId" => " (Tencent answers AuthFailure.SecretIdNotFound)",
+            "accessKeySecret" => " (Tencent answers AuthFailure.SignatureFailure)",
+            _ => "",
+        };
         report.warn(
             path,
             "whitespace",
-            format!("{name} starts or ends with whitespace, which Tencent treats as part of the value (for keys it answers AuthFailure.SecretIdNotFound): remove it."),
+            format!("{name} starts or ends with whitespace, which is sent as part of the value so sends fail{answer}: remove it."),
         );
     }
 }
@@ -910,6 +918,28 @@ mod tests {
         assert!(parsed.template_for("Register").is_none());
         config["templates"] = json!([{ "usageType": 5, "templateCode": "1" }]);
         assert_eq!(parse(&config).unwrap_err().code, ErrorCode::InvalidConfig);
+    }
+
+    #[test]
+    fn a_bad_international_code_does_not_hide_its_template() {
+        let mut config = valid();
+        config["templates"][3]["internationalTemplateCode"] = json!(5);
+        let (validation, _) = validate(&config);
+        assert_eq!(
+            paths(&validation.errors),
+            [r#"["templates",3,"internationalTemplateCode"]"#]
+        );
+    }
+
+    #[test]
+    fn a_secret_id_in_the_secret_field_is_flagged() {
+        let mut config = valid();
+        config["accessKeySecret"] = config["accessKeyId"].clone();
+        let (validation, _) = validate(&config);
+        assert!(validation
+            .warnings
+            .iter()
+            .any(|issue| issue.code == "secret_looks_like_id"));
     }
 
     #[test]

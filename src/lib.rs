@@ -12,4 +12,4 @@ pub mod time;
 pub mod transport;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;

@@ -161,6 +161,8 @@ pub fn classify(code: &str) -> (ErrorCode, Option<Retryable>, &'static str) {
         "UnsupportedOperation.UnsupportedRegion" => (InvalidRequestParameters, None, "Tencent Cloud SMS does not deliver to this country or region."),
         "UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone" => (InvalidRequestParameters, None, "A mainland China template cannot be sent to a number outside mainland China: add internationalTemplateCode to this template (and internationalSignName to the config if your international template needs a signature)."),
         "UnsupportedOperation.GlobalTemplateToChineseMainlandPhone" => (InvalidRequestParameters, None, "An international template cannot be sent to a +86 number: set templateCode to an approved mainland template and keep the international one in internationalTemplateCode."),
+        "UnauthorizedOperation.RequestPermissionDeny" => (InvalidConfig, None, "The API key may not call SMS: attach the QcloudSMSFullAccess policy (or SendSms permission) to its CAM user."),
+        "UnauthorizedOperation.RequestIpNotInWhitelist" => (InvalidConfig, None, "This server's IP address is not in the SMS application's IP whitelist: add it in the SMS console or remove the whitelist."),
         "ServiceUnavailable" => (General, None, INTERNAL_ERROR_ADVICE),
         _ if family == "AuthFailure" => (InvalidConfig, None, "The API key was refused: check accessKeyId, accessKeySecret and that the key may use SMS (CAM policy QcloudSMSFullAccess)."),
         _ if family == "RequestLimitExceeded" => (RateLimitExceeded, Some(Retryable::RateLimited), "Tencent's API rate limit was reached: try again shortly."),

@@ -122,11 +122,29 @@ fn template_and_sign<'a>(
     }
 }
 
+/// Values that travel in headers must be sent exactly as Tencent issued them; the validator only
+/// warns about stray whitespace, so a send says plainly which field to fix.
+fn check_header_fields(config: &Config) -> Result<(), ConnectorError> {
+    for (field, value) in [
+        ("accessKeyId", &config.access_key_id),
+        ("region", &config.region),
+    ] {
+        if value.is_empty() || !value.bytes().all(|byte| byte.is_ascii_graphic()) {
+            return Err(ConnectorError::new(
+                ErrorCode::InvalidConfig,
+                format!("{field} is empty or contains spaces or other characters Tencent never issues: copy it again exactly (Tencent would answer AuthFailure.SecretIdNotFound or InvalidParameter)."),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn build_request(
     config: &Config,
     message: &Message,
     timestamp: u64,
 ) -> Result<SmsRequest, ConnectorError> {
+    check_header_fields(config)?;
     let (template_id, sign_name) = template_and_sign(config, message)?;
     let body = SendSmsBody {
         phone_number_set: [message.to.as_str()],
@@ -312,6 +330,19 @@ mod tests {
             .headers
             .contains(&("Host", "sms.ap-guangzhou.tencentcloudapi.com".into())));
         assert_eq!(request.url, "https://sms.ap-guangzhou.tencentcloudapi.com/");
+    }
+
+    #[test]
+    fn padded_keys_are_refused_naming_the_config_field() {
+        let mut padded = config(json!({}));
+        padded.access_key_id.push(' ');
+        let error = build_request(&padded, &message("8613711112222", "SignIn"), 1).unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidConfig);
+        assert!(
+            error.message().starts_with("accessKeyId "),
+            "{}",
+            error.message()
+        );
     }
 
     #[test]

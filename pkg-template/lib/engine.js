@@ -44,18 +44,15 @@ const recovering = () =>
     data: { errorDescription: 'Internal error in the SMS connector; try again.' },
   });
 
+// A trap can come after the request left, so a send's outcome is unknown.
 const trapped = (error) => {
   void replaceInstance();
-  return Object.assign(
-    new Error('The SMS connector hit an internal error and was restarted; this message was not sent.'),
-    {
-      code: 'general',
-      data: {
-        errorDescription: 'Internal error in the SMS connector; the message was not sent. Try again.',
-        trap: String(error?.message ?? error),
-      },
-    },
-  );
+  const message =
+    'The SMS connector hit an internal error and was restarted; if this was a send, the SMS may or may not have been sent.';
+  return Object.assign(new Error(message), {
+    code: 'general',
+    data: { errorDescription: message, message, delivery: 'unknown', trap: String(error?.message ?? error) },
+  });
 };
 
 export const callSync = (name, ...args) => {
