@@ -1,0 +1,169 @@
+// The admin page (pkg/admin/) in real Chromium: the wasm validator runs in the browser while the
+// operator types, and each issue lands in the row of the field it belongs to.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+import { startAdminServer } from '../../scripts/admin-server.mjs';
+import { chromiumPath, ensureChromium } from '../../scripts/toolchain.mjs';
+
+const launchArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const SECRET = 'TopSecretValue-DoNotEcho-0123456789';
+
+const template = (usageType, templateCode) => ({ usageType, templateCode });
+const validConfig = {
+  accessKeyId: 'AKIDabcdefghijklmnopqrstuvwxyz012345',
+  accessKeySecret: SECRET,
+  signName: 'MySign',
+  sdkAppId: '1400000000',
+  region: 'ap-guangzhou',
+  templates: [
+    template('SignIn', '100001'),
+    template('Register', '100002'),
+    template('ForgotPassword', '100003'),
+    template('Generic', '100004'),
+  ],
+};
+const brokenConfig = {
+  ...validConfig,
+  accessKeyId: 1,
+  region: 'ap-mars',
+  // No Generic, and a typo in the last usageType.
+  templates: [...validConfig.templates.slice(0, 3), template('Singin', '100005')],
+  extraKey: true,
+};
+
+const editor = '[data-testid="config"]';
+const status = '[data-testid="status"]';
+
+const issues = (page, row, kind) => page.locator(`${row} [data-testid="${kind}"]`).allTextContents();
+const fieldIssues = (page, field, kind) => issues(page, `[data-field="${field}"]`, kind);
+
+const enterConfig = (page, config) => page.fill(editor, JSON.stringify(config, null, 2));
+
+// aria-busy is set on input and cleared when the debounced check has run.
+const waitForState = (page, state) =>
+  page.waitForSelector(`[aria-busy="false"] > ${status}[data-state="${state}"]`);
+
+test('admin page validates the config in the browser while the operator types', { timeout: 120_000 }, async (t) => {
+  ensureChromium();
+  // May build pkg/ first, hence the generous outer timeout; the browser steps below are bounded tightly.
+  const server = await startAdminServer({ port: 0 });
+  t.after(() => server.close());
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: launchArgs, timeout: 15_000 });
+  t.after(() => browser.close());
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(5_000);
+  const problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+
+  const step = (name, fn) => t.test(name, { timeout: 10_000 }, fn);
+
+  await step('loads the wasm validator and checks the sample config', async () => {
+    await page.goto(server.url, { timeout: 10_000 });
+    await page.waitForSelector(`${status}:not([data-state="loading"])`);
+    assert.equal(await page.getAttribute(status, 'data-state'), 'valid');
+    assert.match(await page.textContent(status), /^Valid · \d+ warnings?$/);
+    const sample = JSON.parse(await page.inputValue(editor));
+    assert.deepEqual(Object.keys(sample), ['accessKeyId', 'accessKeySecret', 'signName', 'sdkAppId', 'region', 'templates']);
+  });
+
+  await step('renders one labelled row per metadata form item, plus a general row', async () => {
+    const formItems = await page.evaluate(() =>
+      import('/lib/browser.js').then((m) => m.metadata.formItems.map(({ key, label }) => ({ key, label }))),
+    );
+    const rows = await page.locator('[data-field]').evaluateAll((nodes) =>
+      nodes.map((node) => ({ key: node.dataset.field, label: node.querySelector('.label').textContent })),
+    );
+    assert.deepEqual(rows, formItems);
+    assert.equal(await page.locator('[data-testid="general"]').count(), 1);
+  });
+
+  await step('shows each error and warning of a broken config in its field row', async () => {
+    await enterConfig(page, brokenConfig);
+    await waitForState(page, 'invalid');
+    assert.equal(await page.textContent(status), '2 errors · 3 warnings');
+
+    const [accessKeyIdError] = await fieldIssues(page, 'accessKeyId', 'error');
+    assert.match(accessKeyIdError, /^accessKeyId accessKeyId must be a string, not a number/);
+    const [templatesError] = await fieldIssues(page, 'templates', 'error');
+    assert.match(templatesError, /^templates templates has no entry for usageType Generic/);
+    assert.equal(await page.getAttribute('[data-field="templates"] [data-testid="error"]', 'data-code'), 'missing_templates');
+    const [templateWarning] = await fieldIssues(page, 'templates', 'warning');
+    assert.match(templateWarning, /^templates\[3\]\.usageType /);
+    const [regionWarning] = await fieldIssues(page, 'region', 'warning');
+    assert.match(regionWarning, /ap-mars/);
+    assert.deepEqual(await fieldIssues(page, 'region', 'error'), []);
+    const [unknownKeyWarning] = await issues(page, '[data-testid="general"]', 'warning');
+    assert.match(unknownKeyWarning, /^extraKey .*"extraKey"/);
+    assert.deepEqual(await fieldIssues(page, 'signName', 'error'), []);
+    assert.deepEqual(await fieldIssues(page, 'signName', 'warning'), []);
+
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'admin-page-'));
+    const screenshot = path.join(folder, 'broken-config.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    t.diagnostic(`screenshot: ${screenshot}`);
+  });
+
+  await step('shows the valid state once the config is fixed', async () => {
+    await enterConfig(page, validConfig);
+    await waitForState(page, 'valid');
+    assert.equal(await page.textContent(status), 'Valid · 0 warnings');
+    assert.equal(await page.locator('[data-testid="error"], [data-testid="warning"]').count(), 0);
+  });
+
+  await step('reports a JSON syntax error as the operator types', async () => {
+    await page.locator(editor).press('Control+End');
+    await page.locator(editor).pressSequentially(' oops');
+    await waitForState(page, 'syntax');
+    assert.equal(await page.textContent(status), 'Not valid JSON');
+    assert.match(await page.textContent('[data-testid="syntax-error"]'), /^JSON syntax error: \S/);
+    assert.equal(await page.isVisible('[data-testid="syntax-error"]'), true);
+
+    await enterConfig(page, validConfig);
+    await waitForState(page, 'valid');
+    assert.equal(await page.isVisible('[data-testid="syntax-error"]'), false);
+  });
+
+  await step('never shows the secret outside the textarea', async () => {
+    // The validator quotes an unknown region back; the page must mask it when it is the secret.
+    await enterConfig(page, { ...validConfig, region: SECRET });
+    await waitForState(page, 'valid');
+    const [regionWarning] = await fieldIssues(page, 'region', 'warning');
+    assert.match(regionWarning, /region "•••" is not a Tencent Cloud SMS region/);
+    assert.ok(!(await page.content()).includes(SECRET));
+
+    // Chromium quotes the text around an unexpected token in its JSON.parse message.
+    await page.fill(editor, `{ "accessKeySecret": ${SECRET} }`);
+    await waitForState(page, 'syntax');
+    assert.ok(!(await page.content()).includes(SECRET));
+    assert.ok(!(await page.content()).includes(SECRET.slice(0, 8)));
+  });
+
+  await step('the browser entry works from a plain module script', async () => {
+    assert.equal(await page.evaluate(() => import('/lib/browser.js').then((m) => m.validateConfig({}).valid)), false);
+  });
+
+  await step('logs no console or page errors', () => {
+    assert.deepEqual(problems, []);
+  });
+});
