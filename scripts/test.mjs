@@ -1,0 +1,44 @@
+// `npm test`: the whole suite on a fresh machine. Installs what is missing, checks formatting and
+// lints, runs the Rust tests natively and in wasm, builds the package and runs the Node and
+// Chromium tests against it.
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+import { build } from './build.mjs';
+import { ensureChromium, ensureNodeModules, ensureRustTarget, ensureWasmBindgen, root, run } from './toolchain.mjs';
+
+const step = (title) => console.error(`\n=== ${title}`);
+
+const testFiles = (directory) =>
+  readdirSync(directory)
+    .flatMap((name) => {
+      const entry = path.join(directory, name);
+      if (statSync(entry).isDirectory()) {
+        return name === 'support' ? [] : testFiles(entry);
+      }
+      return name.endsWith('.test.js') ? [entry] : [];
+    })
+    .sort();
+
+step('setup');
+ensureNodeModules();
+ensureRustTarget();
+ensureWasmBindgen();
+ensureChromium();
+
+step('cargo fmt --check, clippy');
+run('cargo', ['fmt', '--check']);
+run('cargo', ['clippy', '--locked', '--all-targets', '--', '-D', 'warnings']);
+run('cargo', ['clippy', '--locked', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']);
+
+step('cargo test (native)');
+run('cargo', ['test', '--locked']);
+
+step('cargo test (wasm32, in Node)');
+run('cargo', ['test', '--locked', '--target', 'wasm32-unknown-unknown', '--test', 'wasm']);
+
+step('build the npm package');
+build();
+
+step('node --test js-tests/');
+run(process.execPath, ['--test', '--test-concurrency=1', ...testFiles(path.join(root, 'js-tests'))]);
