@@ -6,9 +6,10 @@ import * as firstGlue from './wasm/tencent_sms.js';
 
 const wasmUrl = new URL('wasm/tencent_sms_bg.wasm', import.meta.url);
 let compiled;
+/** The initialised glue; undefined while a trapped instance is being replaced. */
 let glue;
 let generation = 0;
-let reloading;
+let replacing;
 
 const compiledModule = () => (compiled ??= new WebAssembly.Module(readFileSync(wasmUrl)));
 
@@ -16,7 +17,6 @@ const isTrap = (error) =>
   error instanceof WebAssembly.RuntimeError ||
   (error instanceof RangeError && /call stack/i.test(error.message));
 
-/** The initialised glue, or undefined while a trapped instance is being replaced. */
 const current = () => {
   if (!glue && generation === 0) {
     firstGlue.initSync({ module: compiledModule() });
@@ -29,24 +29,27 @@ const current = () => {
 // instance; calls still running on the trapped one keep their own references.
 const replaceInstance = () => {
   glue = undefined;
-  generation += 1;
-  reloading ??= import(`./wasm/tencent_sms.js?instance=${generation}`).then((fresh) => {
-    fresh.initSync({ module: compiledModule() });
-    glue = fresh;
-    reloading = undefined;
-  });
-  return reloading;
+  replacing ??= import(`./wasm/tencent_sms.js?instance=${++generation}`)
+    .then((fresh) => {
+      fresh.initSync({ module: compiledModule() });
+      glue = fresh;
+    })
+    .finally(() => {
+      // Whether it worked or not, a later call may start another attempt.
+      replacing = undefined;
+    });
+  return replacing;
 };
 
 const recovering = () =>
-  Object.assign(new Error('The connector is recovering from an internal error: try again.'), {
+  Object.assign(new Error('The SMS connector is restarting after an internal error: try again.'), {
     code: 'general',
-    data: { errorDescription: 'Internal error in the SMS connector; try again.' },
+    data: { errorDescription: 'The SMS connector is restarting after an internal error: try again.' },
   });
 
 // A trap can come after the request left, so a send's outcome is unknown.
 const trapped = (error) => {
-  void replaceInstance();
+  replaceInstance().catch(() => {});
   const message =
     'The SMS connector hit an internal error and was restarted; if this was a send, the SMS may or may not have been sent.';
   return Object.assign(new Error(message), {
@@ -58,6 +61,7 @@ const trapped = (error) => {
 export const callSync = (name, ...args) => {
   const module = current();
   if (!module) {
+    replaceInstance().catch(() => {});
     throw recovering();
   }
   try {
@@ -69,14 +73,10 @@ export const callSync = (name, ...args) => {
 
 export const callAsync = async (name, ...args) => {
   if (!current()) {
-    await reloading;
-  }
-  const module = current();
-  if (!module) {
-    throw recovering();
+    await replaceInstance();
   }
   try {
-    return await module[name](...args);
+    return await glue[name](...args);
   } catch (error) {
     throw isTrap(error) ? trapped(error) : error;
   }
