@@ -1,0 +1,38 @@
+// Inputs shared by the bench and its children, so both connectors get exactly the same ones.
+export const credentials = { AKIDbench000000000001: 'benchSecretKey00000000000000001' };
+const [[secretId, secretKey]] = Object.entries(credentials);
+
+/** A config both connectors accept; `endpoint` is ours only (the official one strips it). */
+export const connectorConfig = (endpoint) => ({
+  accessKeyId: secretId,
+  accessKeySecret: secretKey,
+  signName: 'BenchSign',
+  sdkAppId: '1400000001',
+  region: 'ap-guangzhou',
+  templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({
+    usageType,
+    templateCode: '100001',
+  })),
+  ...(endpoint ? { endpoint } : {}),
+});
+
+export const message = { to: '+8613711112222', type: 'SignIn', payload: { code: '123456' } };
+
+/** A realistic SendSms request to sign. */
+export const signInput = {
+  secretId,
+  secretKey,
+  service: 'sms',
+  host: 'sms.tencentcloudapi.com',
+  action: 'SendSms',
+  version: '2021-01-11',
+  region: 'ap-guangzhou',
+  timestamp: 1_700_000_000,
+  payload: JSON.stringify({
+    SmsSdkAppId: '1400000001',
+    SignName: 'BenchSign',
+    TemplateId: '100001',
+    TemplateParamSet: ['123456'],
+    PhoneNumberSet: ['+8613711112222'],
+  }),
+};

@@ -1,0 +1,158 @@
+// Child process of scripts/bench.mjs, one job per process: `node harness.mjs '<json job>'`.
+// It is copied into the temp app where both connectors are installed, so bare imports resolve there
+// as in a user's app, and it prints one JSON line of figures on stdout.
+import { deepStrictEqual } from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+
+import { connectorConfig, message, signInput } from './fixtures.mjs';
+import { signTc3 } from './tc3-node.mjs';
+
+const answeredOk = (answer) => answer?.Response?.SendStatusSet?.[0]?.Code === 'Ok';
+
+// What each sender resolves to when an SMS really went out.
+const delivered = {
+  ours: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
+  official: (result) => answeredOk(result?.body),
+  bareFetch: answeredOk,
+  bareGot: answeredOk,
+};
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Senders of one SendSms request: the two connectors, and each one's HTTP client alone, called the
+ * way that connector calls it (ours: a Request, an abort timer and a body reader; the official:
+ * got.post with a JSON response), on a request signed with node:crypto.
+ */
+const senders = {
+  ours: connectorSender,
+  official: connectorSender,
+  async bareFetch({ endpoint }) {
+    const host = new URL(endpoint).host;
+    return async () => {
+      const { headers } = signTc3({ ...signInput, host, timestamp: nowSeconds() });
+      // fetch sets Host from the URL, as ours relies on.
+      delete headers.Host;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 10_000);
+      try {
+        const request = new Request(endpoint, { method: 'POST', headers, body: signInput.payload, signal: controller.signal });
+        const reader = (await fetch(request)).body.getReader();
+        const chunks = [];
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+          chunks.push(chunk.value);
+        }
+        return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+  },
+  async bareGot() {
+    const { got } = await import('got');
+    return async () => {
+      const { headers } = signTc3({ ...signInput, timestamp: nowSeconds() });
+      const response = await got.post(`https://${signInput.host}`, { headers, body: signInput.payload, responseType: 'json' });
+      return response.body;
+    };
+  },
+};
+
+async function connectorSender({ specifier, endpoint }) {
+  const { default: createConnector } = await import(specifier);
+  const config = connectorConfig(endpoint);
+  const connector = await createConnector({ getConfig: async () => config });
+  return () => connector.sendMessage(message, config);
+}
+
+// Logto calls the factory at load time with a getConfig that throws.
+const getConfig = async () => {
+  throw new Error('getConfig is not available while loading');
+};
+
+/** import + createConnector after the host's kit and zod are loaded, then the first config check. */
+async function coldStart({ specifier }) {
+  await import('@logto/connector-kit');
+  await import('zod');
+  const start = performance.now();
+  const { default: createConnector } = await import(specifier);
+  const connector = await createConnector({ getConfig });
+  const created = performance.now();
+  const parsed = connector.configGuard.safeParse(connectorConfig());
+  const checked = performance.now();
+  if (!parsed.success) {
+    throw new Error(`config rejected: ${parsed.error.message}`);
+  }
+  return { createMs: created - start, firstCheckMs: checked - created };
+}
+
+/** `count` sends, at most `concurrency` in flight, timed and CPU-metered as one run. */
+async function sendRun(send, isDelivered, count, concurrency) {
+  let started = 0;
+  let ok = 0;
+  let firstFailure = null;
+  const worker = async () => {
+    while (started < count) {
+      started += 1;
+      try {
+        const result = await send();
+        if (isDelivered(result)) {
+          ok += 1;
+        } else {
+          firstFailure ??= `unexpected result ${JSON.stringify(result).slice(0, 200)}`;
+        }
+      } catch (error) {
+        firstFailure ??= String(error?.message ?? error);
+      }
+    }
+  };
+  const cpuBefore = process.cpuUsage();
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsedMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { count, concurrency, ok, firstFailure, elapsedMs, cpuMicros: cpu.user + cpu.system };
+}
+
+async function sends({ kind, specifier, endpoint, warmUp, count, concurrency }) {
+  const send = await senders[kind]({ specifier, endpoint });
+  const isDelivered = delivered[kind];
+  return {
+    warmUp: await sendRun(send, isDelivered, warmUp, 1),
+    sequential: await sendRun(send, isDelivered, count, 1),
+    concurrent: await sendRun(send, isDelivered, count, concurrency),
+  };
+}
+
+/** µs per call of our signRequest and of node:crypto, alternating rounds; median round of each. */
+async function signing({ specifier, warmUp, calls, rounds }) {
+  const { signRequest } = await import(specifier);
+  const signers = { ours: signRequest, node: signTc3 };
+  // Equal output first, so the two timings are of the same work.
+  deepStrictEqual(signers.ours(signInput), signers.node(signInput));
+  let sink = 0;
+  const time = (sign, n) => {
+    const start = performance.now();
+    for (let index = 0; index < n; index += 1) {
+      sink += sign(signInput).authorization.length;
+    }
+    return ((performance.now() - start) * 1000) / n;
+  };
+  for (const sign of Object.values(signers)) {
+    time(sign, warmUp);
+  }
+  const perCall = { ours: [], node: [] };
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [name, sign] of Object.entries(signers)) {
+      perCall[name].push(time(sign, calls));
+    }
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { calls, rounds, oursMicros: median(perCall.ours), nodeMicros: median(perCall.node), sink };
+}
+
+const jobs = { coldStart, sends, signing };
+const job = JSON.parse(process.argv[2]);
+const figures = await jobs[job.mode](job);
+// Exit at once: keep-alive sockets would otherwise hold the process open for seconds.
+process.stdout.write(`${JSON.stringify(figures)}\n`, () => process.exit(0));
