@@ -1,18 +1,11 @@
 // Shared test data: one API key known to the local Tencent server, and configs built on it.
+import { TemplateType } from '@logto/connector-kit';
+
 export const secretId = 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE';
 export const secretKey = 'Gu5t9xGARNpq86cd98joQYCN3EXAMPLE';
 
-export const templateTypes = [
-  'SignIn',
-  'Register',
-  'ForgotPassword',
-  'OrganizationInvitation',
-  'Generic',
-  'UserPermissionValidation',
-  'BindNewIdentifier',
-  'MfaVerification',
-  'BindMfa',
-];
+/** The host's own list of message types, so the tests follow connector-kit, not our metadata. */
+export const templateTypes = Object.values(TemplateType);
 
 /** Template codes 100001… in templateTypes order, mainland templates on the local server. */
 export const templateCodeFor = (type) => String(100_001 + templateTypes.indexOf(type));
