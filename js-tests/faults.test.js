@@ -1,6 +1,7 @@
 // Every Tencent outcome and transport fault, through the local server: the right error, never a
 // second SendSms for one call, no secret in anything printed, and the next send still works.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 
@@ -82,6 +83,20 @@ describe('connection failures', () => {
     assert.match(error.data.message, /may or may not have been sent/);
     assert.equal(server.requests.length, 1);
     await assertNextSendSucceeds();
+  });
+});
+
+describe('process lifetime', () => {
+  test('a send that fails before any request leaves no timer keeping Node alive', () => {
+    const script = `
+      const { sendMessage } = await import(${JSON.stringify(new URL('../pkg/lib/index.js', import.meta.url).href)});
+      const config = ${JSON.stringify({ ...makeConfig('http://127.0.0.1:1'), accessKeyId: ' padded', timeoutMs: 30_000 })};
+      await sendMessage({ to: '8613711112222', type: 'SignIn', payload: { code: '1' } }, config).catch((error) => console.log(error.code));
+    `;
+    const started = performance.now();
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(child.stdout.trim(), 'invalid_config', child.stderr);
+    assert.ok(performance.now() - started < 10_000, 'the process waited for the 30 s timeout');
   });
 });
 

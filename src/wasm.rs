@@ -154,67 +154,62 @@ pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsV
     }
 }
 
-/// One logical send: at most one clock correction and two rate-limit retries, all within
-/// `timeoutMs`; only answers proving the request was not processed are retried.
+/// One logical send, bounded as a whole by `timeoutMs` through one abort signal.
 async fn deliver(config: &config::Config, message: &Message) -> Result<SendResult, ConnectorError> {
-    let host = &config.endpoint.host;
-    let timeout_ms = config.timeout_ms;
-    let deadline = Date::now() + f64::from(timeout_ms);
     let controller =
         AbortController::new().map_err(|_| internal("AbortController is unavailable"))?;
-    let abort_timer = start_abort_timer(&controller, timeout_ms)?;
+    let abort_timer = start_abort_timer(&controller, config.timeout_ms)?;
+    let outcome = send_until_final(config, message, &controller).await;
+    // Cleared on every path: a pending timer would also keep a Node process alive.
+    clear_timer(&abort_timer);
+    outcome
+}
+
+/// At most one clock correction and two rate-limit retries; only answers proving the request was
+/// not processed are retried.
+async fn send_until_final(
+    config: &config::Config,
+    message: &Message,
+    controller: &AbortController,
+) -> Result<SendResult, ConnectorError> {
+    let host = &config.endpoint.host;
+    let deadline = Date::now() + f64::from(config.timeout_ms);
     let mut policy = RetryPolicy::default();
-    let mut outcome = Err(internal("no attempt was made"));
-    for _ in 0..MAX_ATTEMPTS {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
         let timestamp = ((Date::now() + clock_offset(host)) / 1_000.0)
             .floor()
             .max(0.0) as u64;
         let request = send_sms::build_request(config, message, timestamp)?;
-        let answer = match fetch_once(&request, &controller).await {
-            Ok(answer) => answer,
-            Err(failure) => {
-                outcome = Err(describe_fetch_failure(
-                    &failure,
-                    &controller,
-                    timeout_ms,
-                    host,
-                ));
-                break;
-            }
+        let answer = fetch_once(&request, controller).await.map_err(|failure| {
+            describe_fetch_failure(&failure, controller, config.timeout_ms, host)
+        })?;
+        let failure = match response::parse(answer.status, &answer.body, answer.truncated) {
+            Ok(result) => return Ok(result),
+            Err(failure) => failure,
         };
-        match response::parse(answer.status, &answer.body, answer.truncated) {
-            Ok(result) => {
-                outcome = Ok(result);
-                break;
-            }
-            Err(failure) => {
-                let now = Date::now();
-                let next = policy.after_failure(
-                    failure.retryable,
-                    answer.date.as_deref(),
-                    now,
-                    deadline - now,
-                );
-                outcome = Err(failure.error);
-                match next {
-                    Next::GiveUp => break,
-                    Next::Retry {
-                        delay_ms,
-                        clock_offset_ms,
-                    } => {
-                        if let Some(offset) = clock_offset_ms {
-                            remember_clock_offset(host, offset);
-                        }
-                        if delay_ms > 0.0 {
-                            sleep(delay_ms).await;
-                        }
-                    }
+        let now = Date::now();
+        match policy.after_failure(
+            failure.retryable,
+            answer.date.as_deref(),
+            now,
+            deadline - now,
+        ) {
+            Next::Retry {
+                delay_ms,
+                clock_offset_ms,
+            } if attempts < MAX_ATTEMPTS => {
+                if let Some(offset) = clock_offset_ms {
+                    remember_clock_offset(host, offset);
+                }
+                if delay_ms > 0.0 {
+                    sleep(delay_ms).await;
                 }
             }
+            _ => return Err(failure.error),
         }
     }
-    clear_timer(&abort_timer);
-    outcome
 }
 
 struct Answer {
