@@ -105,6 +105,7 @@ impl ConnectorError {
             &mut data.body_excerpt,
             &mut data.tencent_code,
             &mut data.request_id,
+            &mut data.phone_number,
         ]
         .into_iter()
         .flatten()

@@ -1,0 +1,93 @@
+//! Arbitrary answers from Tencent (or from a proxy in front of it): a status, a body and the
+//! truncation flag. Failures must be explained, bounded, and redactable.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+use tencent_sms_connector::error::{Delivery, ErrorCode};
+use tencent_sms_connector::response;
+
+/// Also in the dictionary, so the fuzzer can place it in any field of the answer.
+const SECRET: &str = "FuzzSecretKey0123456789";
+/// Shorter secrets would match ordinary text; `ConnectorError::redact` ignores them too.
+const MIN_SECRET_CHARS: usize = 8;
+const MAX_CANDIDATES: usize = 6;
+const MAX_EXCERPT_CHARS: usize = 200;
+
+fuzz_target!(|data: &[u8]| {
+    let (flags, rest) = data
+        .split_first()
+        .map_or((0, data), |(flags, rest)| (*flags, rest));
+    let truncated = flags & 1 == 1;
+    // Mostly 200: only that status reaches the JSON handling.
+    let (status, body) = match rest.split_first_chunk::<2>() {
+        Some((status, body)) if flags & 2 == 2 => (u16::from_le_bytes(*status), body),
+        _ => (200, rest),
+    };
+    match response::parse(status, body, truncated) {
+        Ok(result) => {
+            assert!(status == 200 && !truncated);
+            let answer: Value = serde_json::from_slice(body).expect("a success is JSON");
+            let code = answer["Response"]["SendStatusSet"][0]["Code"].as_str();
+            assert!(
+                code.is_some_and(|code| code.eq_ignore_ascii_case("ok")),
+                "{code:?}"
+            );
+            assert!(result.request_id.chars().count() <= 129);
+        }
+        Err(failure) => {
+            let error = &failure.error;
+            assert!(!error.message().is_empty());
+            if status != 200 || truncated {
+                assert_eq!(error.code, ErrorCode::InvalidResponse);
+            }
+            if error.code == ErrorCode::InvalidResponse {
+                assert_eq!(error.data.status, Some(status));
+                assert_eq!(error.data.delivery, Some(Delivery::Unknown));
+                assert_eq!(failure.retryable, None);
+                let excerpt = error.data.body_excerpt.as_deref().expect("an excerpt");
+                assert!(excerpt.chars().count() <= MAX_EXCERPT_CHARS);
+                assert!(!excerpt.chars().any(char::is_control), "{excerpt:?}");
+            }
+            // A misbehaving server may echo the secret anywhere: try its own words as secrets.
+            for secret in secret_candidates(body) {
+                let redacted = serde_json::to_value(error.clone().redact(&secret)).unwrap();
+                let mut texts = Vec::new();
+                collect_texts(&redacted["data"], &mut texts);
+                for text in texts {
+                    assert!(
+                        !text.contains(&secret),
+                        "{secret:?} survived redaction: {redacted}"
+                    );
+                }
+            }
+        }
+    }
+});
+
+/// `SECRET` and the first runs of key-like characters in the body (which cannot combine with the
+/// brackets of "[redacted]" into a new occurrence).
+fn secret_candidates(body: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(body);
+    let runs = text
+        .split(|character: char| !(character.is_ascii_alphanumeric() || "+-.:".contains(character)))
+        .filter(|run| run.len() >= MIN_SECRET_CHARS && *run != "redacted")
+        .map(str::to_owned);
+    std::iter::once(SECRET.to_owned())
+        .chain(runs)
+        .take(MAX_CANDIDATES)
+        .collect()
+}
+
+/// Every text an error carries, except its fixed codes (`delivery` is an enum word).
+fn collect_texts(value: &Value, texts: &mut Vec<String>) {
+    match value {
+        Value::String(text) => texts.push(text.clone()),
+        Value::Array(items) => items.iter().for_each(|item| collect_texts(item, texts)),
+        Value::Object(fields) => fields
+            .iter()
+            .filter(|(key, _)| *key != "delivery")
+            .for_each(|(_, field)| collect_texts(field, texts)),
+        _ => {}
+    }
+}
