@@ -29,7 +29,7 @@ ensureChromium();
 step('cargo fmt --check, clippy');
 run('cargo', ['fmt', '--check']);
 run('cargo', ['clippy', '--locked', '--all-targets', '--', '-D', 'warnings']);
-run('cargo', ['clippy', '--locked', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']);
+run('cargo', ['clippy', '--locked', '--target', 'wasm32-unknown-unknown', '--all-targets', '--', '-D', 'warnings']);
 
 step('cargo test (native)');
 run('cargo', ['test', '--locked']);
