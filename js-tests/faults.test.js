@@ -2,6 +2,7 @@
 // second SendSms for one call, no secret in anything printed, and the next send still works.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 
@@ -126,6 +127,26 @@ describe('malformed answers → invalid_response with status and a short excerpt
       await assertNextSendSucceeds();
     });
   }
+});
+
+describe('a proxy echoing the secret', () => {
+  test('no part of it reaches the excerpt, even where the 200-character cut splits it', async () => {
+    // Stands in for a broken gateway that reflects request data into its error page.
+    const echo = createHttpServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(502).end(`${'x'.repeat(190)}${secretKey} and again ${secretKey}`));
+    });
+    await new Promise((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    try {
+      const error = await failingSend({ endpoint: `http://127.0.0.1:${echo.address().port}` });
+      assert.equal(error.code, 'invalid_response');
+      assert.ok(!everythingPrinted(error).includes(secretKey.slice(0, 8)), error.data.bodyExcerpt);
+      assert.match(error.data.bodyExcerpt, /\[redac/);
+    } finally {
+      echo.closeAllConnections();
+      await new Promise((resolve) => echo.close(resolve));
+    }
+  });
 });
 
 describe('clock skew', () => {

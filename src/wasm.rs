@@ -14,7 +14,7 @@ use web_sys::{
 };
 
 use crate::config::{self, Issue, PathSegment, Validation};
-use crate::error::{ConnectorError, ErrorCode};
+use crate::error::{redact_bytes, ConnectorError, ErrorCode};
 use crate::response::{self, SendResult, MAX_BODY_BYTES};
 use crate::retry::{Next, RetryPolicy, MAX_ATTEMPTS};
 use crate::send_sms::{self, Message, SmsRequest};
@@ -182,9 +182,10 @@ async fn send_until_final(
             .floor()
             .max(0.0) as u64;
         let request = send_sms::build_request(config, message, timestamp)?;
-        let answer = fetch_once(&request, controller).await.map_err(|failure| {
+        let mut answer = fetch_once(&request, controller).await.map_err(|failure| {
             describe_fetch_failure(&failure, controller, config.timeout_ms, host)
         })?;
+        redact_bytes(&mut answer.body, &config.access_key_secret);
         let failure = match response::parse(answer.status, &answer.body, answer.truncated) {
             Ok(result) => return Ok(result),
             Err(failure) => failure,
