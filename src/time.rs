@@ -31,11 +31,26 @@ pub fn parse_http_date(value: &str) -> Option<u64> {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let month = MONTHS.iter().position(|name| *name == month_name)? as u64 + 1;
-    if year < 1970 || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if year < 1970
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let days = days_from_civil(year, month, day);
     Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+}
+
+fn days_in_month(year: u64, month: u64) -> u64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 fn parse_digits(text: &str, width: usize) -> Option<u64> {
@@ -122,6 +137,8 @@ mod tests {
             "Mon, 5 Feb 2019 16:44:25 GMT",
             "Mon, 25 Feb 1969 16:44:25 GMT",
             "Mon, 25 Feb 2019 16:44:25 GMT extra",
+            "Sun, 31 Feb 2019 00:00:00 GMT",
+            "Thu, 29 Feb 2100 00:00:00 GMT",
         ] {
             assert_eq!(parse_http_date(bad), None, "{bad}");
         }
