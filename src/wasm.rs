@@ -54,46 +54,49 @@ pub fn validate_config(config: JsValue) -> JsValue {
 
 #[wasm_bindgen(js_name = signRequest)]
 pub fn sign_request(input: JsValue) -> Result<JsValue, JsValue> {
-    let fields = match to_json(&input).map_err(|error| js_error(&error))? {
-        Value::Object(fields) => fields,
-        _ => return Err(sign_error("signRequest needs an object of inputs")),
+    if !input.is_object() {
+        return Err(sign_error("signRequest needs an object of inputs"));
+    }
+    // Field by field: converting the whole input would also walk `payload`, and a Uint8Array
+    // payload would be read one index key at a time.
+    let field = |key: &str| -> Result<Value, JsValue> {
+        let value = Reflect::get(&input, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        to_json(&value).map_err(|error| js_error(&error))
     };
-    let payload = payload_bytes(&input)?;
     let text = |key: &str| -> Result<String, JsValue> {
-        match fields.get(key) {
-            Some(Value::String(value)) => Ok(value.clone()),
+        match field(key)? {
+            Value::String(value) => Ok(value),
             _ => Err(sign_error(&format!("{key} must be a string"))),
         }
     };
     let optional = |key: &str| -> Result<Option<String>, JsValue> {
-        match fields.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(value)) => Ok(Some(value.clone())),
+        match field(key)? {
+            Value::Null => Ok(None),
+            Value::String(value) => Ok(Some(value)),
             _ => Err(sign_error(&format!("{key} must be a string when given"))),
         }
     };
-    let timestamp = match fields.get("timestamp").and_then(Value::as_u64) {
+    let payload = payload_bytes(&input)?;
+    let timestamp = match field("timestamp")?.as_u64() {
         Some(timestamp) => timestamp,
         None => return Err(sign_error("timestamp must be Unix time in whole seconds")),
     };
-    let signed_headers: Vec<String> = match fields.get("signedHeaders") {
-        None | Some(Value::Null) => DEFAULT_SIGNED_HEADERS
+    let signed_headers: Vec<String> = match field("signedHeaders")? {
+        Value::Null => DEFAULT_SIGNED_HEADERS
             .iter()
             .map(|name| (*name).to_owned())
             .collect(),
-        Some(Value::Array(names)) => {
+        Value::Array(names) => {
             let mut collected = Vec::with_capacity(names.len().min(16));
-            for name in names.iter().take(16) {
-                match name.as_str() {
-                    Some(name) => collected.push(name.to_owned()),
-                    None => {
-                        return Err(sign_error("signedHeaders must be an array of header names"))
-                    }
+            for name in names.into_iter().take(16) {
+                match name {
+                    Value::String(name) => collected.push(name),
+                    _ => return Err(sign_error("signedHeaders must be an array of header names")),
                 }
             }
             collected
         }
-        Some(_) => return Err(sign_error("signedHeaders must be an array of header names")),
+        _ => return Err(sign_error("signedHeaders must be an array of header names")),
     };
     let signed_names: Vec<&str> = signed_headers.iter().map(String::as_str).collect();
     let (secret_id, secret_key) = (text("secretId")?, text("secretKey")?);

@@ -100,6 +100,27 @@ fn sign_request_matches_the_published_example() {
 }
 
 #[wasm_bindgen_test]
+fn sign_request_takes_byte_payloads_of_any_size_up_to_the_limit() {
+    let input = |payload: &JsValue| {
+        let input = json(
+            r#"{"secretId":"AKIDtest","secretKey":"secret-key-1","service":"sms","host":"sms.tencentcloudapi.com",
+            "action":"SendSms","version":"2021-01-11","timestamp":1700000000}"#,
+        );
+        Reflect::set(&input, &"payload".into(), payload).unwrap();
+        input
+    };
+    let authorization = |signed: JsValue| get(&signed, "authorization").as_string().unwrap();
+    let text = r#"{"PhoneNumberSet":["+8613711112222"]}"#;
+    let as_text = authorization(sign_request(input(&text.into())).unwrap());
+    let as_bytes = authorization(
+        sign_request(input(&js_sys::Uint8Array::from(text.as_bytes()).into())).unwrap(),
+    );
+    assert_eq!(as_text, as_bytes);
+    let large = js_sys::Uint8Array::new_with_length(2 << 20);
+    assert!(sign_request(input(&large.into())).is_ok());
+}
+
+#[wasm_bindgen_test]
 fn sign_request_errors_are_js_errors_with_code_and_data() {
     let error = sign_request(json(
         r#"{"secretId":"a","service":"sms","host":"h","action":"A","version":"1","timestamp":1,"payload":"{}"}"#,
