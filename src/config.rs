@@ -159,26 +159,21 @@ pub fn parse(value: &Value) -> Result<Config, ConnectorError> {
     report
         .errors
         .retain(|issue| issue.code != MISSING_TEMPLATES);
-    let validation = Validation {
-        valid: report.errors.is_empty(),
-        errors: report.errors,
-        warnings: report.warnings,
-    };
-    match config.filter(|_| validation.valid) {
-        Some(config) => Ok(config),
-        None => {
+    match config {
+        Some(config) if report.errors.is_empty() => Ok(config),
+        _ => {
             let mut summary = String::from("The connector config is invalid: ");
-            for (index, issue) in validation.errors.iter().take(3).enumerate() {
+            for (index, issue) in report.errors.iter().take(3).enumerate() {
                 if index > 0 {
                     summary.push_str("; ");
                 }
                 summary.push_str(&issue.message);
             }
-            if validation.errors.len() > 3 {
+            if report.errors.len() > 3 {
                 summary.push_str("; and more");
             }
             let mut error = ConnectorError::new(ErrorCode::InvalidConfig, summary);
-            error.data.issues = validation.errors;
+            error.data.issues = report.errors;
             Err(error)
         }
     }
