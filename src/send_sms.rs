@@ -122,29 +122,11 @@ fn template_and_sign<'a>(
     }
 }
 
-/// Values that travel in headers must be sent exactly as Tencent issued them; the validator only
-/// warns about stray whitespace, so a send says plainly which field to fix.
-fn check_header_fields(config: &Config) -> Result<(), ConnectorError> {
-    for (field, value) in [
-        ("accessKeyId", &config.access_key_id),
-        ("region", &config.region),
-    ] {
-        if value.is_empty() || !value.bytes().all(|byte| byte.is_ascii_graphic()) {
-            return Err(ConnectorError::new(
-                ErrorCode::InvalidConfig,
-                format!("{field} is empty or contains spaces or other characters Tencent never issues: copy it again exactly (Tencent would answer AuthFailure.SecretIdNotFound or InvalidParameter)."),
-            ));
-        }
-    }
-    Ok(())
-}
-
 pub fn build_request(
     config: &Config,
     message: &Message,
     timestamp: u64,
 ) -> Result<SmsRequest, ConnectorError> {
-    check_header_fields(config)?;
     let (template_id, sign_name) = template_and_sign(config, message)?;
     let body = SendSmsBody {
         phone_number_set: [message.to.as_str()],
@@ -175,6 +157,7 @@ pub fn build_request(
         signed_headers: &DEFAULT_SIGNED_HEADERS,
     })
     .map_err(|error| {
+        // The signer's inputs come from these config fields.
         let field = match error.field {
             "secretId" => "accessKeyId",
             "secretKey" => "accessKeySecret",
@@ -182,7 +165,10 @@ pub fn build_request(
         };
         ConnectorError::new(
             ErrorCode::InvalidConfig,
-            format!("Cannot sign the request ({field}): {}.", error.message),
+            format!(
+                "{field} {}: copy it again exactly as Tencent Cloud issued it.",
+                error.problem
+            ),
         )
     })?;
     Ok(SmsRequest {

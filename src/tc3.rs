@@ -56,15 +56,21 @@ pub struct SignedRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignError {
     pub field: &'static str,
-    pub message: String,
+    /// What is wrong with `field`, phrased to follow its name, so a caller can name the field
+    /// the way its own users know it.
+    pub problem: String,
 }
 
 impl SignError {
-    fn new(field: &'static str, message: impl Into<String>) -> Self {
+    fn new(field: &'static str, problem: impl Into<String>) -> Self {
         SignError {
             field,
-            message: message.into(),
+            problem: problem.into(),
         }
+    }
+
+    pub fn message(&self) -> String {
+        format!("{} {}", self.field, self.problem)
     }
 }
 
@@ -112,8 +118,12 @@ pub fn signing_steps(input: &SignInput) -> Result<SigningSteps, SignError> {
     let names = signed_header_names(input.signed_headers)?;
     let mut canonical_headers = String::new();
     for name in &names {
-        let value = header_value(input, name)
-            .ok_or_else(|| SignError::new("signedHeaders", format!("{name} is signed but not sent: give its value or leave it out of signedHeaders")))?;
+        let value = header_value(input, name).ok_or_else(|| {
+            SignError::new(
+                "signedHeaders",
+                format!("lists {name}, which has no value: give it or leave it out"),
+            )
+        })?;
         canonical_headers.push_str(name);
         canonical_headers.push(':');
         canonical_headers.push_str(&value.trim().to_ascii_lowercase());
@@ -193,7 +203,7 @@ fn signed_header_names(requested: &[&str]) -> Result<Vec<&'static str>, SignErro
         return Err(SignError::new(
             "signedHeaders",
             format!(
-                "cannot sign header \"{}\": use names from {}",
+                "cannot include \"{}\": use names from {}",
                 truncate(unknown, 40),
                 SIGNABLE_HEADERS.join(", ")
             ),
@@ -203,7 +213,7 @@ fn signed_header_names(requested: &[&str]) -> Result<Vec<&'static str>, SignErro
         if !requested.iter().any(|name| name == required) {
             return Err(SignError::new(
                 "signedHeaders",
-                format!("signedHeaders must include {required}"),
+                format!("must include {required}"),
             ));
         }
     }
@@ -218,25 +228,25 @@ fn signed_header_names(requested: &[&str]) -> Result<Vec<&'static str>, SignErro
 fn check_input(input: &SignInput) -> Result<(), SignError> {
     require_token("secretId", input.secret_id)?;
     if input.secret_key.is_empty() {
-        return Err(SignError::new("secretKey", "secretKey is empty"));
+        return Err(SignError::new("secretKey", "is empty"));
     }
     if !is_service_name(input.service) {
         return Err(SignError::new(
             "service",
-            "service must be the lower-case product name, like \"sms\" or \"cvm\"",
+            "must be the lower-case product name, like \"sms\" or \"cvm\"",
         ));
     }
     if !is_host(input.host) {
         return Err(SignError::new(
             "host",
-            "host must be a host name with an optional port, like \"sms.tencentcloudapi.com\", without scheme or path",
+            "must be a host name with an optional port, like \"sms.tencentcloudapi.com\", without scheme or path",
         ));
     }
     require_token("action", input.action)?;
     require_token("version", input.version)?;
     require_header_safe("contentType", input.content_type)?;
     if input.content_type.trim().is_empty() {
-        return Err(SignError::new("contentType", "contentType is empty"));
+        return Err(SignError::new("contentType", "is empty"));
     }
     if let Some(region) = input.region {
         require_token("region", region)?;
@@ -250,7 +260,7 @@ fn check_input(input: &SignInput) -> Result<(), SignError> {
     if input.timestamp > MAX_TIMESTAMP {
         return Err(SignError::new(
             "timestamp",
-            "timestamp must be Unix time in whole seconds (not milliseconds)",
+            "must be Unix time in whole seconds (not milliseconds)",
         ));
     }
     Ok(())
@@ -259,12 +269,12 @@ fn check_input(input: &SignInput) -> Result<(), SignError> {
 /// Non-empty printable ASCII without spaces: these values go into headers and the credential.
 fn require_token(field: &'static str, value: &str) -> Result<(), SignError> {
     if value.is_empty() {
-        return Err(SignError::new(field, format!("{field} is empty")));
+        return Err(SignError::new(field, "is empty"));
     }
     if !value.bytes().all(|byte| byte.is_ascii_graphic()) {
         return Err(SignError::new(
             field,
-            format!("{field} must be printable ASCII without spaces or line breaks"),
+            "must be printable ASCII without spaces or line breaks",
         ));
     }
     Ok(())
@@ -274,7 +284,7 @@ fn require_header_safe(field: &'static str, value: &str) -> Result<(), SignError
     if value.bytes().any(|byte| byte.is_ascii_control()) {
         return Err(SignError::new(
             field,
-            format!("{field} must not contain line breaks or control characters"),
+            "must not contain line breaks or control characters",
         ));
     }
     Ok(())
@@ -365,13 +375,13 @@ mod tests {
     fn signing_without_host_or_content_type_is_refused() {
         let error = sign(&cvm_input(b"{}", &["content-type"])).unwrap_err();
         assert_eq!(error.field, "signedHeaders");
-        assert!(error.message.contains("host"));
+        assert_eq!(error.message(), "signedHeaders must include host");
     }
 
     #[test]
     fn unknown_signed_header_is_refused_by_name() {
         let error = sign(&cvm_input(b"{}", &["content-type", "host", "x-evil"])).unwrap_err();
-        assert!(error.message.contains("x-evil"), "{}", error.message);
+        assert!(error.message().contains("x-evil"), "{}", error.message());
     }
 
     #[test]

@@ -128,7 +128,7 @@ pub fn sign_request(input: JsValue) -> Result<JsValue, JsValue> {
         language: language.as_deref(),
         signed_headers: &signed_names,
     })
-    .map_err(|error| sign_error(&error.message))?;
+    .map_err(|error| sign_error(&error.message()))?;
     let headers = Object::new();
     for (name, value) in &signed.headers {
         set(&headers, name, &JsValue::from_str(value));

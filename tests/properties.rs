@@ -952,7 +952,7 @@ proptest! {
                 }
             }
             Err(error) => {
-                prop_assert!(!error.message.is_empty());
+                prop_assert!(!error.message().is_empty());
                 if !secret_key.is_empty() {
                     let error = format!("{error:?}");
                     prop_assert!(!error.contains(&secret_key), "{}", error);

@@ -172,7 +172,7 @@ fuzz_target!(|input: Input| {
                 assert_ne!(changed.authorization, signed.authorization);
             }
         }
-        Err(error) => assert!(!error.message.is_empty()),
+        Err(error) => assert!(!error.problem.is_empty()),
     }
 });
 
@@ -183,6 +183,6 @@ fn render(signed: &Result<SignedRequest, SignError>) -> String {
             .iter()
             .map(|(name, value)| format!("{name}: {value}\n"))
             .collect(),
-        Err(error) => format!("{}: {}", error.field, error.message),
+        Err(error) => error.message(),
     }
 }
