@@ -11,7 +11,7 @@ const SDK_APP_ID = '1400000001';
 const MAINLAND_TEMPLATE = '100001';
 const GLOBAL_TEMPLATE = '200001';
 
-const vectorsUrl = new URL('../../shared/reference/tc3-published-vectors.json', import.meta.url);
+const vectorsUrl = new URL('../tests/fixtures/tc3-published-vectors.json', import.meta.url);
 
 // Client-side signer written independently of the server's, so the two check each other.
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');

@@ -1,11 +1,20 @@
-// `npm test`: the whole suite on a fresh machine. Installs what is missing, checks formatting and
-// lints, runs the Rust tests natively and in wasm, builds the package and runs the Node and
+// `npm test`: the whole suite on a fresh machine. Installs what is missing without root (the wasm
+// target, wasm-bindgen-cli, npm dev dependencies), checks formatting and lints, runs the Rust tests natively and in wasm, builds the package and runs the Node and
 // Chromium tests against it.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import { build } from './build.mjs';
-import { ensureChromium, ensureNodeModules, ensureRustTarget, ensureWasmBindgen, root, run } from './toolchain.mjs';
+import {
+  browserRequired,
+  ensureNodeModules,
+  ensureRustTarget,
+  ensureWasmBindgen,
+  findChromium,
+  missingBrowserMessage,
+  root,
+  run,
+} from './toolchain.mjs';
 
 const step = (title) => console.error(`\n=== ${title}`);
 
@@ -24,7 +33,12 @@ step('setup');
 ensureNodeModules();
 ensureRustTarget();
 ensureWasmBindgen();
-ensureChromium();
+if (!findChromium()) {
+  if (browserRequired()) {
+    throw new Error(`REQUIRE_BROWSER=1 but ${missingBrowserMessage}`);
+  }
+  console.error(`[setup] browser test will be skipped: ${missingBrowserMessage}`);
+}
 
 step('cargo fmt --check, clippy');
 run('cargo', ['fmt', '--check']);

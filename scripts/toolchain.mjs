@@ -62,12 +62,34 @@ export const ensureNodeModules = () => {
   }
 };
 
-export const chromiumPath = '/usr/bin/chromium';
+const chromiumCandidates = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/snap/bin/chromium',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+];
+const chromiumNames = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
 
-export const ensureChromium = () => {
-  if (!existsSync(chromiumPath)) {
-    log('installing Debian chromium for the browser tests');
-    run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+/**
+ * A Chromium or Chrome to drive: `CHROMIUM_PATH` first, then the usual install paths, then `PATH`.
+ * Undefined when there is none; `npm test` never installs one (`.ci/run` does, as root).
+ */
+export const findChromium = () => {
+  if (process.env.CHROMIUM_PATH) {
+    return existsSync(process.env.CHROMIUM_PATH) ? process.env.CHROMIUM_PATH : undefined;
   }
+  const onPath = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .flatMap((directory) => chromiumNames.map((name) => path.join(directory, name)));
+  return [...chromiumCandidates, ...onPath].find((candidate) => existsSync(candidate));
 };
+
+/** With REQUIRE_BROWSER=1 (set by `.ci/run`) a missing browser fails the run instead of skipping. */
+export const browserRequired = () => process.env.REQUIRE_BROWSER === '1';
+
+export const missingBrowserMessage =
+  'no Chromium found: set CHROMIUM_PATH to a Chromium or Chrome binary (or install one, e.g. Debian\'s `chromium`) to run the browser test';

@@ -484,10 +484,10 @@ mod published_vectors {
     fn vectors() -> Vec<Value> {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/reference/tc3-published-vectors.json"
+            "/tests/fixtures/tc3-published-vectors.json"
         );
         let text = std::fs::read_to_string(path)
-            .expect("shared/reference/tc3-published-vectors.json beside the repository");
+            .expect("tests/fixtures/tc3-published-vectors.json in the repository");
         let json: Value = serde_json::from_str(&text).unwrap();
         json["vectors"].as_array().unwrap().clone()
     }
