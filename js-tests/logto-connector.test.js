@@ -2,6 +2,7 @@
 // sending through the local Tencent server that verifies every signature.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -157,29 +158,37 @@ describe('sending', () => {
 });
 
 describe('errors reach Logto as its own ConnectorError', () => {
-  const send = async (overrides = {}, data = {}) => {
-    const connector = await connectorFor();
+  // A real send reads the saved config through getConfig; the console's Test button passes the
+  // unsaved one. Each gets the error shape Logto displays best (see lib/index.js).
+  const message = (data = {}) => ({ to: '8613711112222', type: 'SignIn', payload: { code: '123456' }, ...data });
+  const failure = async (promise) => {
     try {
-      await connector.sendMessage(
-        { to: '8613711112222', type: 'SignIn', payload: { code: '123456' }, ...data },
-        { ...config, ...overrides },
-      );
+      await promise;
     } catch (error) {
+      assert.ok(error instanceof ConnectorError, `${error?.constructor?.name}: ${error?.message}`);
+      assert.doesNotMatch(everythingPrinted(error), new RegExp(secretKey));
       return error;
     }
     assert.fail('expected the send to fail');
+  };
+  const send = async (overrides = {}, data = {}) => {
+    const saved = { ...config, ...overrides };
+    const connector = await connectorFor(async () => saved);
+    return failure(connector.sendMessage(message(data)));
+  };
+  const consoleTest = async (overrides = {}, data = {}) => {
+    const connector = await connectorFor();
+    return failure(connector.sendMessage(message(data), { ...config, ...overrides }));
   };
 
   const expectTencentError = async (setup, expectedCode, tencentCode) => {
     server.set(setup);
     try {
       const error = await send();
-      assert.ok(error instanceof ConnectorError, `${error?.constructor?.name}: ${error?.message}`);
       assert.equal(error.code, expectedCode);
       assert.equal(error.data.tencentCode, tencentCode);
       assert.match(error.data.errorDescription, new RegExp(`^${tencentCode.replaceAll('.', '\\.')}: `));
       assert.ok(error.data.requestId, 'carries Tencent’s RequestId');
-      assert.doesNotMatch(everythingPrinted(error), new RegExp(secretKey));
       return error;
     } finally {
       server.reset();
@@ -209,7 +218,6 @@ describe('errors reach Logto as its own ConnectorError', () => {
 
   test('a wrong secret is caught by the server’s signature check → invalid_config', async () => {
     const error = await send({ accessKeySecret: 'not-the-right-secret-at-all' });
-    assert.ok(error instanceof ConnectorError);
     assert.equal(error.code, 'invalid_config');
     assert.equal(error.data.tencentCode, 'AuthFailure.SignatureFailure');
     assert.doesNotMatch(everythingPrinted(error), /not-the-right-secret-at-all/);
@@ -218,23 +226,54 @@ describe('errors reach Logto as its own ConnectorError', () => {
   test('no matching template and no Generic → template_not_found', async () => {
     const error = await send({ templates: config.templates.filter(({ usageType }) => !['BindMfa', 'Generic'].includes(usageType)) }, { type: 'BindMfa' });
     assert.match(error.data.message, /BindMfa/);
-    assert.ok(error instanceof ConnectorError);
     assert.equal(error.code, 'template_not_found');
   });
 
   test('a malformed phone number → invalid_request_parameters saying why', async () => {
     const error = await send({}, { to: '12ab' });
-    assert.ok(error instanceof ConnectorError);
     assert.equal(error.code, 'invalid_request_parameters');
     assert.match(error.data.message, /digits/);
   });
 
-  test('an invalid unsaved config → invalid_config listing every problem, secret not echoed', async () => {
+  test('an invalid saved config → invalid_config with a host ZodError naming each field', async () => {
     const error = await send({ accessKeyId: 42, region: undefined, accessKeySecret: ` ${secretKey} ` });
-    assert.ok(error instanceof ConnectorError);
     assert.equal(error.code, 'invalid_config');
+    assert.ok(error.data instanceof ZodError, 'Logto prints a ZodError of its own zod per field');
     assert.deepEqual(error.data.issues.map(({ path }) => path.join('.')), ['accessKeyId', 'region']);
-    assert.doesNotMatch(everythingPrinted(error), new RegExp(secretKey));
+  });
+
+  test('console Test: a Tencent refusal is general, one line with the code, advice and RequestId', async () => {
+    server.set({ numberCodes: { '+8613711112222': 'LimitExceeded.PhoneNumberDailyLimit' } });
+    try {
+      const error = await consoleTest();
+      assert.equal(error.code, 'general', 'Logto shows its own text only for general errors');
+      assert.equal(error.data.tencentCode, 'LimitExceeded.PhoneNumberDailyLimit');
+      assert.match(error.data.errorDescription, /LimitExceeded\.PhoneNumberDailyLimit/);
+      assert.match(error.data.errorDescription, /wait/);
+      assert.match(error.data.errorDescription, new RegExp(`RequestId: ${error.data.requestId}`));
+      assert.doesNotMatch(error.data.errorDescription, /\n/);
+    } finally {
+      server.reset();
+    }
+  });
+
+  test('console Test: a transport failure is general and says whether the SMS may have gone out', async () => {
+    const closed = createServer();
+    await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address();
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await consoleTest({ endpoint: `http://127.0.0.1:${port}` });
+    assert.equal(error.code, 'general');
+    assert.match(error.data.errorDescription, /127\.0\.0\.1/);
+    assert.equal(error.data.delivery, 'not_sent');
+  });
+
+  test('console Test: an invalid unsaved config is a host ZodError naming each field', async () => {
+    const error = await consoleTest({ accessKeyId: 42, region: undefined });
+    assert.equal(error.code, 'invalid_config');
+    assert.ok(error.data instanceof ZodError);
+    assert.deepEqual(error.data.issues.map(({ path }) => path.join('.')), ['accessKeyId', 'region']);
+    assert.match(error.data.issues[0].message, /accessKeyId/);
   });
 });
 

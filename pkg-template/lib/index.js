@@ -69,6 +69,33 @@ export const configGuard = z.unknown().superRefine((config, context) => {
   }
 });
 
+/**
+ * An invalid config as Logto formats it best: `invalid_config` carrying a ZodError of the host's
+ * own zod, which Logto prints field by field ("Error in key path ...").
+ */
+const withFieldDetails = (error) => {
+  const issues = error?.data?.issues;
+  if (error?.code !== ConnectorErrorCodes.InvalidConfig || !Array.isArray(issues) || issues.length === 0) {
+    return error;
+  }
+  const zodIssues = issues.map(({ path, message }) => ({ code: z.ZodIssueCode.custom, path, message }));
+  return new ConnectorError(ConnectorErrorCodes.InvalidConfig, new z.ZodError(zodIssues));
+};
+
+/**
+ * For the console's Test button. Logto's console shows a connector's own text only for `general`
+ * errors and a fixed sentence for every other code, so a refusal is rethrown as `general` with
+ * the one line that says what Tencent answered and what to do. On purpose only here: real sends
+ * keep the mapped codes, which give end users Logto's translated sentence and the right status.
+ */
+const forConsoleTest = (error) => {
+  if (error.code === ConnectorErrorCodes.General || error.data instanceof z.ZodError) {
+    return error;
+  }
+  const line = String(error.data?.message ?? error.message);
+  return new ConnectorError(ConnectorErrorCodes.General, { ...error.data, errorDescription: line });
+};
+
 /** Logto's connector factory: cheap and side-effect free, called on every request. */
 const createConnector = async ({ getConfig }) => ({
   metadata,
@@ -76,8 +103,13 @@ const createConnector = async ({ getConfig }) => ({
   configGuard,
   sendMessage: async (data, config) => {
     // The admin Test button passes the unsaved config; only real sends read the saved one.
-    const effectiveConfig = config ?? (await getConfig(metadata.id));
-    return sendMessage(data, effectiveConfig);
+    const isConsoleTest = config !== undefined;
+    try {
+      return await sendMessage(data, isConsoleTest ? config : await getConfig(metadata.id));
+    } catch (error) {
+      const detailed = withFieldDetails(error);
+      throw isConsoleTest ? forConsoleTest(detailed) : detailed;
+    }
   },
 });
 
