@@ -53,6 +53,8 @@ export const build = () => {
   run('wasm-bindgen', [
     '--target', 'web',
     '--no-typescript',
+    // __wbg_reset_state: a trapped instance is replaced synchronously from the compiled module.
+    '--experimental-reset-state-function',
     '--out-dir', wasmOut,
     '--out-name', 'tencent_sms',
     path.join(root, 'target/wasm32-unknown-unknown/release/tencent_sms_connector.wasm'),

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::config::Issue;
+use crate::redact::redact;
 
 /// The subset of connector-kit's `ConnectorErrorCodes` this connector raises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -90,12 +91,12 @@ impl ConnectorError {
         &self.data.message
     }
 
-    /// Replaces every occurrence of `secret` in the strings this error carries. Defence in depth:
-    /// nothing here formats the secret, but a misbehaving server could echo it into a body excerpt.
+    /// Masks the secret and every long run of it in the strings this error carries. Defence in
+    /// depth: nothing here formats the secret, and answers are redacted field by field already.
     pub fn redact(mut self, secret: &str) -> Self {
         let data = &mut self.data;
         for text in [&mut data.error_description, &mut data.message] {
-            redact_in(text, secret);
+            redact(text, secret);
         }
         for text in [
             &mut data.body_excerpt,
@@ -106,46 +107,10 @@ impl ConnectorError {
         .into_iter()
         .flatten()
         {
-            redact_in(text, secret);
+            redact(text, secret);
         }
         self
     }
-}
-
-/// A very short secret would match ordinary text; such a key is rejected by Tencent anyway.
-const MIN_REDACTED_LEN: usize = 8;
-
-fn redact_in(text: &mut String, secret: &str) {
-    let mut bytes = std::mem::take(text).into_bytes();
-    redact_bytes(&mut bytes, secret);
-    // Replacing whole UTF-8 sequences with ASCII keeps the text valid UTF-8.
-    *text = String::from_utf8(bytes).unwrap_or_default();
-}
-
-/// Replaces every occurrence of `secret` with `[redacted]`; used on a raw answer before it is
-/// excerpted, so not even part of an echoed secret can reach an error. Secrets under 8 bytes
-/// are left alone (see [`ConnectorError::redact`]).
-pub fn redact_bytes(bytes: &mut Vec<u8>, secret: &str) {
-    // A byte-window scan rather than str::replace: the substring searcher is large in wasm.
-    let needle = secret.as_bytes();
-    if needle.len() < MIN_REDACTED_LEN {
-        return;
-    }
-    let mut redacted = Vec::new();
-    let mut rest: &[u8] = bytes;
-    while let Some(at) = rest
-        .windows(needle.len())
-        .position(|window| window == needle)
-    {
-        redacted.extend_from_slice(rest.get(..at).unwrap_or_default());
-        redacted.extend_from_slice(b"[redacted]");
-        rest = rest.get(at + needle.len()..).unwrap_or_default();
-    }
-    if redacted.is_empty() {
-        return;
-    }
-    redacted.extend_from_slice(rest);
-    *bytes = redacted;
 }
 
 #[cfg(test)]
@@ -163,16 +128,6 @@ mod tests {
                 "data": { "errorDescription": "no template", "message": "no template" }
             })
         );
-    }
-
-    #[test]
-    fn raw_bytes_are_redacted_even_when_not_utf8() {
-        let mut body = b"\xff s3cr3t-key-value, s3cr3t-key-value".to_vec();
-        redact_bytes(&mut body, "s3cr3t-key-value");
-        assert_eq!(body, b"\xff [redacted], [redacted]");
-        let mut short = b"abc".to_vec();
-        redact_bytes(&mut short, "abc");
-        assert_eq!(short, b"abc");
     }
 
     #[test]

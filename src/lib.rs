@@ -3,7 +3,9 @@
 
 pub mod config;
 pub mod error;
+pub mod exchange;
 pub mod phone;
+pub mod redact;
 pub mod response;
 pub mod retry;
 pub mod send_sms;

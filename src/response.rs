@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{ConnectorError, Delivery, ErrorCode};
+use crate::redact::{redact, redacted, unescape_json};
 use crate::tc3::truncate;
 
 /// Bodies are read up to this many bytes; a SendSms answer for one number is under 1 KiB.
@@ -42,8 +43,16 @@ impl From<ConnectorError> for Failure {
     }
 }
 
-/// `truncated` says the body was cut at [`MAX_BODY_BYTES`].
-pub fn parse(status: u16, body: &[u8], truncated: bool) -> Result<SendResult, Failure> {
+/// `truncated` says the body was cut at [`MAX_BODY_BYTES`]. Every text taken from the answer,
+/// success or failure, has `secret` masked before it is cut to length.
+pub fn parse(
+    status: u16,
+    body: &[u8],
+    truncated: bool,
+    secret: &str,
+) -> Result<SendResult, Failure> {
+    let invalid_response = |status, body, reason| invalid_response(status, body, reason, secret);
+    let text = |object, key| text(object, key, secret);
     if truncated {
         return Err(invalid_response(status, body, "the answer is larger than 1 MiB").into());
     }
@@ -70,7 +79,7 @@ pub fn parse(status: u16, body: &[u8], truncated: bool) -> Result<SendResult, Fa
             .get("Message")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        return Err(tencent_failure(code, message, request_id, None));
+        return Err(tencent_failure(code, message, request_id, None, secret));
     }
     let Some(first) = response
         .get("SendStatusSet")
@@ -95,7 +104,8 @@ pub fn parse(status: u16, body: &[u8], truncated: bool) -> Result<SendResult, Fa
             code,
             message,
             request_id,
-            Some(phone_number),
+            phone_number,
+            secret,
         ));
     }
     Ok(SendResult {
@@ -107,22 +117,31 @@ pub fn parse(status: u16, body: &[u8], truncated: bool) -> Result<SendResult, Fa
     })
 }
 
-fn text(object: &Map<String, Value>, key: &str) -> Option<String> {
+fn text(object: &Map<String, Value>, key: &str, secret: &str) -> Option<String> {
     object
         .get(key)
         .and_then(Value::as_str)
-        .map(|value| truncate(value, 128))
+        .map(|value| clean(value, 128, secret))
+}
+
+/// Redacted first, then cut: a cut secret must still be recognised.
+fn clean(text: &str, max_chars: usize, secret: &str) -> String {
+    match redacted(text, secret) {
+        Some(text) => truncate(&text, max_chars),
+        None => truncate(text, max_chars),
+    }
 }
 
 fn tencent_failure(
     code: &str,
     message: &str,
     request_id: Option<String>,
-    phone_number: Option<Option<String>>,
+    phone_number: Option<String>,
+    secret: &str,
 ) -> Failure {
-    let code = truncate(code, 100);
-    let message = truncate(message, 300);
-    let (error_code, retryable, advice) = classify(&code);
+    let (error_code, retryable, advice) = classify(code);
+    let code = clean(code, 100, secret);
+    let message = clean(message, 300, secret);
     let description = format!("{code}: {message}");
     let mut full = format!("Tencent Cloud SMS refused the message ({description}). {advice}");
     if let Some(id) = &request_id {
@@ -133,7 +152,7 @@ fn tencent_failure(
     error.data.error_description = description;
     error.data.tencent_code = Some(code);
     error.data.request_id = request_id;
-    error.data.phone_number = phone_number.flatten();
+    error.data.phone_number = phone_number;
     if error_code == ErrorCode::General && advice == INTERNAL_ERROR_ADVICE {
         error.data.delivery = Some(Delivery::Unknown);
     }
@@ -171,8 +190,8 @@ pub fn classify(code: &str) -> (ErrorCode, Option<Retryable>, &'static str) {
     }
 }
 
-fn invalid_response(status: u16, body: &[u8], reason: &str) -> ConnectorError {
-    let excerpt = excerpt(body);
+fn invalid_response(status: u16, body: &[u8], reason: &str, secret: &str) -> ConnectorError {
+    let excerpt = excerpt(body, secret);
     let mut error = ConnectorError::new(
         ErrorCode::InvalidResponse,
         format!("Tencent Cloud SMS gave an unusable answer (HTTP {status}): {reason}. The SMS may or may not have been sent; check the SMS console's delivery records before sending again."),
@@ -183,8 +202,8 @@ fn invalid_response(status: u16, body: &[u8], reason: &str) -> ConnectorError {
     error
 }
 
-/// The first 200 characters, on one line.
-fn excerpt(body: &[u8]) -> String {
+/// The first 200 characters, on one line, with JSON escapes decoded and the secret masked.
+fn excerpt(body: &[u8], secret: &str) -> String {
     let start = body.get(..EXCERPT_CHARS * 4).unwrap_or(body);
     // The valid UTF-8 prefix: a cut may split a character, and a short excerpt needs no more.
     let text = match std::str::from_utf8(start) {
@@ -194,8 +213,10 @@ fn excerpt(body: &[u8]) -> String {
             .and_then(|valid| std::str::from_utf8(valid).ok())
             .unwrap_or_default(),
     };
-    let one_line: String = text
-        .chars()
+    let mut text = unescape_json(text);
+    redact(&mut text, secret);
+    text.chars()
+        .take(EXCERPT_CHARS)
         .map(|character| {
             if character.is_control() {
                 ' '
@@ -203,14 +224,14 @@ fn excerpt(body: &[u8]) -> String {
                 character
             }
         })
-        .collect();
-    let cut: String = one_line.chars().take(EXCERPT_CHARS).collect();
-    cut
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SECRET: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
 
     fn ok_body(code: &str) -> String {
         format!(
@@ -227,7 +248,7 @@ mod tests {
     #[test]
     fn ok_is_case_insensitive_and_gives_the_result() {
         for code in ["Ok", "OK", "ok"] {
-            let result = parse(200, ok_body(code).as_bytes(), false).unwrap();
+            let result = parse(200, ok_body(code).as_bytes(), false, SECRET).unwrap();
             assert_eq!(
                 result,
                 SendResult {
@@ -247,6 +268,7 @@ mod tests {
             200,
             error_body("AuthFailure.SecretIdNotFound").as_bytes(),
             false,
+            SECRET,
         )
         .unwrap_err();
         assert_eq!(failure.error.code, ErrorCode::InvalidConfig);
@@ -314,8 +336,8 @@ mod tests {
             ("Something.New", ErrorCode::General),
         ];
         for (code, expected) in cases {
-            let request = parse(200, error_body(code).as_bytes(), false).unwrap_err();
-            let number = parse(200, ok_body(code).as_bytes(), false).unwrap_err();
+            let request = parse(200, error_body(code).as_bytes(), false, SECRET).unwrap_err();
+            let number = parse(200, ok_body(code).as_bytes(), false, SECRET).unwrap_err();
             assert_eq!(request.error.code, expected, "{code}");
             assert_eq!(number.error.code, expected, "{code}");
             assert_eq!(
@@ -328,7 +350,7 @@ mod tests {
     #[test]
     fn only_expired_signatures_and_api_rate_limits_are_retryable() {
         let retryable = |code: &str| {
-            parse(200, error_body(code).as_bytes(), false)
+            parse(200, error_body(code).as_bytes(), false, SECRET)
                 .unwrap_err()
                 .retryable
         };
@@ -350,6 +372,7 @@ mod tests {
             200,
             error_body("InternalError.RequestTimeException").as_bytes(),
             false,
+            SECRET,
         )
         .unwrap_err();
         assert_eq!(failure.error.data.delivery, Some(Delivery::Unknown));
@@ -373,7 +396,7 @@ mod tests {
             (200, b"{\"Response\":{}}", true),
         ];
         for (status, body, truncated) in cases {
-            let failure = parse(status, body, truncated).unwrap_err();
+            let failure = parse(status, body, truncated, SECRET).unwrap_err();
             assert_eq!(
                 failure.error.code,
                 ErrorCode::InvalidResponse,
@@ -398,7 +421,50 @@ mod tests {
 
     #[test]
     fn excerpt_is_valid_utf8_on_one_line() {
-        assert_eq!(excerpt(b"a\nb\xffc"), "a b");
-        assert_eq!(excerpt("é".repeat(500).as_bytes()).chars().count(), 200);
+        assert_eq!(excerpt(b"a\nb\xffc", SECRET), "a b");
+        assert_eq!(
+            excerpt("é".repeat(500).as_bytes(), SECRET).chars().count(),
+            200
+        );
+    }
+
+    #[test]
+    fn an_echoed_secret_is_masked_in_every_field_even_escaped_cut_or_split() {
+        let half = SECRET.len() / 2;
+        let escaped = format!("\\u0047{}", &SECRET[1..]);
+        let bodies = [
+            format!(
+                r#"{{"Response":{{"Error":{{"Code":"X.{escaped}","Message":"{SECRET}"}},"RequestId":"{}"}}}}"#,
+                &SECRET[..31]
+            ),
+            format!(
+                r#"{{"Response":{{"Error":{{"Code":"{}","Message":"m"}},"RequestId":"{}"}}}}"#,
+                &SECRET[..half],
+                &SECRET[half..]
+            ),
+            format!(
+                r#"{{"Response":{{"Error":{{"Code":"{}{}","Message":"m"}},"RequestId":"r"}}}}"#,
+                "C".repeat(95),
+                SECRET
+            ),
+            format!(
+                r#"{{"Response":{{"Error":{{"Code":"C","Message":"m"}},"RequestId":"r"}}}} {escaped}"#
+            ),
+            format!(r#"<html>{escaped}</html>"#),
+        ];
+        for body in &bodies {
+            let failure = parse(200, body.as_bytes(), false, SECRET).unwrap_err();
+            let shown = serde_json::to_string(&failure.error).unwrap();
+            assert!(!shown.contains(&SECRET[1..9]), "{shown}");
+            assert!(!shown.contains(&SECRET[24..]), "{shown}");
+            assert!(!shown.contains("u0047"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn a_successful_result_is_masked_too() {
+        let body = ok_body("Ok").replace("2640:1", SECRET);
+        let result = parse(200, body.as_bytes(), false, SECRET).unwrap();
+        assert_eq!(result.serial_no, "[redacted]");
     }
 }

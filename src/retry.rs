@@ -10,6 +10,14 @@ const FIRST_BACKOFF_MS: f64 = 250.0;
 const ATTEMPT_RESERVE_MS: f64 = 1_000.0;
 /// Attempts per call, including the first: one clock correction plus the rate-limit retries.
 pub const MAX_ATTEMPTS: u8 = 2 + MAX_RATE_LIMIT_RETRIES;
+/// A `Date` further than this from our clock is not Tencent's clock but a broken proxy or
+/// server: following it would sign every later request with a time Tencent refuses.
+const MAX_PLAUSIBLE_CLOCK_OFFSET_MS: f64 = 24.0 * 60.0 * 60.0 * 1_000.0;
+
+/// False for NaN too.
+pub fn is_plausible_clock_offset(offset_ms: f64) -> bool {
+    offset_ms.abs() <= MAX_PLAUSIBLE_CLOCK_OFFSET_MS
+}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Next {
@@ -18,6 +26,8 @@ pub enum Next {
         delay_ms: f64,
         clock_offset_ms: Option<f64>,
     },
+    /// The answer's `Date` is implausibly far from our clock: neither retried nor remembered.
+    ImplausibleServerClock,
     GiveUp,
 }
 
@@ -45,6 +55,9 @@ impl RetryPolicy {
                 self.clock_corrected = true;
                 // The header has whole seconds: aim at the middle of that second.
                 let offset = server_seconds as f64 * 1_000.0 + 500.0 - now_ms;
+                if !is_plausible_clock_offset(offset) {
+                    return Next::ImplausibleServerClock;
+                }
                 Next::Retry {
                     delay_ms: 0.0,
                     clock_offset_ms: Some(offset),
@@ -88,6 +101,31 @@ mod tests {
             policy.after_failure(Some(Retryable::SignatureExpired), date, NOW, 10_000.0),
             Next::GiveUp
         );
+    }
+
+    #[test]
+    fn a_server_clock_more_than_a_day_off_is_neither_followed_nor_retried() {
+        let mut policy = RetryPolicy::default();
+        for date in [
+            "Mon, 25 Feb 2030 16:54:25 GMT",
+            "Thu, 01 Jan 1970 00:00:00 GMT",
+        ] {
+            assert_eq!(
+                RetryPolicy::default().after_failure(
+                    Some(Retryable::SignatureExpired),
+                    Some(date),
+                    NOW,
+                    10_000.0
+                ),
+                Next::ImplausibleServerClock
+            );
+        }
+        // Twenty-three hours is a wrong clock, not a broken one: still corrected.
+        let date = Some("Tue, 26 Feb 2019 15:44:25 GMT");
+        assert!(matches!(
+            policy.after_failure(Some(Retryable::SignatureExpired), date, NOW, 10_000.0),
+            Next::Retry { .. }
+        ));
     }
 
     #[test]

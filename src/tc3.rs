@@ -141,7 +141,7 @@ pub fn signing_steps(input: &SignInput) -> Result<SigningSteps, SignError> {
         input.timestamp,
         hex::encode(Sha256::digest(canonical_request.as_bytes()))
     );
-    let signing_key = derive_signing_key(input.secret_key, &date, input.service);
+    let signing_key = cached_signing_key(input.secret_key, &date, input.service);
     let signature = hex::encode(hmac_sha256(&signing_key, string_to_sign.as_bytes()));
     Ok(SigningSteps {
         signed_headers,
@@ -149,6 +149,36 @@ pub fn signing_steps(input: &SignInput) -> Result<SigningSteps, SignError> {
         credential_scope,
         string_to_sign,
         signature,
+    })
+}
+
+/// The key for (secret, date, service) changes once a day: deriving it costs four of the five
+/// HMACs of a signature, so the last few are kept (in this instance's memory only).
+fn cached_signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
+    const KEPT: usize = 4;
+    type Entry = (String, String, String, [u8; 32]);
+    thread_local! {
+        static KEYS: std::cell::RefCell<Vec<Entry>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        let found = keys
+            .iter()
+            .find(|(secret, day, name, _)| secret == secret_key && day == date && name == service);
+        if let Some((_, _, _, key)) = found {
+            return *key;
+        }
+        let key = derive_signing_key(secret_key, date, service);
+        if keys.len() >= KEPT {
+            keys.remove(0);
+        }
+        keys.push((
+            secret_key.to_owned(),
+            date.to_owned(),
+            service.to_owned(),
+            key,
+        ));
+        key
     })
 }
 

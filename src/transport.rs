@@ -36,6 +36,17 @@ pub fn network_failure(cause_code: Option<&str>, host: &str) -> ConnectorError {
     error
 }
 
+/// The host refused to start the request (`fetch` missing, or rejecting the URL or a header
+/// before connecting): nothing was written.
+pub fn not_started(reason: &str, host: &str) -> ConnectorError {
+    let mut error = ConnectorError::new(
+        ErrorCode::General,
+        format!("The request to {host} could not be started ({reason}); the SMS was not sent. Check the endpoint in the connector config, then try again."),
+    );
+    error.data.delivery = Some(Delivery::NotSent);
+    error
+}
+
 pub fn timeout(timeout_ms: u32, host: &str) -> ConnectorError {
     let mut error = ConnectorError::new(
         ErrorCode::General,
@@ -63,6 +74,13 @@ mod tests {
             assert_eq!(error.data.delivery, Some(Delivery::Unknown));
             assert!(error.message().contains("may or may not"));
         }
+    }
+
+    #[test]
+    fn requests_the_host_refused_to_start_say_not_sent() {
+        let error = not_started("bad port", "127.0.0.1:9");
+        assert_eq!(error.data.delivery, Some(Delivery::NotSent));
+        assert!(error.message().contains("bad port"));
     }
 
     #[test]

@@ -1,338 +1,339 @@
-//! The JavaScript binding: converts values, reads the clock, calls the host's global `fetch`.
-//! Every decision is made by the pure core; nothing here panics on any input.
+//! The JavaScript binding. Values cross as JSON text, strings and bytes, and every export returns
+//! JSON text, so no JavaScript value is walked from Rust and no JavaScript function is called
+//! from Rust: a JS exception can never unwind through wasm. The JS layer (`lib/engine.js`) calls
+//! the host's `fetch` between the send steps, inside its own try/catch, so every promise settles
+//! even when the wasm traps.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
-use js_sys::{Array, Date, Function, Object, Promise, Reflect, Uint8Array};
 use serde::Serialize;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    AbortController, Headers, ReadableStreamDefaultReader, Request, RequestInit, Response,
-};
 
-use crate::config::{self, Issue, PathSegment, Validation};
-use crate::error::{redact_bytes, ConnectorError, ErrorCode};
-use crate::response::{self, SendResult, MAX_BODY_BYTES};
-use crate::retry::{Next, RetryPolicy, MAX_ATTEMPTS};
-use crate::send_sms::{self, Message, SmsRequest};
+use crate::config::{self, Config, Issue, PathSegment, Validation};
+use crate::error::{ConnectorError, ErrorCode};
+use crate::exchange::{Answer, Exchange, NoAnswer, Step};
+use crate::response::MAX_BODY_BYTES;
+use crate::retry::is_plausible_clock_offset;
+use crate::send_sms::{self, SmsRequest};
 use crate::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
-use crate::transport;
 
-/// Values deeper than this are never read by the validator; cutting them bounds recursion.
-const MAX_DEPTH: usize = 32;
-/// Bounds what one call copies into wasm memory (strings, keys and nodes), so hostile input
-/// gets an error instead of exhausting memory.
-const MAX_INPUT_BYTES: usize = 8 << 20;
-const NODE_COST: usize = 16;
+/// What one input may weigh: a connector config or message is a few kilobytes.
+const MAX_INPUT_BYTES: usize = 1 << 20;
+/// A signed payload may be larger (signRequest signs any API call).
+const MAX_PAYLOAD_BYTES: usize = 8 << 20;
+/// Sends that may be in flight at once; more means the host never finishes them.
+const MAX_SENDS_IN_FLIGHT: usize = 4_096;
+/// Parsed configs kept by their text: sends reuse one config, and parsing it is most of a step.
+const MAX_CACHED_CONFIGS: usize = 4;
 /// Endpoints whose clock offset is remembered.
 const MAX_REMEMBERED_CLOCKS: usize = 32;
+const MAX_SIGNED_HEADERS: usize = 16;
 
+#[derive(Default)]
+struct Sends {
+    in_flight: Vec<(u32, Exchange)>,
+    last_id: u32,
+}
+
+// Separate cells: a step that holds one (a send) may read another (the clock offsets).
 thread_local! {
+    static SENDS: RefCell<Sends> = RefCell::new(Sends::default());
+    static CONFIGS: RefCell<Vec<(String, Rc<Config>)>> = const { RefCell::new(Vec::new()) };
     /// Tencent's clock minus ours, per endpoint host, learnt from `AuthFailure.SignatureExpire`.
     static CLOCK_OFFSETS: RefCell<Vec<(String, f64)>> = const { RefCell::new(Vec::new()) };
 }
 
+/// wasm-bindgen's reset-state support re-runs the start function on every fresh instance.
+#[wasm_bindgen(start)]
+fn start() {}
+
+/// The limits the JS layer enforces before a value crosses; stated once, here.
+#[wasm_bindgen]
+pub fn limits() -> String {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Limits {
+        max_input_bytes: usize,
+        max_payload_bytes: usize,
+        max_body_bytes: usize,
+    }
+    to_text(&Limits {
+        max_input_bytes: MAX_INPUT_BYTES,
+        max_payload_bytes: MAX_PAYLOAD_BYTES,
+        max_body_bytes: MAX_BODY_BYTES,
+    })
+}
+
+/// `config`: the config as JSON text. Returns the validation as JSON text.
 #[wasm_bindgen(js_name = validateConfig)]
-pub fn validate_config(config: JsValue) -> JsValue {
-    let validation = match to_json(&config) {
+pub fn validate_config(config: &str) -> String {
+    let validation = match parse_input(config) {
         Ok(value) => config::validate(&value).0,
-        Err(too_large) => Validation {
+        Err(problem) => Validation {
             valid: false,
             errors: vec![Issue {
                 path: Vec::<PathSegment>::new(),
-                code: "too_large",
-                message: too_large.message().to_owned(),
+                code: "not_json",
+                message: format!("The config must be a JSON object: {problem}."),
             }],
             warnings: Vec::new(),
         },
     };
-    to_js(&validation)
+    to_text(&validation)
 }
 
+/// Flat inputs, as signing is called often: `signedHeaders` is `;`-separated, `payload` the exact
+/// body bytes. Returns `{ authorization, headers }` or `{ error }` as JSON text.
 #[wasm_bindgen(js_name = signRequest)]
-pub fn sign_request(input: JsValue) -> Result<JsValue, JsValue> {
-    if !input.is_object() {
-        return Err(sign_error("signRequest needs an object of inputs"));
+#[allow(clippy::too_many_arguments)]
+pub fn sign_request(
+    secret_id: &str,
+    secret_key: &str,
+    service: &str,
+    host: &str,
+    action: &str,
+    version: &str,
+    region: Option<String>,
+    timestamp: f64,
+    content_type: Option<String>,
+    token: Option<String>,
+    language: Option<String>,
+    signed_headers: Option<String>,
+    payload: &[u8],
+) -> String {
+    let refuse = |message: &str| {
+        error_text(&ConnectorError::new(
+            ErrorCode::InvalidRequestParameters,
+            format!("signRequest: {message}."),
+        ))
+    };
+    let whole_seconds =
+        (0.0..=9_007_199_254_740_991.0).contains(&timestamp) && timestamp.fract() == 0.0;
+    if !whole_seconds {
+        return refuse("timestamp must be Unix time in whole seconds");
     }
-    // Field by field: converting the whole input would also walk `payload`, and a Uint8Array
-    // payload would be read one index key at a time.
-    let field = |key: &str| -> Result<Value, JsValue> {
-        let value = Reflect::get(&input, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
-        to_json(&value).map_err(|error| js_error(&error))
+    if payload.len() > MAX_PAYLOAD_BYTES {
+        return refuse("payload is larger than 8 MiB");
+    }
+    let names: Vec<&str> = match &signed_headers {
+        Some(names) => names.split(';').collect(),
+        None => DEFAULT_SIGNED_HEADERS.to_vec(),
     };
-    let text = |key: &str| -> Result<String, JsValue> {
-        match field(key)? {
-            Value::String(value) => Ok(value),
-            _ => Err(sign_error(&format!("{key} must be a string"))),
-        }
-    };
-    let optional = |key: &str| -> Result<Option<String>, JsValue> {
-        match field(key)? {
-            Value::Null => Ok(None),
-            Value::String(value) => Ok(Some(value)),
-            _ => Err(sign_error(&format!("{key} must be a string when given"))),
-        }
-    };
-    let payload = payload_bytes(&input)?;
-    let timestamp = match field("timestamp")?.as_u64() {
-        Some(timestamp) => timestamp,
-        None => return Err(sign_error("timestamp must be Unix time in whole seconds")),
-    };
-    let signed_headers: Vec<String> = match field("signedHeaders")? {
-        Value::Null => DEFAULT_SIGNED_HEADERS
-            .iter()
-            .map(|name| (*name).to_owned())
-            .collect(),
-        Value::Array(names) => {
-            let mut collected = Vec::with_capacity(names.len().min(16));
-            for name in names.into_iter().take(16) {
-                match name {
-                    Value::String(name) => collected.push(name),
-                    _ => return Err(sign_error("signedHeaders must be an array of header names")),
-                }
-            }
-            collected
-        }
-        _ => return Err(sign_error("signedHeaders must be an array of header names")),
-    };
-    let signed_names: Vec<&str> = signed_headers.iter().map(String::as_str).collect();
-    let (secret_id, secret_key) = (text("secretId")?, text("secretKey")?);
-    let (service, host, action, version) = (
-        text("service")?,
-        text("host")?,
-        text("action")?,
-        text("version")?,
-    );
-    let (region, token, language) = (
-        optional("region")?,
-        optional("token")?,
-        optional("language")?,
-    );
-    let content_type =
-        optional("contentType")?.unwrap_or_else(|| send_sms::CONTENT_TYPE.to_owned());
+    if names.len() > MAX_SIGNED_HEADERS {
+        return refuse("signedHeaders lists more than 16 names");
+    }
     let signed = tc3::sign(&SignInput {
-        secret_id: &secret_id,
-        secret_key: &secret_key,
-        service: &service,
-        host: &host,
-        action: &action,
-        version: &version,
+        secret_id,
+        secret_key,
+        service,
+        host,
+        action,
+        version,
         region: region.as_deref(),
-        timestamp,
-        payload: &payload,
-        content_type: &content_type,
+        timestamp: timestamp as u64,
+        payload,
+        content_type: content_type.as_deref().unwrap_or(send_sms::CONTENT_TYPE),
         token: token.as_deref(),
         language: language.as_deref(),
-        signed_headers: &signed_names,
-    })
-    .map_err(|error| sign_error(&error.message()))?;
-    let headers = Object::new();
-    for (name, value) in &signed.headers {
-        set(&headers, name, &JsValue::from_str(value));
-    }
-    let result = Object::new();
-    set(
-        &result,
-        "authorization",
-        &JsValue::from_str(&signed.authorization),
-    );
-    set(&result, "headers", &headers);
-    Ok(result.into())
-}
-
-#[wasm_bindgen(js_name = sendMessage)]
-pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsValue> {
-    let config = to_json(&config)
-        .and_then(|value| config::parse(&value))
-        .map_err(|error| js_error(&error))?;
-    let message = to_json(&data)
-        .and_then(|value| send_sms::parse_message(&value))
-        .map_err(|error| js_error(&error))?;
-    match deliver(&config, &message).await {
-        Ok(result) => Ok(to_js(&result)),
-        Err(error) => Err(js_error(&error.redact(&config.access_key_secret))),
-    }
-}
-
-/// One logical send, bounded as a whole by `timeoutMs` through one abort signal.
-async fn deliver(config: &config::Config, message: &Message) -> Result<SendResult, ConnectorError> {
-    let controller =
-        AbortController::new().map_err(|_| internal("AbortController is unavailable"))?;
-    let abort_timer = start_abort_timer(&controller, config.timeout_ms)?;
-    let outcome = send_until_final(config, message, &controller).await;
-    // Cleared on every path: a pending timer would also keep a Node process alive.
-    clear_timer(&abort_timer);
-    outcome
-}
-
-/// At most one clock correction and two rate-limit retries; only answers proving the request was
-/// not processed are retried.
-async fn send_until_final(
-    config: &config::Config,
-    message: &Message,
-    controller: &AbortController,
-) -> Result<SendResult, ConnectorError> {
-    let host = &config.endpoint.host;
-    let deadline = Date::now() + f64::from(config.timeout_ms);
-    let mut policy = RetryPolicy::default();
-    let mut attempts = 0;
-    loop {
-        attempts += 1;
-        let timestamp = ((Date::now() + clock_offset(host)) / 1_000.0)
-            .floor()
-            .max(0.0) as u64;
-        let request = send_sms::build_request(config, message, timestamp)?;
-        let mut answer = fetch_once(&request, controller).await.map_err(|failure| {
-            describe_fetch_failure(&failure, controller, config.timeout_ms, host)
-        })?;
-        redact_bytes(&mut answer.body, &config.access_key_secret);
-        let failure = match response::parse(answer.status, &answer.body, answer.truncated) {
-            Ok(result) => return Ok(result),
-            Err(failure) => failure,
-        };
-        let now = Date::now();
-        match policy.after_failure(
-            failure.retryable,
-            answer.date.as_deref(),
-            now,
-            deadline - now,
-        ) {
-            Next::Retry {
-                delay_ms,
-                clock_offset_ms,
-            } if attempts < MAX_ATTEMPTS => {
-                if let Some(offset) = clock_offset_ms {
-                    remember_clock_offset(host, offset);
-                }
-                if delay_ms > 0.0 {
-                    sleep(delay_ms).await;
-                }
-            }
-            _ => return Err(failure.error),
+        signed_headers: &names,
+    });
+    match signed {
+        Ok(signed) => {
+            let mut out = Map::new();
+            out.insert("authorization".into(), Value::String(signed.authorization));
+            out.insert("headers".into(), headers_object(&signed.headers, true));
+            to_text(&out)
         }
+        Err(error) => refuse(&error.message()),
     }
 }
 
-struct Answer {
+/// Starts a send: `config` and `message` as JSON text, `now_ms` the local clock. Returns
+/// `{ send, timeoutMs, url, headers, body }` (the first request) or `{ error }`.
+#[wasm_bindgen(js_name = sendBegin)]
+pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
+    let begun = cached_config(config).and_then(|config| {
+        let message = parse_input(message)
+            .map_err(|problem| {
+                ConnectorError::new(
+                    ErrorCode::InvalidRequestParameters,
+                    format!("sendMessage needs {{ to, type, payload: {{ code }} }}: {problem}."),
+                )
+            })
+            .and_then(|value| send_sms::parse_message(&value))
+            .map_err(|error| error.redact(&config.access_key_secret))?;
+        Ok(Exchange::new(config, message, now_ms))
+    });
+    let mut exchange = match begun {
+        Ok(exchange) => exchange,
+        Err(error) => return error_text(&error),
+    };
+    let request = exchange.request(now_ms + clock_offset(exchange.host()));
+    let timeout_ms = exchange.timeout_ms();
+    match request {
+        Ok(request) => match keep(exchange) {
+            Some(send) => request_text(&request, Some((send, timeout_ms))),
+            None => error_text(&ConnectorError::new(
+                ErrorCode::General,
+                "More than 4096 sends are in flight: the host is not finishing them.",
+            )),
+        },
+        Err(error) => error_text(&error),
+    }
+}
+
+/// The request for a retry the previous step asked for: `{ url, headers, body }` or `{ error }`.
+#[wasm_bindgen(js_name = sendRetry)]
+pub fn send_retry(send: u32, now_ms: f64) -> String {
+    let request = with_send(send, |exchange| {
+        exchange.request(now_ms + clock_offset(exchange.host()))
+    });
+    match request {
+        Some(Ok(request)) => request_text(&request, None),
+        Some(Err(error)) => {
+            send_end(send);
+            error_text(&error)
+        }
+        None => unknown_send(),
+    }
+}
+
+/// Tencent's answer to the last request. Returns `{ result }`, `{ error }` or `{ retryInMs }`;
+/// after a result or an error the send is over.
+#[wasm_bindgen(js_name = sendAnswer)]
+pub fn send_answer(
+    send: u32,
     status: u16,
     date: Option<String>,
-    body: Vec<u8>,
+    body: &[u8],
     truncated: bool,
-}
-
-async fn fetch_once(request: &SmsRequest, controller: &AbortController) -> Result<Answer, JsValue> {
-    let headers = Headers::new()?;
-    for (name, value) in &request.headers {
-        // The host sets Host from the URL (browsers forbid setting it); it equals the signed value.
-        if *name != "Host" {
-            headers.set(name, value)?;
-        }
-    }
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&request.body));
-    init.set_signal(Some(&controller.signal()));
-    let fetch_request = Request::new_with_str_and_init(&request.url, &init)?;
-    let fetch: Function = Reflect::get(&js_sys::global(), &JsValue::from_str("fetch"))?
-        .dyn_into()
-        .map_err(|_| JsValue::from_str("no global fetch"))?;
-    let response: Response = JsFuture::from(Promise::resolve(
-        &fetch.call1(&JsValue::UNDEFINED, &fetch_request)?,
-    ))
-    .await?
-    .dyn_into()?;
-    let date = response.headers().get("date").ok().flatten();
-    let (body, truncated) = read_capped(&response).await?;
-    Ok(Answer {
-        status: response.status(),
-        date,
+    now_ms: f64,
+) -> String {
+    let answer = Answer {
+        status,
+        date: date.as_deref(),
         body,
         truncated,
+    };
+    let step = with_send(send, |exchange| {
+        (
+            exchange.on_answer(&answer, now_ms),
+            exchange.host().to_owned(),
+        )
+    });
+    let Some((step, host)) = step else {
+        return unknown_send();
+    };
+    match step {
+        Step::Retry {
+            delay_ms,
+            clock_offset_ms,
+        } => {
+            if let Some(offset) = clock_offset_ms {
+                remember_clock_offset(&host, offset);
+            }
+            let mut out = Map::new();
+            out.insert("retryInMs".into(), Value::from(delay_ms));
+            to_text(&out)
+        }
+        Step::Sent(result) => {
+            send_end(send);
+            let mut out = Map::new();
+            out.insert(
+                "result".into(),
+                serde_json::to_value(&result).unwrap_or(Value::Null),
+            );
+            to_text(&out)
+        }
+        Step::Failed(error) => {
+            send_end(send);
+            error_text(&error)
+        }
+    }
+}
+
+/// No answer came: `stage` is `timeout`, `not_started` (with the reason in `detail`) or
+/// `network` (with Node's cause code in `detail`). Returns `{ error }`; the send is over.
+#[wasm_bindgen(js_name = sendFailed)]
+pub fn send_failed(send: u32, stage: &str, detail: Option<String>) -> String {
+    let detail = detail.as_deref();
+    let error = with_send(send, |exchange| {
+        exchange.on_no_answer(match stage {
+            "timeout" => NoAnswer::Timeout,
+            "not_started" => NoAnswer::NotStarted(detail.unwrap_or("refused by the host")),
+            _ => NoAnswer::Network { cause_code: detail },
+        })
+    });
+    send_end(send);
+    match error {
+        Some(error) => error_text(&error),
+        None => unknown_send(),
+    }
+}
+
+/// Forgets a send; harmless when it is already over.
+#[wasm_bindgen(js_name = sendEnd)]
+pub fn send_end(send: u32) {
+    SENDS.with(|sends| sends.borrow_mut().in_flight.retain(|(id, _)| *id != send));
+}
+
+fn keep(exchange: Exchange) -> Option<u32> {
+    SENDS.with(|sends| {
+        let mut sends = sends.borrow_mut();
+        if sends.in_flight.len() >= MAX_SENDS_IN_FLIGHT {
+            return None;
+        }
+        sends.last_id = sends.last_id.wrapping_add(1);
+        let id = sends.last_id;
+        sends.in_flight.push((id, exchange));
+        Some(id)
     })
 }
 
-/// Reads at most `MAX_BODY_BYTES` and cancels the rest.
-async fn read_capped(response: &Response) -> Result<(Vec<u8>, bool), JsValue> {
-    let Some(stream) = response.body() else {
-        return Ok((Vec::new(), false));
-    };
-    let reader: ReadableStreamDefaultReader = stream.get_reader().dyn_into()?;
-    let mut body = Vec::new();
-    loop {
-        let chunk = JsFuture::from(reader.read()).await?;
-        if Reflect::get(&chunk, &JsValue::from_str("done"))?.is_truthy() {
-            return Ok((body, false));
-        }
-        let bytes: Uint8Array = Reflect::get(&chunk, &JsValue::from_str("value"))?.dyn_into()?;
-        let room = MAX_BODY_BYTES.saturating_sub(body.len());
-        let length = bytes.length() as usize;
-        if length > room {
-            let _ = reader.cancel();
-            return Ok((body, true));
-        }
-        let start = body.len();
-        body.resize(start + length, 0);
-        if let Some(target) = body.get_mut(start..) {
-            bytes.copy_to(target);
-        }
-    }
+fn with_send<T>(send: u32, step: impl FnOnce(&mut Exchange) -> T) -> Option<T> {
+    SENDS.with(|sends| {
+        let mut sends = sends.borrow_mut();
+        let (_, exchange) = sends.in_flight.iter_mut().find(|(id, _)| *id == send)?;
+        Some(step(exchange))
+    })
 }
 
-fn describe_fetch_failure(
-    failure: &JsValue,
-    controller: &AbortController,
-    timeout_ms: u32,
-    host: &str,
-) -> ConnectorError {
-    if controller.signal().aborted() {
-        return transport::timeout(timeout_ms, host);
-    }
-    let cause_code = Reflect::get(failure, &JsValue::from_str("cause"))
-        .ok()
-        .filter(|cause| cause.is_object())
-        .and_then(|cause| Reflect::get(&cause, &JsValue::from_str("code")).ok())
-        .and_then(|code| code.as_string());
-    transport::network_failure(cause_code.as_deref(), host)
+fn unknown_send() -> String {
+    error_text(&ConnectorError::new(
+        ErrorCode::General,
+        "This send is no longer known to the connector (it restarted after an internal error); the SMS may or may not have been sent.",
+    ))
 }
 
-fn start_abort_timer(
-    controller: &AbortController,
-    timeout_ms: u32,
-) -> Result<JsValue, ConnectorError> {
-    let abort = Reflect::get(controller, &JsValue::from_str("abort"))
-        .ok()
-        .and_then(|abort| abort.dyn_into::<Function>().ok())
-        .ok_or_else(|| internal("AbortController.abort is unavailable"))?;
-    call_global(
-        "setTimeout",
-        &abort.bind0(controller),
-        &JsValue::from(timeout_ms),
-    )
-    .ok_or_else(|| internal("setTimeout is unavailable"))
-}
-
-fn clear_timer(timer: &JsValue) {
-    let _ = call_global("clearTimeout", timer, &JsValue::UNDEFINED);
-}
-
-async fn sleep(ms: f64) {
-    let promise = Promise::new(&mut |resolve, _reject| {
-        let _ = call_global("setTimeout", &resolve, &JsValue::from(ms));
+/// The parsed config for this text, parsed and validated once.
+fn cached_config(text: &str) -> Result<Rc<Config>, ConnectorError> {
+    let cached = CONFIGS.with(|configs| {
+        configs
+            .borrow()
+            .iter()
+            .find(|(known, _)| known == text)
+            .map(|(_, config)| Rc::clone(config))
     });
-    let _ = JsFuture::from(promise).await;
-}
-
-fn call_global(name: &str, first: &JsValue, second: &JsValue) -> Option<JsValue> {
-    let global = js_sys::global();
-    let function: Function = Reflect::get(&global, &JsValue::from_str(name))
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    function.call2(&global, first, second).ok()
+    if let Some(config) = cached {
+        return Ok(config);
+    }
+    let value = parse_input(text).map_err(|problem| {
+        ConnectorError::new(
+            ErrorCode::InvalidConfig,
+            format!("The connector config must be a JSON object: {problem}."),
+        )
+    })?;
+    let config = Rc::new(config::parse(&value)?);
+    CONFIGS.with(|configs| {
+        let mut configs = configs.borrow_mut();
+        if configs.len() >= MAX_CACHED_CONFIGS {
+            configs.remove(0);
+        }
+        configs.push((text.to_owned(), Rc::clone(&config)));
+    });
+    Ok(config)
 }
 
 fn clock_offset(host: &str) -> f64 {
@@ -346,6 +347,11 @@ fn clock_offset(host: &str) -> f64 {
 }
 
 fn remember_clock_offset(host: &str, offset: f64) {
+    // The retry policy bounds offsets already; checked again so nothing remembered can ever
+    // make a later send fail before it is sent.
+    if !is_plausible_clock_offset(offset) {
+        return;
+    }
     CLOCK_OFFSETS.with(|offsets| {
         let mut offsets = offsets.borrow_mut();
         offsets.retain(|(known, _)| known != host);
@@ -356,114 +362,46 @@ fn remember_clock_offset(host: &str, offset: f64) {
     });
 }
 
-fn payload_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
-    let payload = Reflect::get(input, &JsValue::from_str("payload")).unwrap_or(JsValue::UNDEFINED);
-    if let Some(text) = payload.as_string() {
-        return Ok(text.into_bytes());
+fn parse_input(text: &str) -> Result<Value, &'static str> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err("it is larger than 1 MiB");
     }
-    match payload.dyn_into::<Uint8Array>() {
-        Ok(bytes) if (bytes.length() as usize) <= MAX_INPUT_BYTES => Ok(bytes.to_vec()),
-        Ok(_) => Err(sign_error("payload is larger than 8 MiB")),
-        Err(_) => Err(sign_error(
-            "payload must be the exact request body, as a string or Uint8Array",
-        )),
-    }
+    serde_json::from_str(text).map_err(|_| "it is not JSON text")
 }
 
-fn sign_error(message: &str) -> JsValue {
-    js_error(&ConnectorError::new(
-        ErrorCode::InvalidRequestParameters,
-        format!("signRequest: {message}."),
-    ))
-}
-
-fn internal(message: &str) -> ConnectorError {
-    ConnectorError::new(
-        ErrorCode::General,
-        format!("The connector cannot run here: {message}."),
-    )
-}
-
-/// A JS `Error` with `code` and plain `data`, as the JS layer rethrows for Logto.
-fn js_error(error: &ConnectorError) -> JsValue {
-    let js = js_sys::Error::new(error.message());
-    set(&js, "code", &JsValue::from_str(error.code.as_str()));
-    set(&js, "data", &to_js(&error.data));
-    js.into()
-}
-
-fn set(target: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
-/// Through JSON text: serde_json is already in the module, a second serializer would add size.
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or(JsValue::NULL)
-}
-
-/// JS value → JSON, with JSON.stringify's view of it (undefined properties left out), a depth cut
-/// and a size budget.
-fn to_json(value: &JsValue) -> Result<Value, ConnectorError> {
-    let mut budget = MAX_INPUT_BYTES;
-    convert(value, 0, &mut budget).ok_or_else(|| {
-        ConnectorError::new(
-            ErrorCode::InvalidRequestParameters,
-            "The input is larger than 8 MiB or too deeply repeated: a connector config or message is a few kilobytes.",
-        )
-    })
-}
-
-fn convert(value: &JsValue, depth: usize, budget: &mut usize) -> Option<Value> {
-    *budget = budget.checked_sub(NODE_COST)?;
-    if let Some(text) = value.dyn_ref::<js_sys::JsString>() {
-        // UTF-16 length × 3 bounds the UTF-8 copy before it is made.
-        *budget = budget.checked_sub(text.length() as usize * 3)?;
-        return Some(Value::String(String::from(text)));
-    }
-    if let Some(number) = value.as_f64() {
-        // JS has one number type; whole numbers become JSON integers, as JSON.parse would give.
-        const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-        if number.fract() == 0.0 && number.abs() <= MAX_SAFE_INTEGER {
-            return Some(Value::Number(if number >= 0.0 {
-                Number::from(number as u64)
-            } else {
-                Number::from(number as i64)
-            }));
+/// Headers as one plain object; `Host` is left to `fetch`, which sets it from the URL (browsers
+/// forbid setting it), and validation guarantees it equals the signed value.
+fn headers_object(headers: &[(&'static str, String)], with_host: bool) -> Value {
+    let mut object = Map::new();
+    for (name, value) in headers {
+        if with_host || *name != "Host" {
+            object.insert((*name).to_owned(), Value::String(value.clone()));
         }
-        return Some(Number::from_f64(number).map_or(Value::Null, Value::Number));
     }
-    if let Some(flag) = value.as_bool() {
-        return Some(Value::Bool(flag));
+    Value::Object(object)
+}
+
+fn request_text(request: &SmsRequest, begun: Option<(u32, u32)>) -> String {
+    let mut out = Map::new();
+    if let Some((send, timeout_ms)) = begun {
+        out.insert("send".into(), Value::from(send));
+        out.insert("timeoutMs".into(), Value::from(timeout_ms));
     }
-    if !value.is_object() && !value.is_function() {
-        return Some(Value::Null);
-    }
-    if depth >= MAX_DEPTH {
-        return Some(Value::Null);
-    }
-    if Array::is_array(value) {
-        let array = Array::from(value);
-        let mut items = Vec::new();
-        for index in 0..array.length() {
-            items.push(convert(&array.get(index), depth + 1, budget)?);
-        }
-        return Some(Value::Array(items));
-    }
-    let object: &Object = value.unchecked_ref();
-    let mut fields = Map::new();
-    for key in Object::keys(object).iter() {
-        let Some(name) = key.as_string() else {
-            continue;
-        };
-        *budget = budget.checked_sub(name.len())?;
-        let field = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
-        if field.is_undefined() || field.is_function() {
-            continue;
-        }
-        fields.insert(name, convert(&field, depth + 1, budget)?);
-    }
-    Some(Value::Object(fields))
+    out.insert("url".into(), Value::String(request.url.clone()));
+    out.insert("headers".into(), headers_object(&request.headers, false));
+    out.insert("body".into(), Value::String(request.body.clone()));
+    to_text(&out)
+}
+
+fn error_text(error: &ConnectorError) -> String {
+    let mut out = Map::new();
+    out.insert(
+        "error".into(),
+        serde_json::to_value(error).unwrap_or(Value::Null),
+    );
+    to_text(&out)
+}
+
+fn to_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| String::from("null"))
 }

@@ -9,8 +9,11 @@ use serde_json::{json, Map, Value};
 use tencent_sms_connector::config::{self, PathSegment, Validation};
 use tencent_sms_connector::error::{Delivery, ErrorCode};
 use tencent_sms_connector::phone;
+use tencent_sms_connector::redact;
 use tencent_sms_connector::response::{self, Retryable};
-use tencent_sms_connector::retry::{Next, RetryPolicy, MAX_ATTEMPTS, MAX_RATE_LIMIT_RETRIES};
+use tencent_sms_connector::retry::{
+    is_plausible_clock_offset, Next, RetryPolicy, MAX_ATTEMPTS, MAX_RATE_LIMIT_RETRIES,
+};
 use tencent_sms_connector::send_sms;
 use tencent_sms_connector::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
 use tencent_sms_connector::time::{parse_http_date, utc_date};
@@ -410,9 +413,13 @@ fn check_invalid_response(
     let excerpt = error.data.body_excerpt.as_deref().unwrap_or_default();
     prop_assert!(excerpt.chars().count() <= MAX_EXCERPT_CHARS);
     prop_assert!(!excerpt.chars().any(char::is_control), "{:?}", excerpt);
-    // A readable body shows its start unchanged.
+    // A readable body shows its start unchanged (escapes are decoded, so that a `\u` escape
+    // cannot hide the secret from redaction).
     if let Ok(text) = std::str::from_utf8(body) {
-        if !text.chars().any(char::is_control) {
+        if !text
+            .chars()
+            .any(|character| character.is_control() || character == '\\')
+        {
             let start: String = text.chars().take(MAX_EXCERPT_CHARS).collect();
             prop_assert_eq!(excerpt, start);
         }
@@ -590,7 +597,7 @@ proptest! {
         ],
         truncated in prop::bool::weighted(0.1),
     ) {
-        match response::parse(status, &body, truncated) {
+        match response::parse(status, &body, truncated, "") {
             Ok(result) => {
                 prop_assert!(status == 200 && !truncated);
                 let answer: Value = serde_json::from_slice(&body).unwrap();
@@ -615,7 +622,7 @@ proptest! {
     #[test]
     fn tencent_answers_are_classified_by_code(answer in answer()) {
         let body = serde_json::to_vec(&answer.to_json()).unwrap();
-        let parsed = response::parse(200, &body, false);
+        let parsed = response::parse(200, &body, false, "");
         let request_id = answer.request_id.as_deref().map(|id| shortened(id, 128));
         let code = match &answer.error {
             None if answer.code.eq_ignore_ascii_case("ok") => {
@@ -651,8 +658,8 @@ proptest! {
         prop_assert_eq!(failure.retryable, expected_retry);
     }
 
-    /// `redact` promises to remove the secret from every string an error carries, whichever
-    /// field of the answer a misbehaving server echoed it in.
+    /// Redaction removes the secret from every string shown, whichever field of the answer a
+    /// misbehaving server echoed it in.
     #[test]
     fn redaction_removes_a_secret_echoed_anywhere(
         secret in secret(),
@@ -685,9 +692,15 @@ proptest! {
             0 => format!("<html>{secret}</html>").into_bytes(),
             _ => serde_json::to_vec(&answer.to_json()).unwrap(),
         };
-        if let Err(failure) = response::parse(status, &body, false) {
-            let redacted = serde_json::to_string(&failure.error.redact(&secret)).unwrap();
-            prop_assert!(!redacted.contains(&secret), "{}", redacted);
+        // Parsing alone redacts, before any field is cut: no run of 8 of the secret's characters
+        // may survive, however the answer placed or escaped it.
+        let shown = match response::parse(status, &body, false, &secret) {
+            Ok(result) => serde_json::to_string(&result).unwrap(),
+            Err(failure) => serde_json::to_string(&failure.error).unwrap(),
+        };
+        for start in 0..=secret.len() - redact::MIN_FRAGMENT_CHARS {
+            let fragment = &secret[start..start + redact::MIN_FRAGMENT_CHARS];
+            prop_assert!(!shown.contains(fragment), "{} survived in {}", fragment, shown);
         }
     }
 
@@ -815,7 +828,16 @@ proptest! {
         for (retryable, date, now_ms, remaining_ms) in failures {
             match policy.after_failure(retryable, date.as_deref(), now_ms, remaining_ms) {
                 Next::GiveUp => {}
+                Next::ImplausibleServerClock => {
+                    prop_assert_eq!(retryable, Some(Retryable::SignatureExpired));
+                    let server_seconds = date.as_deref().and_then(parse_http_date).unwrap();
+                    let offset = server_seconds as f64 * 1_000.0 + 500.0 - now_ms;
+                    prop_assert!(!is_plausible_clock_offset(offset));
+                    // Counts as the one correction: a later expiry is not retried either.
+                    clock_corrections += 1;
+                }
                 Next::Retry { delay_ms, clock_offset_ms: Some(offset) } => {
+                    prop_assert!(is_plausible_clock_offset(offset), "followed a clock {} ms off", offset);
                     prop_assert_eq!(retryable, Some(Retryable::SignatureExpired));
                     prop_assert_eq!(delay_ms, 0.0);
                     let server_seconds = date.as_deref().and_then(parse_http_date).unwrap();

@@ -5,12 +5,12 @@
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use tencent_sms_connector::error::{Delivery, ErrorCode};
-use tencent_sms_connector::response;
+use tencent_sms_connector::{redact, response};
 
 /// Also in the dictionary, so the fuzzer can place it in any field of the answer.
 const SECRET: &str = "FuzzSecretKey0123456789";
-/// Shorter secrets would match ordinary text; `ConnectorError::redact` ignores them too.
-const MIN_SECRET_CHARS: usize = 8;
+/// Shorter runs of the body are not tried as secrets: they would match ordinary text.
+const MIN_SECRET_CHARS: usize = redact::MIN_FRAGMENT_CHARS;
 const MAX_CANDIDATES: usize = 6;
 const MAX_EXCERPT_CHARS: usize = 200;
 
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         Some((status, body)) if flags & 2 == 2 => (u16::from_le_bytes(*status), body),
         _ => (200, rest),
     };
-    match response::parse(status, body, truncated) {
+    match response::parse(status, body, truncated, SECRET) {
         Ok(result) => {
             assert!(status == 200 && !truncated);
             let answer: Value = serde_json::from_slice(body).expect("a success is JSON");
@@ -34,9 +34,11 @@ fuzz_target!(|data: &[u8]| {
                 "{code:?}"
             );
             assert!(result.request_id.chars().count() <= 129);
+            assert_no_secret_fragment(&serde_json::to_value(&result).unwrap());
         }
         Err(failure) => {
             let error = &failure.error;
+            assert_no_secret_fragment(&serde_json::to_value(error).unwrap()["data"]);
             assert!(!error.message().is_empty());
             if status != 200 || truncated {
                 assert_eq!(error.code, ErrorCode::InvalidResponse);
@@ -64,6 +66,19 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// Parsing itself redacts the secret it is given: no run of 8 of its characters may be shown,
+/// whatever the answer did to it (escaped, cut, split across fields).
+fn assert_no_secret_fragment(shown: &Value) {
+    let mut texts = Vec::new();
+    collect_texts(shown, &mut texts);
+    for text in &texts {
+        for start in 0..=SECRET.len() - redact::MIN_FRAGMENT_CHARS {
+            let fragment = &SECRET[start..start + redact::MIN_FRAGMENT_CHARS];
+            assert!(!text.contains(fragment), "{fragment:?} shown in {text:?}");
+        }
+    }
+}
 
 /// `SECRET` and the first runs of key-like characters in the body (which cannot combine with the
 /// brackets of "[redacted]" into a new occurrence).

@@ -20,6 +20,7 @@ const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 let validator;
 try {
   validator = await import('../lib/browser.js');
+  await validator.default();
 } catch (error) {
   setStatus('failed', `Could not load the validator: ${error.message}`);
   throw error;

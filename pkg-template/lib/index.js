@@ -1,8 +1,18 @@
+import { readFileSync } from 'node:fs';
+
 import { ConnectorError, ConnectorErrorCodes, ConnectorType } from '@logto/connector-kit';
 import { z } from 'zod';
 
-import { callAsync, callSync } from './engine.js';
+import { createEngine } from './engine.js';
 import { metadata } from './metadata.js';
+import * as glue from './wasm/tencent_sms.js';
+
+// Compiled on first use from the bytes shipped beside this file (no fetch, no bundler), so
+// Logto's loader, which imports every connector at start-up, pays nothing until a call.
+const engine = createEngine({
+  glue,
+  load: () => glue.initSync({ module: new WebAssembly.Module(readFileSync(new URL('wasm/tencent_sms_bg.wasm', import.meta.url))) }),
+});
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));
 
@@ -27,12 +37,18 @@ const toConnectorError = (error) => {
 };
 
 /** `{ valid, errors: [{ path, code, message }], warnings }` for a connector config. */
-export const validateConfig = (config) => callSync('validateConfig', config);
+export const validateConfig = (config) => {
+  try {
+    return engine.validateConfig(config);
+  } catch (error) {
+    throw toConnectorError(error);
+  }
+};
 
 /** Signs any Tencent Cloud API 3.0 request with TC3-HMAC-SHA256. */
 export const signRequest = (input) => {
   try {
-    return callSync('signRequest', input);
+    return engine.signRequest(input);
   } catch (error) {
     throw toConnectorError(error);
   }
@@ -41,7 +57,7 @@ export const signRequest = (input) => {
 /** Sends one verification code; resolves to `{ requestId, serialNo, fee, isoCode, phoneNumber }`. */
 export const sendMessage = async (data, config) => {
   try {
-    return await callAsync('sendMessage', data, config);
+    return await engine.sendMessage(data, config);
   } catch (error) {
     throw toConnectorError(error);
   }
