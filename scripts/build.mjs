@@ -34,7 +34,7 @@ export const isStale = () => {
   if (!existsSync(built) || !existsSync(path.join(pkgDir, 'package.json'))) {
     return true;
   }
-  const sources = ['src', 'pkg-template', 'README.md', 'Cargo.toml', 'Cargo.lock'].map((name) => path.join(root, name));
+  const sources = ['src', 'pkg-template', 'Cargo.toml', 'Cargo.lock'].map((name) => path.join(root, name));
   return Math.max(...sources.map(newestChange)) > statSync(built).mtimeMs;
 };
 
@@ -47,9 +47,8 @@ export const build = () => {
   const stagedWasm = path.join(wasmOut, 'tencent_sms_bg.wasm');
   rmSync(stagingDir, { recursive: true, force: true });
   mkdirSync(wasmOut, { recursive: true });
+  // Brings pkg-template/README.md, the operator's guide Logto's console renders beside the form.
   cpSync(path.join(root, 'pkg-template'), stagingDir, { recursive: true });
-  // One guide for both audiences: Logto's console renders the package README.
-  cpSync(path.join(root, 'README.md'), path.join(stagingDir, 'README.md'));
   run('wasm-bindgen', [
     '--target', 'web',
     '--no-typescript',
