@@ -54,6 +54,9 @@ const TEMPLATE_KEYS: [&str; 5] = [
 ];
 /// Replaced by the verification code in `templateParams`.
 pub const CODE_PLACEHOLDER: &str = "{code}";
+// Warnings whose path already names the field: static text keeps the wasm small.
+const PARAM_FORMAT: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError).";
+const PARAM_FORMAT_AND_LENGTH: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError), and accounts verified as individuals get at most 12 characters per variable.";
 /// Tencent SecretKeys are 32 characters.
 const SECRET_KEY_LENGTH: usize = 32;
 const MISSING_TEMPLATES: &str = "missing_templates";
@@ -102,6 +105,33 @@ pub struct Template {
     pub template_params: Vec<String>,
     /// For `international_template_code`; defaults to `template_params`.
     pub international_template_params: Vec<String>,
+}
+
+/// Where `needle` first occurs in `haystack`. A byte scan instead of `str::find`, whose
+/// substring searcher costs kilobytes of wasm for needles this short.
+pub fn find_text(haystack: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|window| window == needle.as_bytes())
+}
+
+/// `param` with every `{code}` replaced by `code`.
+pub fn fill_code(param: &str, code: &str) -> String {
+    let mut out = String::with_capacity(param.len() + code.len());
+    let mut rest = param;
+    while let Some((before, after)) =
+        find_text(rest, CODE_PLACEHOLDER).and_then(|at| rest.split_at_checked(at))
+    {
+        out.push_str(before);
+        out.push_str(code);
+        rest = after.get(CODE_PLACEHOLDER.len()..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether `code` can be a Tencent template ID (digits only). Anything else, e.g. the form's
@@ -428,14 +458,14 @@ fn check_templates(value: Option<&Value>, report: &mut Report) -> Option<Vec<Tem
         if let Some(code) = template_code {
             if !is_template_id(code) {
                 let fallback = if usage_type == Some("Generic") {
-                    "messages without their own template fail with template_not_found"
+                    "templateCode is not a Tencent template ID (digits only), so it is never sent: messages without their own template fail with template_not_found. Set it to the approved template ID from the SMS console."
                 } else {
-                    "this message type falls back to the Generic template"
+                    "templateCode is not a Tencent template ID (digits only), so it is never sent: this message type falls back to the Generic template. Set it to the approved template ID from the SMS console, or remove the entry."
                 };
                 report.warn(
                     field_path("templateCode"),
                     "not_template_id",
-                    format!("templates[{index}].templateCode is not a Tencent template ID (digits only), so it is never sent: {fallback}. Set it to the approved template ID from the SMS console, or remove the entry."),
+                    fallback.into(),
                 );
             }
         }
@@ -444,7 +474,7 @@ fn check_templates(value: Option<&Value>, report: &mut Report) -> Option<Vec<Tem
                 report.warn(
                     field_path("internationalTemplateCode"),
                     "not_template_id",
-                    format!("templates[{index}].internationalTemplateCode is not a Tencent template ID (digits only), so it is never sent: numbers outside mainland China get templateCode instead. Set it to the approved international template ID, or remove it."),
+                    "internationalTemplateCode is not a Tencent template ID (digits only), so it is never sent: numbers outside mainland China get templateCode instead. Set it to the approved international template ID, or remove it.".into(),
                 );
             }
         }
@@ -590,20 +620,25 @@ fn check_template_params(
             continue;
         };
         // What Tencent will see, with Logto's 6-digit code in place.
-        let filled = text.replace(CODE_PLACEHOLDER, "000000");
+        let filled = fill_code(text, "000000");
         let length = filled.chars().count();
         if length > 6 || !filled.bytes().all(|byte| byte.is_ascii_digit()) {
             report.warn(
                 item_path(),
                 "template_param_format",
-                format!("templates[{index}].{key}[{position}] is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError){}.", if length > 12 { ", and accounts verified as individuals get at most 12 characters per variable" } else { "" }),
+                if length > 12 {
+                    PARAM_FORMAT_AND_LENGTH
+                } else {
+                    PARAM_FORMAT
+                }
+                .into(),
             );
         }
-        if filled.contains("://") || filled.starts_with("www.") {
+        if find_text(&filled, "://").is_some() || filled.starts_with("www.") {
             report.warn(
                 item_path(),
                 "template_param_link",
-                format!("templates[{index}].{key}[{position}] looks like a link; Tencent refuses links in template variables: put the link in the approved template text."),
+                "This value looks like a link; Tencent refuses links in template variables: put the link in the approved template text.".into(),
             );
         }
         params.push(text.clone());
@@ -611,7 +646,10 @@ fn check_template_params(
     if !well_formed {
         return None;
     }
-    if !params.iter().any(|param| param.contains(CODE_PLACEHOLDER)) {
+    if !params
+        .iter()
+        .any(|param| find_text(param, CODE_PLACEHOLDER).is_some())
+    {
         report.error(
             path(),
             "missing_code_placeholder",

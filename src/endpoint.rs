@@ -110,7 +110,8 @@ fn split_port(authority: &str) -> Result<(&str, Option<&str>), EndpointError> {
         let Some(end) = authority.find(']') else {
             return Err(BAD_IPV6);
         };
-        let (name, rest) = authority.split_at(end + 1);
+        // `split_at_checked`, not `split_at`: the panic path would pull kilobytes of formatting in.
+        let (name, rest) = authority.split_at_checked(end + 1).ok_or(BAD_IPV6)?;
         return match rest {
             "" => Ok((name, None)),
             _ => match rest.strip_prefix(':') {
@@ -151,11 +152,12 @@ fn check_name(name: &str) -> Result<(), EndpointError> {
     }
     // WHATWG URL reads a host whose last label (before an optional final dot) is a number as
     // IPv4 and rewrites it.
-    let mut labels = name.rsplit('.');
-    let last = match labels.next() {
-        Some("") => labels.next().unwrap_or_default(),
-        other => other.unwrap_or_default(),
-    };
+    let trimmed = name.strip_suffix('.').unwrap_or(name);
+    let last = trimmed
+        .bytes()
+        .rposition(|byte| byte == b'.')
+        .and_then(|dot| trimmed.get(dot + 1..))
+        .unwrap_or(trimmed);
     if !last.is_empty()
         && (last.bytes().all(|byte| byte.is_ascii_digit()) || last.starts_with("0x"))
     {
@@ -204,7 +206,11 @@ fn canonical_ipv6(address: &str) -> Option<String> {
                 if group.is_empty() || group.len() > 4 {
                     None
                 } else {
-                    u16::from_str_radix(group, 16).ok()
+                    // Hex digits only (checked above), at most four: fits in u16.
+                    Some(group.bytes().fold(0_u16, |value, byte| {
+                        let digit = char::from(byte).to_digit(16).unwrap_or(0) as u16;
+                        (value << 4) | digit
+                    }))
                 }
             })
             .collect()
@@ -215,7 +221,11 @@ fn canonical_ipv6(address: &str) -> Option<String> {
     {
         return None;
     }
-    match address.split_once("::") {
+    let compressed = crate::config::find_text(address, "::").and_then(|at| {
+        let (head, tail) = address.split_at_checked(at)?;
+        Some((head, tail.get(2..).unwrap_or_default()))
+    });
+    match compressed {
         Some((head, tail)) => {
             let head = parse_groups(head)?;
             let tail = parse_groups(tail)?;

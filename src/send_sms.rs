@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::config::{is_template_id, Config, CODE_PLACEHOLDER};
+use crate::config::{fill_code, is_template_id, Config};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::phone::{self, E164};
 use crate::tc3::{self, truncate, SignInput, DEFAULT_SIGNED_HEADERS};
@@ -159,7 +159,7 @@ pub fn build_request(
         template_param_set: choice
             .params
             .iter()
-            .map(|param| param.replace(CODE_PLACEHOLDER, &message.code))
+            .map(|param| fill_code(param, &message.code))
             .collect(),
         sender_id: choice.sender_id,
     };
