@@ -40,7 +40,7 @@ fn get(value: &JsValue, key: &str) -> JsValue {
 fn config() -> JsValue {
     json(
         r#"{"accessKeyId":"AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE","accessKeySecret":"Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
-        "signName":"Sign","sdkAppId":"1400006666","region":"ap-guangzhou","endpoint":"http://127.0.0.1:9",
+        "signName":"Sign","sdkAppId":"1400006666","region":"ap-guangzhou","endpoint":"http://127.0.0.1:8080",
         "templates":[{"usageType":"SignIn","templateCode":"1"},{"usageType":"Register","templateCode":"2"},
         {"usageType":"ForgotPassword","templateCode":"3"},{"usageType":"Generic","templateCode":"4"}]}"#,
     )
@@ -141,13 +141,18 @@ async fn send_message_posts_through_the_global_fetch() {
     assert_eq!(get(&result, "serialNo"), "s-1");
     assert_eq!(get(&result, "phoneNumber"), "+8613711112222");
     let request = seen().get(0);
-    assert_eq!(get(&request, "url"), "http://127.0.0.1:9/");
+    assert_eq!(get(&request, "url"), "http://127.0.0.1:8080/");
     assert_eq!(
         get(&request, "body"),
         r#"{"PhoneNumberSet":["+8613711112222"],"SmsSdkAppId":"1400006666","SignName":"Sign","TemplateId":"1","TemplateParamSet":["123456"]}"#
     );
     let headers = get(&request, "headers");
     assert_eq!(get(&headers, "x-tc-action"), "SendSms");
+    // The binding sends every header of the request, the unsigned client name included.
+    assert_eq!(
+        get(&headers, "x-tc-requestclient"),
+        concat!("connector-tencent-sms-wasm/", env!("CARGO_PKG_VERSION"))
+    );
     assert!(get(&headers, "authorization")
         .as_string()
         .unwrap()
@@ -162,7 +167,8 @@ async fn tencent_errors_become_js_errors_with_mapped_code() {
         None,
     );
     let error = send_message(message(), config()).await.unwrap_err();
-    assert_eq!(get(&error, "code"), "usage_limit_exceeded");
+    // Quota exhaustion: Logto's usage_limit_exceeded sentence speaks of email.
+    assert_eq!(get(&error, "code"), "rate_limit_exceeded");
     let data = get(&error, "data");
     assert_eq!(get(&data, "requestId"), "r-9");
     assert_eq!(
