@@ -117,12 +117,23 @@ test('the validator covers the new fields', () => {
     ...bothAudiences,
     language: 'fr-FR',
     internationalSignName: 7,
-    templates: [...bothAudiences.templates, { usageType: 'X', templateCode: '1', internationalTemplateCode: 9 }],
+    senderId: 7,
+    templates: [
+      ...bothAudiences.templates,
+      { usageType: 'X', templateCode: '1', internationalTemplateCode: 9 },
+      { usageType: 'Y', templateCode: '2', internationalTemplateParams: ['10'] },
+    ],
   };
   const { errors } = validateConfig(broken);
   assert.deepEqual(
     errors.map(({ path }) => JSON.stringify(path)).sort(),
-    ['["internationalSignName"]', '["language"]', '["templates",9,"internationalTemplateCode"]'],
+    [
+      '["internationalSignName"]',
+      '["language"]',
+      '["senderId"]',
+      '["templates",10,"internationalTemplateParams"]',
+      '["templates",9,"internationalTemplateCode"]',
+    ],
   );
   const { valid, warnings } = validateConfig(bothAudiences);
   assert.equal(valid, true);

@@ -63,13 +63,14 @@ describe('loading', () => {
     assert.match(loaded.factory.metadata.readme, /Tencent/);
   });
 
-  test('formItems cover every config field, with the secret confidential and nine template types', () => {
+  test('formItems cover every config field, with the secret confidential and the four required template types', () => {
     const items = new Map(loaded.factory.metadata.formItems.map((item) => [item.key, item]));
-    for (const key of ['accessKeyId', 'accessKeySecret', 'signName', 'sdkAppId', 'region', 'templates', 'endpoint', 'timeoutMs', 'language', 'internationalSignName']) {
+    for (const key of ['accessKeyId', 'accessKeySecret', 'signName', 'sdkAppId', 'region', 'templates', 'endpoint', 'timeoutMs', 'language', 'internationalSignName', 'senderId']) {
       assert.ok(items.has(key), `formItems lack ${key}`);
     }
     assert.equal(items.get('accessKeySecret').isConfidential, true);
-    assert.deepEqual(items.get('templates').defaultValue.map(({ usageType }) => usageType), templateTypes);
+    // Only the required types: a prefilled placeholder for another type would shadow Generic.
+    assert.deepEqual(items.get('templates').defaultValue.map(({ usageType }) => usageType), ['SignIn', 'Register', 'ForgotPassword', 'Generic']);
   });
 
   test('the package depends on the host kit with a range that 4.7+ and 5.x satisfy, and on nothing else but zod', async () => {
@@ -208,10 +209,11 @@ describe('errors reach Logto as its own ConnectorError', () => {
     );
   });
 
-  test('an empty SMS package → usage_limit_exceeded', async () => {
+  // Not usage_limit_exceeded: Logto's sentence for it speaks of the email service.
+  test('an empty SMS package → rate_limit_exceeded', async () => {
     await expectTencentError(
       { requestCode: 'FailedOperation.InsufficientBalanceInSmsPackage' },
-      'usage_limit_exceeded',
+      'rate_limit_exceeded',
       'FailedOperation.InsufficientBalanceInSmsPackage',
     );
   });

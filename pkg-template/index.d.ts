@@ -15,10 +15,22 @@ export type UsageType =
 
 export interface TencentSmsTemplate {
   usageType: UsageType | (string & Record<never, never>);
-  /** Approved template ID, used for +86 numbers (and for all numbers without an international one). */
+  /**
+   * Approved template ID (digits), used for +86 numbers (and for all numbers without an
+   * international one). Any other value (e.g. "<template-code>") is never sent: the entry counts
+   * as absent and the type falls back to Generic.
+   */
   templateCode: string;
-  /** Approved international template ID, used for numbers outside mainland China. */
+  /** Approved international template ID (digits), used for numbers outside mainland China. */
   internationalTemplateCode?: string;
+  /**
+   * `TemplateParamSet` in order, one string per placeholder `{1}`, `{2}`, …; `"{code}"` inside a
+   * string is replaced by the verification code. At least one must contain `"{code}"`.
+   * Default `["{code}"]`; e.g. `["{code}", "10"]` for "Your code is {1}. It expires in {2} minutes."
+   */
+  templateParams?: string[];
+  /** The same for `internationalTemplateCode`; defaults to `templateParams`. */
+  internationalTemplateParams?: string[];
 }
 
 export interface TencentSmsConfig {
@@ -36,18 +48,27 @@ export interface TencentSmsConfig {
   templates: TencentSmsTemplate[];
   /** Signature for international templates; without it they are sent unsigned. */
   internationalSignName?: string;
-  /** API host or https URL; default "sms.tencentcloudapi.com". http only for loopback. */
+  /** Tencent's `SenderId` for international SMS; sent only to numbers outside +86. */
+  senderId?: string;
+  /**
+   * API host or https URL without path. China-site accounts: "sms.tencentcloudapi.com" (default)
+   * or a regional host; international-site accounts: "sms.intl.tencentcloudapi.com". http only
+   * for loopback; canonical IP addresses only, no leading zeros, no port fetch blocks.
+   */
   endpoint?: string;
-  /** Bound for one send, retries included: 100–60000 ms, default 10000. */
+  /** Bound for one send, retries included: a whole number 100–60000 ms, default 10000. */
   timeoutMs?: number;
-  /** Language of Tencent's error messages. */
-  language?: 'zh-CN' | 'en-US';
+  /** Language of Tencent's error messages; empty or absent for Tencent's default. */
+  language?: 'zh-CN' | 'en-US' | '';
 }
 
 export interface ConfigIssue {
   /** Keys and indices to the field, like zod's issue paths. */
   path: Array<string | number>;
-  /** Stable machine code, e.g. "required", "invalid_type", "missing_templates", "unknown_region". */
+  /**
+   * Stable machine code, e.g. "required", "invalid_type", "missing_templates", "unknown_region",
+   * "blocked_port", "missing_code_placeholder", "template_param_format", "not_template_id".
+   */
   code: string;
   /** Names the field and how to fix it. */
   message: string;

@@ -6,10 +6,12 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+pub use crate::endpoint::{
+    default_endpoint, parse_endpoint, Endpoint, DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
+};
 use crate::error::{ConnectorError, ErrorCode};
-use crate::tc3::{is_host, truncate};
+use crate::tc3::truncate;
 
-pub const DEFAULT_ENDPOINT_HOST: &str = "sms.tencentcloudapi.com";
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 pub const MIN_TIMEOUT_MS: u64 = 100;
 pub const MAX_TIMEOUT_MS: u64 = 60_000;
@@ -30,7 +32,7 @@ pub const KNOWN_USAGE_TYPES: [&str; 9] = [
 ];
 pub const SMS_REGIONS: [&str; 4] = ["ap-beijing", "ap-guangzhou", "ap-nanjing", "ap-singapore"];
 
-const ROOT_KEYS: [&str; 10] = [
+const ROOT_KEYS: [&str; 11] = [
     "accessKeyId",
     "accessKeySecret",
     "signName",
@@ -41,8 +43,22 @@ const ROOT_KEYS: [&str; 10] = [
     "timeoutMs",
     "language",
     "internationalSignName",
+    "senderId",
 ];
-const TEMPLATE_KEYS: [&str; 3] = ["usageType", "templateCode", "internationalTemplateCode"];
+const TEMPLATE_KEYS: [&str; 5] = [
+    "usageType",
+    "templateCode",
+    "internationalTemplateCode",
+    "templateParams",
+    "internationalTemplateParams",
+];
+/// Replaced by the verification code in `templateParams`.
+pub const CODE_PLACEHOLDER: &str = "{code}";
+// Warnings whose path already names the field: static text keeps the wasm small.
+const PARAM_FORMAT: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError).";
+const PARAM_FORMAT_AND_LENGTH: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError), and accounts verified as individuals get at most 12 characters per variable.";
+/// Tencent SecretKeys are 32 characters.
+const SECRET_KEY_LENGTH: usize = 32;
 const MISSING_TEMPLATES: &str = "missing_templates";
 /// Bounds the report for hostile input (a million bad templates still yields a readable answer).
 const MAX_ISSUES: usize = 100;
@@ -85,6 +101,43 @@ pub struct Template {
     pub usage_type: String,
     pub template_code: String,
     pub international_template_code: Option<String>,
+    /// `TemplateParamSet` in order, `{code}` still in place; default `["{code}"]`.
+    pub template_params: Vec<String>,
+    /// For `international_template_code`; defaults to `template_params`.
+    pub international_template_params: Vec<String>,
+}
+
+/// Where `needle` first occurs in `haystack`. A byte scan instead of `str::find`, whose
+/// substring searcher costs kilobytes of wasm for needles this short.
+pub fn find_text(haystack: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|window| window == needle.as_bytes())
+}
+
+/// `param` with every `{code}` replaced by `code`.
+pub fn fill_code(param: &str, code: &str) -> String {
+    let mut out = String::with_capacity(param.len() + code.len());
+    let mut rest = param;
+    while let Some((before, after)) =
+        find_text(rest, CODE_PLACEHOLDER).and_then(|at| rest.split_at_checked(at))
+    {
+        out.push_str(before);
+        out.push_str(code);
+        rest = after.get(CODE_PLACEHOLDER.len()..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `code` can be a Tencent template ID (digits only). Anything else, e.g. the form's
+/// `<template-code>` placeholder, is never sent: the entry counts as absent.
+pub fn is_template_id(code: &str) -> bool {
+    !code.is_empty() && code.bytes().all(|byte| byte.is_ascii_digit())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,13 +155,6 @@ impl Language {
     }
 }
 
-/// Where SendSms goes: `url` to fetch, `host` as sent and signed (port only when not the default).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoint {
-    pub url: String,
-    pub host: String,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub access_key_id: String,
@@ -121,19 +167,20 @@ pub struct Config {
     pub timeout_ms: u32,
     pub language: Option<Language>,
     pub international_sign_name: Option<String>,
+    /// `SenderId`, sent only to numbers outside mainland China.
+    pub sender_id: Option<String>,
 }
 
 impl Config {
-    /// The template for a Logto message type, else the `Generic` one.
+    /// The template for a Logto message type, else the `Generic` one; an entry whose code is not
+    /// a template ID counts as absent.
     pub fn template_for(&self, usage_type: &str) -> Option<&Template> {
-        self.templates
-            .iter()
-            .find(|template| template.usage_type == usage_type)
-            .or_else(|| {
-                self.templates
-                    .iter()
-                    .find(|template| template.usage_type == "Generic")
+        let find = |wanted: &str| {
+            self.templates.iter().find(|template| {
+                template.usage_type == wanted && is_template_id(&template.template_code)
             })
+        };
+        find(usage_type).or_else(|| find("Generic"))
     }
 }
 
@@ -179,6 +226,9 @@ pub fn parse(value: &Value) -> Result<Config, ConnectorError> {
     }
 }
 
+// Every issue becomes a zod issue with code `custom` in the JS layer: Logto's API replaces the
+// message of an `invalid_type` issue with its own "Expected string but received number", so
+// `custom` is what keeps this advice visible. Our `code` travels in the issue's params.
 #[derive(Default)]
 struct Report {
     errors: Vec<Issue>,
@@ -229,6 +279,7 @@ fn check_root(value: &Value, report: &mut Report) -> Option<Config> {
     let timeout_ms = check_timeout(root.get("timeoutMs"), report);
     let language = check_language(root.get("language"), report);
     let international_sign_name = optional_string(root, "internationalSignName", report);
+    let sender_id = optional_string(root, "senderId", report);
 
     if let Some(id) = access_key_id {
         warn_whitespace(id, "accessKeyId", vec!["accessKeyId".into()], report);
@@ -248,6 +299,14 @@ fn check_root(value: &Value, report: &mut Report) -> Option<Config> {
             vec!["accessKeySecret".into()],
             report,
         );
+        let length = secret.trim().chars().count();
+        if length > 0 && length < SECRET_KEY_LENGTH {
+            report.warn(
+                vec!["accessKeySecret".into()],
+                "secret_key_length",
+                "accessKeySecret is shorter than a Tencent Cloud SecretKey (32 characters): copy the whole SecretKey from the CAM console's API keys page.".into(),
+            );
+        }
         if secret.trim().starts_with("AKID") {
             report.warn(
                 vec!["accessKeySecret".into()],
@@ -261,6 +320,9 @@ fn check_root(value: &Value, report: &mut Report) -> Option<Config> {
     }
     if let Some(Some(name)) = international_sign_name {
         check_sign_name(name, "internationalSignName", report);
+    }
+    if let Some(Some(id)) = sender_id {
+        warn_whitespace(id, "senderId", vec!["senderId".into()], report);
     }
     if let Some(app_id) = sdk_app_id {
         warn_whitespace(app_id, "sdkAppId", vec!["sdkAppId".into()], report);
@@ -299,6 +361,8 @@ fn check_root(value: &Value, report: &mut Report) -> Option<Config> {
         timeout_ms: timeout_ms?,
         language: language?,
         international_sign_name: international_sign_name?.map(str::to_owned),
+        // Saved configs drop empty strings; an empty one here means the same: none.
+        sender_id: sender_id?.filter(|id| !id.is_empty()).map(str::to_owned),
     })
 }
 
@@ -359,6 +423,9 @@ fn check_templates(value: Option<&Value>, report: &mut Report) -> Option<Vec<Tem
         let usage_type = template_string(fields, index, "usageType", report);
         let template_code = template_string(fields, index, "templateCode", report);
         let international = template_optional_string(fields, index, report);
+        let params = check_template_params(fields, index, "templateParams", report);
+        let international_params =
+            check_template_params(fields, index, "internationalTemplateParams", report);
         let field_path = |key: &str| vec![PathSegment::from("templates"), index.into(), key.into()];
         if let Some(usage_type) = usage_type {
             if !KNOWN_USAGE_TYPES.contains(&usage_type) {
@@ -389,26 +456,27 @@ fn check_templates(value: Option<&Value>, report: &mut Report) -> Option<Vec<Tem
             }
         }
         if let Some(code) = template_code {
-            let name = format!("templates[{index}].templateCode");
-            warn_whitespace(code, &name, field_path("templateCode"), report);
-            warn_not_digits(
-                code,
-                &name,
-                field_path("templateCode"),
-                "the approved template ID from the SMS console, e.g. \"1234567\"",
-                report,
-            );
+            if !is_template_id(code) {
+                let fallback = if usage_type == Some("Generic") {
+                    "templateCode is not a Tencent template ID (digits only), so it is never sent: messages without their own template fail with template_not_found. Set it to the approved template ID from the SMS console."
+                } else {
+                    "templateCode is not a Tencent template ID (digits only), so it is never sent: this message type falls back to the Generic template. Set it to the approved template ID from the SMS console, or remove the entry."
+                };
+                report.warn(
+                    field_path("templateCode"),
+                    "not_template_id",
+                    fallback.into(),
+                );
+            }
         }
         if let Some(Some(code)) = international {
-            let name = format!("templates[{index}].internationalTemplateCode");
-            warn_whitespace(code, &name, field_path("internationalTemplateCode"), report);
-            warn_not_digits(
-                code,
-                &name,
-                field_path("internationalTemplateCode"),
-                "the approved international template ID",
-                report,
-            );
+            if !is_template_id(code) {
+                report.warn(
+                    field_path("internationalTemplateCode"),
+                    "not_template_id",
+                    "internationalTemplateCode is not a Tencent template ID (digits only), so it is never sent: numbers outside mainland China get templateCode instead. Set it to the approved international template ID, or remove it.".into(),
+                );
+            }
         }
         warn_unknown_keys(
             fields,
@@ -419,11 +487,20 @@ fn check_templates(value: Option<&Value>, report: &mut Report) -> Option<Vec<Tem
         // Only the official guard's own fields make an item malformed for its refinement; a bad
         // internationalTemplateCode is reported above and still counts for the required types.
         match (usage_type, template_code) {
-            (Some(usage_type), Some(template_code)) => templates.push(Template {
-                usage_type: usage_type.to_owned(),
-                template_code: template_code.to_owned(),
-                international_template_code: international.flatten().map(str::to_owned),
-            }),
+            (Some(usage_type), Some(template_code)) => {
+                let template_params = params
+                    .flatten()
+                    .unwrap_or_else(|| vec![CODE_PLACEHOLDER.to_owned()]);
+                templates.push(Template {
+                    usage_type: usage_type.to_owned(),
+                    template_code: template_code.to_owned(),
+                    international_template_code: international.flatten().map(str::to_owned),
+                    international_template_params: international_params
+                        .flatten()
+                        .unwrap_or_else(|| template_params.clone()),
+                    template_params,
+                })
+            }
             _ => all_well_formed = false,
         }
     }
@@ -467,7 +544,8 @@ fn template_string<'a>(
     };
     match fields.get(key) {
         Some(Value::String(text)) => {
-            if text.is_empty() {
+            // An empty templateCode gets the not_template_id warning instead.
+            if text.is_empty() && key == "usageType" {
                 report.warn(
                     path,
                     "empty",
@@ -496,6 +574,90 @@ fn template_string<'a>(
             None
         }
     }
+}
+
+/// `templateParams`/`internationalTemplateParams`: `Some(None)` when absent or null, `None` when
+/// present but invalid (an error is reported). Values get warnings where they break the limits
+/// Tencent documents for template variables: a verification-code template takes only 0-6 digits
+/// per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError), accounts
+/// verified as individuals get at most 12 characters per variable, and no variable may be a link.
+/// Sources: cloud.tencent.com/document/product/382/39023 (正文模板审核标准, 变量规范) and
+/// tencentcloud.com/document/product/382/40659 (Body Template Review Standards).
+fn check_template_params(
+    fields: &Map<String, Value>,
+    index: usize,
+    key: &'static str,
+    report: &mut Report,
+) -> Option<Option<Vec<String>>> {
+    let path = || vec![PathSegment::from("templates"), index.into(), key.into()];
+    let items = match fields.get(key) {
+        None | Some(Value::Null) => return Some(None),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            report.error(
+                path(),
+                "invalid_type",
+                format!("templates[{index}].{key} must be a list of strings, one per template placeholder ({{1}}, {{2}}, …), with \"{{code}}\" where the code goes, e.g. [\"{{code}}\", \"10\"]; not {}.", type_name(other)),
+            );
+            return None;
+        }
+    };
+    let mut params = Vec::with_capacity(items.len().min(64));
+    let mut well_formed = true;
+    for (position, item) in items.iter().enumerate() {
+        let item_path = || {
+            let mut item_path = path();
+            item_path.push(position.into());
+            item_path
+        };
+        let Value::String(text) = item else {
+            report.error(
+                item_path(),
+                "invalid_type",
+                format!("templates[{index}].{key}[{position}] must be a string, not {}: write numbers in quotes, e.g. \"10\".", type_name(item)),
+            );
+            well_formed = false;
+            continue;
+        };
+        // What Tencent will see, with Logto's 6-digit code in place.
+        let filled = fill_code(text, "000000");
+        let length = filled.chars().count();
+        if length > 6 || !filled.bytes().all(|byte| byte.is_ascii_digit()) {
+            report.warn(
+                item_path(),
+                "template_param_format",
+                if length > 12 {
+                    PARAM_FORMAT_AND_LENGTH
+                } else {
+                    PARAM_FORMAT
+                }
+                .into(),
+            );
+        }
+        if find_text(&filled, "://").is_some() || filled.starts_with("www.") {
+            report.warn(
+                item_path(),
+                "template_param_link",
+                "This value looks like a link; Tencent refuses links in template variables: put the link in the approved template text.".into(),
+            );
+        }
+        params.push(text.clone());
+    }
+    if !well_formed {
+        return None;
+    }
+    if !params
+        .iter()
+        .any(|param| find_text(param, CODE_PLACEHOLDER).is_some())
+    {
+        report.error(
+            path(),
+            "missing_code_placeholder",
+            format!("templates[{index}].{key} has no \"{{code}}\", so the verification code would never be sent: write \"{{code}}\" where the template's code placeholder is, e.g. [\"{{code}}\", \"10\"] for \"Your code is {{1}}. It expires in {{2}} minutes.\""),
+        );
+        return None;
+    }
+    Some(Some(params))
 }
 
 /// `Some(None)` when absent or null, `None` when present with the wrong type.
@@ -593,6 +755,7 @@ fn field_help(key: &str) -> &'static str {
         "sdkAppId" => "the SMS SdkAppId as a string, e.g. \"1400000000\"",
         "region" => "the SMS API region, e.g. \"ap-guangzhou\"",
         "internationalSignName" => "the approved signature name for numbers outside mainland China",
+        "senderId" => "the Sender ID Tencent approved for international SMS",
         _ => "a string",
     }
 }
@@ -621,78 +784,24 @@ fn check_endpoint(value: Option<&Value>, report: &mut Report) -> Option<Endpoint
     }
 }
 
-pub fn default_endpoint() -> Endpoint {
-    Endpoint {
-        url: format!("https://{DEFAULT_ENDPOINT_HOST}/"),
-        host: DEFAULT_ENDPOINT_HOST.to_owned(),
-    }
-}
-
-/// `https://host[:port][/]` or a bare `host[:port]` (https); `http://` only for loopback hosts.
-pub fn parse_endpoint(raw: &str) -> Result<Endpoint, (&'static str, &'static str)> {
-    const BAD_FORMAT: (&str, &str) = (
-        "invalid_endpoint",
-        "must be a host like \"sms.ap-guangzhou.tencentcloudapi.com\" or an https:// URL without path, query or credentials",
-    );
-    let (secure, rest) = if let Some(rest) = raw.strip_prefix("https://") {
-        (true, rest)
-    } else if let Some(rest) = raw.strip_prefix("http://") {
-        (false, rest)
-    } else if raw
-        .split_once(':')
-        .is_some_and(|(_, rest)| rest.starts_with("//"))
-    {
-        return Err((
-            "invalid_endpoint",
-            "must use https:// (http:// is allowed only for 127.0.0.1, [::1] or localhost)",
-        ));
-    } else {
-        (true, raw)
-    };
-    let authority = rest.strip_suffix('/').unwrap_or(rest).to_ascii_lowercase();
-    if !is_host(&authority) {
-        return Err(BAD_FORMAT);
-    }
-    let default_port = if secure { ":443" } else { ":80" };
-    let host = authority
-        .strip_suffix(default_port)
-        .map(str::to_owned)
-        .unwrap_or(authority);
-    if !secure && !is_loopback(&host) {
-        return Err((
-            "insecure_endpoint",
-            "uses http://, which would send the API signature in clear text: use https:// (http:// is allowed only for 127.0.0.1, [::1] or localhost)",
-        ));
-    }
-    let scheme = if secure { "https" } else { "http" };
-    Ok(Endpoint {
-        url: format!("{scheme}://{host}/"),
-        host,
-    })
-}
-
-fn is_loopback(host: &str) -> bool {
-    let name = match host.rsplit_once(':') {
-        Some((name, _)) if !host.ends_with(']') => name,
-        _ => host,
-    };
-    if name == "localhost" || name == "[::1]" {
-        return true;
-    }
-    let octets: Vec<&str> = name.split('.').collect();
-    octets.len() == 4
-        && octets.first() == Some(&"127")
-        && octets
-            .iter()
-            .all(|octet| !octet.is_empty() && octet.len() <= 3 && octet.parse::<u8>().is_ok())
-}
-
 fn check_timeout(value: Option<&Value>, report: &mut Report) -> Option<u32> {
     let range_message = || {
         format!("timeoutMs must be a whole number of milliseconds from {MIN_TIMEOUT_MS} to {MAX_TIMEOUT_MS}; remove it to use {DEFAULT_TIMEOUT_MS}.")
     };
     match value {
-        None | Some(Value::Null) => Some(DEFAULT_TIMEOUT_MS),
+        None => Some(DEFAULT_TIMEOUT_MS),
+        // JSON text carries NaN and ±Infinity as null: an error, not the default.
+        Some(Value::Null) => {
+            report.error(
+                vec!["timeoutMs".into()],
+                "invalid_timeout",
+                format!(
+                    "{} (got null, or a number that is not finite)",
+                    range_message()
+                ),
+            );
+            None
+        }
         Some(Value::Number(number)) => match number.as_u64() {
             Some(ms) if (MIN_TIMEOUT_MS..=MAX_TIMEOUT_MS).contains(&ms) => u32::try_from(ms).ok(),
             _ => {
@@ -713,14 +822,16 @@ fn check_timeout(value: Option<&Value>, report: &mut Report) -> Option<u32> {
 
 fn check_language(value: Option<&Value>, report: &mut Report) -> Option<Option<Language>> {
     match value {
+        // The form's "Tencent's default" entry is the empty string.
         None | Some(Value::Null) => Some(None),
+        Some(Value::String(text)) if text.is_empty() => Some(None),
         Some(Value::String(text)) if text == "zh-CN" => Some(Some(Language::ZhCn)),
         Some(Value::String(text)) if text == "en-US" => Some(Some(Language::EnUs)),
         Some(_) => {
             report.error(
                 vec!["language".into()],
                 "invalid_language",
-                "language must be \"zh-CN\" or \"en-US\" (the language of Tencent's error messages), or left out.".into(),
+                "language must be \"zh-CN\" or \"en-US\" (the language of Tencent's error messages), or empty for Tencent's default.".into(),
             );
             None
         }
@@ -946,47 +1057,18 @@ mod tests {
     }
 
     #[test]
-    fn endpoints_accept_hosts_and_https_and_refuse_remote_http() {
-        let host = parse_endpoint("sms.ap-guangzhou.tencentcloudapi.com").unwrap();
-        assert_eq!(host.url, "https://sms.ap-guangzhou.tencentcloudapi.com/");
-        assert_eq!(host.host, "sms.ap-guangzhou.tencentcloudapi.com");
-        assert_eq!(
-            parse_endpoint("https://SMS.tencentcloudapi.com:443/")
-                .unwrap()
-                .host,
-            "sms.tencentcloudapi.com"
-        );
-        assert_eq!(
-            parse_endpoint("http://127.0.0.1:8080").unwrap().url,
-            "http://127.0.0.1:8080/"
-        );
-        assert_eq!(parse_endpoint("http://[::1]:9").unwrap().host, "[::1]:9");
-        assert_eq!(
-            parse_endpoint("http://localhost").unwrap().host,
-            "localhost"
-        );
-        assert_eq!(
-            parse_endpoint("http://example.com").unwrap_err().0,
-            "insecure_endpoint"
-        );
-        assert_eq!(
-            parse_endpoint("http://127.0.0.1.evil.com").unwrap_err().0,
-            "insecure_endpoint"
-        );
-        for bad in [
-            "ftp://x",
-            "https://x/path",
-            "https://u@x",
-            "x?y",
-            "",
-            "https://",
-        ] {
-            assert_eq!(
-                parse_endpoint(bad).unwrap_err().0,
-                "invalid_endpoint",
-                "{bad}"
-            );
-        }
+    fn endpoint_errors_name_the_field() {
+        let mut config = valid();
+        config["endpoint"] = json!("http://localhost:9");
+        let (validation, _) = validate(&config);
+        assert_eq!(paths(&validation.errors), [r#"["endpoint"]"#]);
+        assert_eq!(validation.errors[0].code, "blocked_port");
+        assert!(validation.errors[0]
+            .message
+            .starts_with("endpoint uses a port"));
+        config["endpoint"] = json!("sms.intl.tencentcloudapi.com");
+        let parsed = parse(&config).unwrap();
+        assert_eq!(parsed.endpoint.host, "sms.intl.tencentcloudapi.com");
     }
 
     #[test]
@@ -1001,6 +1083,22 @@ mod tests {
             codes,
             ["invalid_type", "invalid_timeout", "invalid_language"]
         );
+        // NaN and ±Infinity reach Rust as null through JSON text: not the default.
+        for bad in [
+            json!(null),
+            json!(99),
+            json!(60_001),
+            json!(2500.5),
+            json!("2500"),
+        ] {
+            let mut config = valid();
+            config["timeoutMs"] = bad.clone();
+            let (validation, _) = validate(&config);
+            assert_eq!(paths(&validation.errors), [r#"["timeoutMs"]"#], "{bad}");
+        }
+        let mut config = valid();
+        config["language"] = json!("");
+        assert_eq!(parse(&config).unwrap().language, None);
         let mut config = valid();
         config["timeoutMs"] = json!(2500);
         config["language"] = json!("en-US");
@@ -1022,6 +1120,7 @@ mod tests {
         config["signName"] = json!("X");
         config["signname"] = json!("typo");
         config["templates"][3]["usageType"] = json!("SignIn");
+        config["accessKeySecret"] = json!("short-secret");
         config["templates"]
             .as_array_mut()
             .unwrap()
@@ -1040,7 +1139,8 @@ mod tests {
             "sign_name_length",
             "unknown_key",
             "duplicate_usage_type",
-            "empty",
+            "not_template_id",
+            "secret_key_length",
         ] {
             assert!(codes.contains(&code), "{code} missing from {codes:?}");
         }
@@ -1078,6 +1178,131 @@ mod tests {
             .warnings
             .iter()
             .all(|issue| issue.message.len() < 400));
+    }
+
+    #[test]
+    fn template_params_default_to_the_code_and_need_it() {
+        let mut config = valid();
+        config["templates"][0]["templateParams"] = json!(["{code}", "10"]);
+        config["templates"][1]["internationalTemplateCode"] = json!("2002");
+        config["templates"][1]["internationalTemplateParams"] = json!(["5", "{code}"]);
+        let (validation, parsed) = validate(&config);
+        assert!(validation.warnings.is_empty(), "{:?}", validation.warnings);
+        let parsed = parsed.unwrap();
+        let [sign_in, register, ..] = parsed.templates.as_slice() else {
+            panic!("four templates");
+        };
+        assert_eq!(sign_in.template_params, ["{code}", "10"]);
+        assert_eq!(sign_in.international_template_params, ["{code}", "10"]);
+        assert_eq!(register.template_params, ["{code}"]);
+        assert_eq!(register.international_template_params, ["5", "{code}"]);
+
+        for (bad, path, code) in [
+            (
+                json!("{code}"),
+                r#"["templates",0,"templateParams"]"#,
+                "invalid_type",
+            ),
+            (
+                json!(["{code}", 10]),
+                r#"["templates",0,"templateParams",1]"#,
+                "invalid_type",
+            ),
+            (
+                json!(["10"]),
+                r#"["templates",0,"templateParams"]"#,
+                "missing_code_placeholder",
+            ),
+            (
+                json!([]),
+                r#"["templates",0,"templateParams"]"#,
+                "missing_code_placeholder",
+            ),
+        ] {
+            let mut config = valid();
+            config["templates"][0]["templateParams"] = bad.clone();
+            let (validation, _) = validate(&config);
+            assert_eq!(paths(&validation.errors), [path], "{bad}");
+            assert_eq!(validation.errors[0].code, code, "{bad}");
+        }
+        let mut config = valid();
+        config["templates"][2]["internationalTemplateParams"] = json!(["x"]);
+        let (validation, _) = validate(&config);
+        assert_eq!(
+            paths(&validation.errors),
+            [r#"["templates",2,"internationalTemplateParams"]"#]
+        );
+    }
+
+    #[test]
+    fn template_params_warn_where_tencent_documents_a_limit() {
+        let mut config = valid();
+        config["templates"][0]["templateParams"] = json!([
+            "code {code}",
+            "10 minutes",
+            "https://x.example",
+            "1234567890123",
+            "42"
+        ]);
+        let (validation, parsed) = validate(&config);
+        assert!(parsed.is_some());
+        let found: Vec<_> = validation
+            .warnings
+            .iter()
+            .map(|issue| (serde_json::to_string(&issue.path).unwrap(), issue.code))
+            .collect();
+        let at = |index: usize| format!(r#"["templates",0,"templateParams",{index}]"#);
+        assert_eq!(
+            found,
+            [
+                (at(0), "template_param_format"),
+                (at(1), "template_param_format"),
+                (at(2), "template_param_format"),
+                (at(2), "template_param_link"),
+                (at(3), "template_param_format"),
+            ]
+        );
+        assert!(validation.warnings[4].message.contains("12 characters"));
+        assert!(validation.warnings[0]
+            .message
+            .contains("InvalidParameterValue.TemplateParameterFormatError"));
+    }
+
+    #[test]
+    fn placeholder_template_codes_are_never_used() {
+        let mut config = valid();
+        config["templates"][0]["templateCode"] = json!("<template-code>");
+        config["templates"][1]["internationalTemplateCode"] = json!("<template-code>");
+        let (validation, parsed) = validate(&config);
+        assert_eq!(
+            paths(&validation.warnings),
+            [
+                r#"["templates",0,"templateCode"]"#,
+                r#"["templates",1,"internationalTemplateCode"]"#
+            ]
+        );
+        assert!(validation.warnings[0].message.contains("Generic"));
+        let parsed = parsed.unwrap();
+        assert_eq!(parsed.template_for("SignIn").unwrap().usage_type, "Generic");
+        config["templates"][3]["templateCode"] = json!("");
+        let parsed = parse(&config).unwrap();
+        assert!(parsed.template_for("SignIn").is_none());
+        assert_eq!(
+            parsed.template_for("Register").unwrap().template_code,
+            "1002"
+        );
+    }
+
+    #[test]
+    fn sender_id_is_an_optional_string() {
+        let mut config = valid();
+        config["senderId"] = json!("Acme");
+        assert_eq!(parse(&config).unwrap().sender_id.as_deref(), Some("Acme"));
+        config["senderId"] = json!("");
+        assert_eq!(parse(&config).unwrap().sender_id, None);
+        config["senderId"] = json!(5);
+        let (validation, _) = validate(&config);
+        assert_eq!(paths(&validation.errors), [r#"["senderId"]"#]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! feeds it JavaScript values and the host's `fetch`.
 
 pub mod config;
+pub mod endpoint;
 pub mod error;
 pub mod exchange;
 pub mod phone;

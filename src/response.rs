@@ -170,10 +170,13 @@ pub fn classify(code: &str) -> (ErrorCode, Option<Retryable>, &'static str) {
         "AuthFailure.SignatureFailure" => (InvalidConfig, None, "The signature does not match: check that accessKeySecret is the SecretKey of accessKeyId, without spaces."),
         "AuthFailure.SecretIdNotFound" | "AuthFailure.InvalidSecretId" => (InvalidConfig, None, "Tencent does not know this accessKeyId: copy the SecretId from the CAM console's API keys page, without spaces."),
         "LimitExceeded.PhoneNumberThirtySecondLimit" | "LimitExceeded.PhoneNumberOneHourLimit" | "LimitExceeded.PhoneNumberDailyLimit" | "LimitExceeded.PhoneNumberSameContentDailyLimit" | "LimitExceeded.DeliveryFrequencyLimit" => (RateLimitExceeded, None, "This number has received too many messages: ask the user to wait before requesting another code (limits are set under SMS console → frequency limits)."),
-        "LimitExceeded.AppDailyLimit" | "LimitExceeded.AppMainlandChinaDailyLimit" | "LimitExceeded.AppGlobalDailyLimit" | "LimitExceeded.DailyLimit" | "FailedOperation.InsufficientBalanceInSmsPackage" | "UnauthorizedOperation.ServiceSuspendDueToArrears" => (UsageLimitExceeded, None, "The SMS quota or balance is used up: buy an SMS package, settle arrears or raise the daily limit in the SMS console."),
+        // Not usage_limit_exceeded: Logto's sentence for it says "The email service usage limit
+        // has been reached", untrue for SMS; rate_limit_exceeded's says to try again later.
+        "LimitExceeded.AppDailyLimit" | "LimitExceeded.AppMainlandChinaDailyLimit" | "LimitExceeded.AppGlobalDailyLimit" | "LimitExceeded.DailyLimit" | "FailedOperation.InsufficientBalanceInSmsPackage" | "UnauthorizedOperation.ServiceSuspendDueToArrears" => (RateLimitExceeded, None, "The SMS quota or balance is used up: buy an SMS package, settle arrears or raise the daily limit in the SMS console."),
         "FailedOperation.SignatureIncorrectOrUnapproved" => (InvalidConfig, None, "signName is not an approved signature of this SDK app: copy it exactly from the SMS console (international numbers need an approved internationalSignName)."),
         "FailedOperation.TemplateIncorrectOrUnapproved" | "FailedOperation.TemplateUnapprovedOrNotExist" => (InvalidConfig, None, "The templateCode for this message type is not an approved template of this SDK app: check templates in the SMS console."),
-        "FailedOperation.TemplateParamSetNotMatchApprovedTemplate" => (InvalidConfig, None, "The template must have exactly one placeholder, for the verification code: use a verification-code template."),
+        "FailedOperation.TemplateParamSetNotMatchApprovedTemplate" => (InvalidConfig, None, "The number of values sent differs from the approved template's placeholders ({1}, {2}, …): set this template's templateParams (or internationalTemplateParams) to one value per placeholder, e.g. [\"{code}\", \"10\"]."),
+        "InvalidParameterValue.TemplateParameterFormatError" => (InvalidConfig, None, "A template value breaks Tencent's variable rules (a verification-code template takes only 0-6 digits per placeholder): check this template's templateParams (or internationalTemplateParams)."),
         "InvalidParameterValue.SdkAppIdNotExist" | "UnauthorizedOperation.SmsSdkAppIdVerifyFail" | "UnauthorizedOperation.SdkAppIdIsDisabled" => (InvalidConfig, None, "Check sdkAppId: it must be an enabled SmsSdkAppId (1400…) of the same account as the API key."),
         "InvalidParameterValue.IncorrectPhoneNumber" => (InvalidRequestParameters, None, "Tencent does not accept this phone number: ask the user to check it."),
         "FailedOperation.PhoneNumberInBlacklist" => (InvalidRequestParameters, None, "This number is blocked (the user may have unsubscribed by replying TD): it cannot receive SMS."),
@@ -306,14 +309,23 @@ mod tests {
                 "LimitExceeded.DeliveryFrequencyLimit",
                 ErrorCode::RateLimitExceeded,
             ),
-            ("LimitExceeded.AppDailyLimit", ErrorCode::UsageLimitExceeded),
+            // Quota exhaustion: Logto's usage_limit_exceeded sentence speaks of email.
+            ("LimitExceeded.AppDailyLimit", ErrorCode::RateLimitExceeded),
             (
                 "FailedOperation.InsufficientBalanceInSmsPackage",
-                ErrorCode::UsageLimitExceeded,
+                ErrorCode::RateLimitExceeded,
             ),
             (
                 "UnauthorizedOperation.ServiceSuspendDueToArrears",
-                ErrorCode::UsageLimitExceeded,
+                ErrorCode::RateLimitExceeded,
+            ),
+            (
+                "InvalidParameterValue.TemplateParameterFormatError",
+                ErrorCode::InvalidConfig,
+            ),
+            (
+                "FailedOperation.TemplateParamSetNotMatchApprovedTemplate",
+                ErrorCode::InvalidConfig,
             ),
             (
                 "FailedOperation.TemplateIncorrectOrUnapproved",
@@ -344,6 +356,18 @@ mod tests {
                 number.error.data.phone_number.as_deref(),
                 Some("+8613711112222")
             );
+        }
+    }
+
+    #[test]
+    fn template_parameter_refusals_point_to_template_params() {
+        for code in [
+            "FailedOperation.TemplateParamSetNotMatchApprovedTemplate",
+            "InvalidParameterValue.TemplateParameterFormatError",
+        ] {
+            let (_, retryable, advice) = classify(code);
+            assert_eq!(retryable, None);
+            assert!(advice.contains("templateParams"), "{code}: {advice}");
         }
     }
 

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::config::Config;
+use crate::config::{fill_code, is_template_id, Config};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::phone::{self, E164};
 use crate::tc3::{self, truncate, SignInput, DEFAULT_SIGNED_HEADERS};
@@ -12,6 +12,10 @@ pub const SERVICE: &str = "sms";
 pub const ACTION: &str = "SendSms";
 pub const VERSION: &str = "2021-01-11";
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
+/// Names this connector to Tencent the way its SDKs do (`SDK_NODEJS_4.x`); not signed. The
+/// version is Cargo's, which the npm package shares.
+pub const REQUEST_CLIENT_HEADER: &str = "X-TC-RequestClient";
+pub const REQUEST_CLIENT: &str = concat!("connector-tencent-sms-wasm/", env!("CARGO_PKG_VERSION"));
 
 /// What Logto asks to send: `{ to, type, payload: { code, … } }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +42,19 @@ struct SendSmsBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     sign_name: Option<&'a str>,
     template_id: &'a str,
-    /// Only the code: other payload keys (`locale`, `uiLocales`) would break one-placeholder templates.
-    template_param_set: [&'a str; 1],
+    /// The template's `templateParams` with the code filled in; never other payload keys
+    /// (`locale`, `uiLocales`), which would break the approved placeholder count.
+    template_param_set: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sender_id: Option<&'a str>,
+}
+
+/// What one send uses: mainland numbers the plain fields, other numbers the international ones.
+struct Choice<'a> {
+    template_id: &'a str,
+    sign_name: Option<&'a str>,
+    params: &'a [String],
+    sender_id: Option<&'a str>,
 }
 
 pub fn parse_message(data: &Value) -> Result<Message, ConnectorError> {
@@ -92,12 +107,10 @@ pub fn parse_message(data: &Value) -> Result<Message, ConnectorError> {
     })
 }
 
-/// Template and signature for this number: mainland numbers use the plain fields; other numbers
-/// use the template's international variant when it has one.
-fn template_and_sign<'a>(
-    config: &'a Config,
-    message: &Message,
-) -> Result<(&'a str, Option<&'a str>), ConnectorError> {
+/// Template, signature, parameters and Sender ID for this number: mainland numbers use the plain
+/// fields; other numbers the template's international variant when it has a real one, and
+/// `senderId` always (Tencent's SenderId is for international SMS only).
+fn choose<'a>(config: &'a Config, message: &Message) -> Result<Choice<'a>, ConnectorError> {
     let template = config.template_for(&message.usage_type).ok_or_else(|| {
         ConnectorError::new(
             ErrorCode::TemplateNotFound,
@@ -107,19 +120,29 @@ fn template_and_sign<'a>(
             ),
         )
     })?;
-    match (
-        &template.international_template_code,
-        message.to.is_mainland_china(),
-    ) {
-        (Some(international), false) => Ok((
-            international.as_str(),
-            config.international_sign_name.as_deref(),
-        )),
-        _ => Ok((
-            template.template_code.as_str(),
-            Some(config.sign_name.as_str()),
-        )),
+    if message.to.is_mainland_china() {
+        return Ok(Choice {
+            template_id: &template.template_code,
+            sign_name: Some(&config.sign_name),
+            params: &template.template_params,
+            sender_id: None,
+        });
     }
+    let sender_id = config.sender_id.as_deref();
+    Ok(match &template.international_template_code {
+        Some(international) if is_template_id(international) => Choice {
+            template_id: international,
+            sign_name: config.international_sign_name.as_deref(),
+            params: &template.international_template_params,
+            sender_id,
+        },
+        _ => Choice {
+            template_id: &template.template_code,
+            sign_name: Some(&config.sign_name),
+            params: &template.template_params,
+            sender_id,
+        },
+    })
 }
 
 pub fn build_request(
@@ -127,13 +150,18 @@ pub fn build_request(
     message: &Message,
     timestamp: u64,
 ) -> Result<SmsRequest, ConnectorError> {
-    let (template_id, sign_name) = template_and_sign(config, message)?;
+    let choice = choose(config, message)?;
     let body = SendSmsBody {
         phone_number_set: [message.to.as_str()],
         sms_sdk_app_id: &config.sdk_app_id,
-        sign_name,
-        template_id,
-        template_param_set: [message.code.as_str()],
+        sign_name: choice.sign_name,
+        template_id: choice.template_id,
+        template_param_set: choice
+            .params
+            .iter()
+            .map(|param| fill_code(param, &message.code))
+            .collect(),
+        sender_id: choice.sender_id,
     };
     let body = serde_json::to_string(&body).map_err(|_| {
         ConnectorError::new(
@@ -171,10 +199,12 @@ pub fn build_request(
             ),
         )
     })?;
+    let mut headers = signed.headers;
+    headers.push((REQUEST_CLIENT_HEADER, REQUEST_CLIENT.to_owned()));
     Ok(SmsRequest {
         url: config.endpoint.url.clone(),
         body,
-        headers: signed.headers,
+        headers,
         phone_number: message.to.as_str().to_owned(),
     })
 }
@@ -316,6 +346,100 @@ mod tests {
             .headers
             .contains(&("Host", "sms.ap-guangzhou.tencentcloudapi.com".into())));
         assert_eq!(request.url, "https://sms.ap-guangzhou.tencentcloudapi.com/");
+    }
+
+    #[test]
+    fn template_params_fill_in_the_code_in_order() {
+        let config = config(json!({
+            "templates": [
+                { "usageType": "SignIn", "templateCode": "1001", "templateParams": ["{code}", "10"],
+                  "internationalTemplateCode": "2001", "internationalTemplateParams": ["{code}"] },
+                { "usageType": "Register", "templateCode": "1002", "templateParams": ["5", "A{code}{code}"],
+                  "internationalTemplateCode": "2002" },
+                { "usageType": "Generic", "templateCode": "1004" }
+            ]
+        }));
+        let sent = |to: &str, kind: &str| {
+            body(&build_request(&config, &message(to, kind), 1).unwrap())["TemplateParamSet"]
+                .clone()
+        };
+        assert_eq!(sent("8613711112222", "SignIn"), json!(["123456", "10"]));
+        assert_eq!(sent("14155550123", "SignIn"), json!(["123456"]));
+        assert_eq!(
+            sent("8613711112222", "Register"),
+            json!(["5", "A123456123456"])
+        );
+        // internationalTemplateParams defaults to templateParams.
+        assert_eq!(
+            sent("14155550123", "Register"),
+            json!(["5", "A123456123456"])
+        );
+        assert_eq!(sent("14155550123", "BindMfa"), json!(["123456"]));
+    }
+
+    #[test]
+    fn sender_id_goes_only_to_numbers_outside_mainland_china() {
+        let with_sender = config(json!({ "senderId": "Acme" }));
+        let mainland =
+            body(&build_request(&with_sender, &message("8613711112222", "SignIn"), 1).unwrap());
+        assert!(mainland.get("SenderId").is_none());
+        for (to, kind) in [("14155550123", "SignIn"), ("85291234567", "Register")] {
+            let foreign = body(&build_request(&with_sender, &message(to, kind), 1).unwrap());
+            assert_eq!(foreign["SenderId"], "Acme", "{to} {kind}");
+        }
+        let without = config(json!({}));
+        let foreign = body(&build_request(&without, &message("14155550123", "SignIn"), 1).unwrap());
+        assert!(foreign.get("SenderId").is_none());
+    }
+
+    #[test]
+    fn a_placeholder_international_code_is_never_sent() {
+        let config = config(json!({
+            "templates": [
+                { "usageType": "SignIn", "templateCode": "1001", "internationalTemplateCode": "<template-code>" },
+                { "usageType": "Register", "templateCode": "<template-code>" },
+                { "usageType": "Generic", "templateCode": "1004", "internationalTemplateCode": "2004" }
+            ]
+        }));
+        let foreign = body(&build_request(&config, &message("14155550123", "SignIn"), 1).unwrap());
+        assert_eq!(foreign["TemplateId"], "1001");
+        let register =
+            body(&build_request(&config, &message("14155550123", "Register"), 1).unwrap());
+        assert_eq!(register["TemplateId"], "2004");
+    }
+
+    #[test]
+    fn the_request_names_this_client_unsigned() {
+        let request =
+            build_request(&config(json!({})), &message("8613711112222", "SignIn"), 1).unwrap();
+        let client = request
+            .headers
+            .iter()
+            .find(|(name, _)| *name == "X-TC-RequestClient")
+            .map(|(_, value)| value.as_str());
+        assert_eq!(
+            client,
+            Some(concat!(
+                "connector-tencent-sms-wasm/",
+                env!("CARGO_PKG_VERSION")
+            ))
+        );
+        assert!(request.headers[0]
+            .1
+            .contains("SignedHeaders=content-type;host,"));
+    }
+
+    #[test]
+    fn the_international_site_endpoint_is_signed_for_sms() {
+        let config =
+            config(json!({ "endpoint": "sms.intl.tencentcloudapi.com", "region": "ap-singapore" }));
+        let request =
+            build_request(&config, &message("6591234567", "SignIn"), 1_700_000_000).unwrap();
+        assert_eq!(request.url, "https://sms.intl.tencentcloudapi.com/");
+        assert!(request
+            .headers
+            .contains(&("Host", "sms.intl.tencentcloudapi.com".into())));
+        assert!(request.headers[0].1.contains("/2023-11-14/sms/tc3_request"));
     }
 
     #[test]

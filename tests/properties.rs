@@ -18,7 +18,7 @@ use tencent_sms_connector::send_sms;
 use tencent_sms_connector::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
 use tencent_sms_connector::time::{parse_http_date, utc_date};
 
-const ROOT_KEYS: [&str; 10] = [
+const ROOT_KEYS: [&str; 11] = [
     "accessKeyId",
     "accessKeySecret",
     "signName",
@@ -29,8 +29,15 @@ const ROOT_KEYS: [&str; 10] = [
     "timeoutMs",
     "language",
     "internationalSignName",
+    "senderId",
 ];
-const TEMPLATE_KEYS: [&str; 3] = ["usageType", "templateCode", "internationalTemplateCode"];
+const TEMPLATE_KEYS: [&str; 5] = [
+    "usageType",
+    "templateCode",
+    "internationalTemplateCode",
+    "templateParams",
+    "internationalTemplateParams",
+];
 const USAGE_TYPES: [&str; 4] = ["SignIn", "Register", "ForgotPassword", "Generic"];
 /// The template codes of `valid_config`, in the order of `USAGE_TYPES`.
 const TEMPLATE_CODES: [&str; 4] = ["1001", "1002", "1003", "1004"];
@@ -120,6 +127,14 @@ fn field_value() -> impl Strategy<Value = Value> {
         "http://[::1]:9",
         "http://example.com",
         "https://u@x/path",
+        "sms.intl.tencentcloudapi.com",
+        "http://127.000.000.001:8080",
+        "http://localhost:080",
+        "http://[0:0::1]",
+        "https://[.]",
+        "http://127.0.0.1:9",
+        "<template-code>",
+        "{code}",
         "ap-beijing",
         "zh-CN",
         "en-US",
@@ -129,9 +144,15 @@ fn field_value() -> impl Strategy<Value = Value> {
         "",
         "1400006666",
     ]);
+    let params = prop::collection::vec(
+        prop_oneof![Just("{code}".to_owned()), "[0-9]{0,7}", text(),],
+        0..4,
+    )
+    .prop_map(|params| json!(params));
     prop_oneof![
-        2 => json_value(),
-        1 => plausible.prop_map(Value::from),
+        4 => json_value(),
+        2 => plausible.prop_map(Value::from),
+        1 => params,
     ]
 }
 
@@ -509,9 +530,28 @@ proptest! {
             prop_assert_eq!(Some(config.region.as_str()), value["region"].as_str());
             let items = value["templates"].as_array().map(Vec::len);
             prop_assert_eq!(Some(config.templates.len()), items);
+            // A required type sends its own template or Generic, but never a code that is not a
+            // template ID (e.g. an untouched "<template-code>").
+            let usable = |wanted: &str| {
+                config.templates.iter().any(|template| {
+                    template.usage_type == wanted && config::is_template_id(&template.template_code)
+                })
+            };
             for usage_type in USAGE_TYPES {
-                prop_assert!(config.template_for(usage_type).is_some());
+                let chosen = config.template_for(usage_type);
+                prop_assert_eq!(chosen.is_some(), usable(usage_type) || usable("Generic"));
+                if let Some(template) = chosen {
+                    prop_assert!(config::is_template_id(&template.template_code));
+                    let has_code = template.template_params.iter().any(|param| param.contains(config::CODE_PLACEHOLDER));
+                    prop_assert!(has_code);
+                }
             }
+            if let Some(port) = config.endpoint.host.rsplit_once(':').and_then(|(_, port)| port.parse::<u16>().ok()) {
+                prop_assert!(!tencent_sms_connector::endpoint::BAD_PORTS.contains(&port));
+            }
+            // What was accepted is already in the form fetch sends: parsing it again changes nothing.
+            let reparsed = config::parse_endpoint(&config.endpoint.url);
+            prop_assert_eq!(reparsed, Ok(config.endpoint.clone()));
             prop_assert!((100..=60_000).contains(&config.timeout_ms));
             prop_assert!(config.endpoint.url.ends_with('/'));
             prop_assert!(config.endpoint.url.contains(&config.endpoint.host));
@@ -1007,6 +1047,28 @@ proptest! {
                 prop_assert!(error.message().chars().count() <= MAX_MESSAGE_CHARS);
             }
         }
+    }
+
+    #[test]
+    fn template_params_are_sent_in_order_with_the_code_filled_in(
+        code in "[0-9]{6}",
+        params in prop::collection::vec(prop_oneof![Just("{code}".to_owned()), "[0-9]{0,6}", text()], 0..5),
+        position in 0_usize..5,
+        recipient in phone_digits(),
+    ) {
+        let mut params = params;
+        params.insert(position.min(params.len()), "{code}".to_owned());
+        let mut value = valid_config();
+        value["templates"][0]["templateParams"] = json!(params);
+        let config = config::parse(&value).unwrap();
+        let message = send_sms::parse_message(
+            &json!({ "to": recipient, "type": "SignIn", "payload": { "code": code } }),
+        ).unwrap();
+        let request = send_sms::build_request(&config, &message, 1_700_000_000).unwrap();
+        let body: Value = serde_json::from_str(&request.body).unwrap();
+        let expected: Vec<String> = params.iter().map(|param| param.replace("{code}", &code)).collect();
+        prop_assert_eq!(&body["TemplateParamSet"], &json!(expected));
+        prop_assert_eq!(body.get("SenderId"), None);
     }
 
     #[test]

@@ -132,6 +132,11 @@ fn a_send_is_a_signed_request_then_a_result() {
         r#"{"PhoneNumberSet":["+8613711112222"],"SmsSdkAppId":"1400006666","SignName":"Sign","TemplateId":"1","TemplateParamSet":["123456"]}"#
     );
     assert!(request["headers"]["Host"].is_null(), "fetch sets Host");
+    // Every header of the request is sent, the unsigned client name included.
+    assert_eq!(
+        request["headers"]["X-TC-RequestClient"],
+        concat!("connector-tencent-sms-wasm/", env!("CARGO_PKG_VERSION"))
+    );
     assert!(request["headers"]["Authorization"]
         .as_str()
         .unwrap()

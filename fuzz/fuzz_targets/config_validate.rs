@@ -65,7 +65,22 @@ fuzz_target!(|data: &[u8]| {
         match request {
             Ok(request) => {
                 let body: Value = serde_json::from_str(&request.body).expect("the body is JSON");
-                assert_eq!(body["TemplateParamSet"], json!([CODE]));
+                // The chosen template's params (mainland or international) with the code filled in.
+                let template = config
+                    .template_for("SignIn")
+                    .expect("a request needs a template");
+                let filled = |params: &[String]| {
+                    json!(params
+                        .iter()
+                        .map(|param| config::fill_code(param, CODE))
+                        .collect::<Vec<_>>())
+                };
+                let sent = &body["TemplateParamSet"];
+                assert!(
+                    *sent == filled(&template.template_params)
+                        || *sent == filled(&template.international_template_params),
+                    "{sent}"
+                );
                 assert_eq!(body["PhoneNumberSet"], json!([message.to.as_str()]));
             }
             Err(error) => {

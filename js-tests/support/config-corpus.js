@@ -16,8 +16,8 @@ const ALL_USAGE_TYPES = [...REQUIRED_USAGE_TYPES, ...OPTIONAL_USAGE_TYPES];
 
 // Our own optional fields have stricter rules than the official guard (which ignores them), so the
 // corpus must never contain them; `findReservedKey` lets the test prove it.
-const RESERVED_ROOT_KEYS = ['endpoint', 'timeoutMs', 'language', 'internationalSignName'];
-const RESERVED_TEMPLATE_KEYS = ['internationalTemplateCode'];
+const RESERVED_ROOT_KEYS = ['endpoint', 'timeoutMs', 'language', 'internationalSignName', 'senderId'];
+const RESERVED_TEMPLATE_KEYS = ['internationalTemplateCode', 'templateParams', 'internationalTemplateParams'];
 const RESERVED_KEYS = new Set([...RESERVED_ROOT_KEYS, ...RESERVED_TEMPLATE_KEYS]);
 
 export const DEFAULT_SEED = 0x5eed_c0de;

@@ -164,7 +164,9 @@ function requireHeader(headers, name) {
  * @param {object} options
  * @param {Record<string,string>} options.credentials secretId -> secretKey
  * @param {string[]} [options.sdkAppIds] accepted SmsSdkAppId values (any when omitted)
- * @param {Record<string,{international:boolean, params:number}>} [options.templates] approved templates (any when omitted)
+ * @param {Record<string,{international:boolean, params:number, verification?:boolean}>} [options.templates]
+ *   approved templates (any when omitted): `params` is the number of placeholders ({1}, {2}, …);
+ *   a verification-code template (the default) takes only 0–6 digit values, as Tencent's does.
  * @param {string[]} [options.signNames] approved SignName values for mainland numbers (any when omitted)
  * @param {number} [options.port] 0 picks a free port
  */
@@ -281,6 +283,19 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
     });
   }
 
+  // Tencent refuses a verification-code template variable that is not 0–6 digits, for the whole request.
+  function checkVerificationParams(body) {
+    const template = templates ? own(templates, body.TemplateId) : undefined;
+    if (!template || template.verification === false) return;
+    const bad = (body.TemplateParamSet ?? []).find((value) => !/^\d{0,6}$/.test(value));
+    if (bad !== undefined) {
+      throw new RequestError(
+        'InvalidParameterValue.TemplateParameterFormatError',
+        `Template ${body.TemplateId} is a verification-code template: each parameter must be 0-6 digits.`,
+      );
+    }
+  }
+
   /** Envelope verdict: { signatureValid, error } where error is a RequestError or null. */
   function inspectEnvelope(req, rawBody, tooLarge) {
     const result = { signatureValid: null, error: null };
@@ -309,6 +324,7 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       if (sdkAppIds && !sdkAppIds.includes(record.body.SmsSdkAppId)) {
         throw new RequestError('InvalidParameterValue.SdkAppIdNotExist', `SmsSdkAppId ${record.body.SmsSdkAppId} does not exist.`);
       }
+      checkVerificationParams(record.body);
       return { Response: { SendStatusSet: sendStatusSet(record.body), RequestId: randomUUID() } };
     } catch (error) {
       const known = error instanceof RequestError;
@@ -400,6 +416,10 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       signatureValid: null,
       answeredCode: null,
       fault: null,
+      /** X-TC-RequestClient as received (undefined when absent); Tencent's SDKs send one. */
+      requestClient: req.headers['x-tc-requestclient'],
+      /** SenderId of the body (undefined when absent). */
+      senderId: undefined,
       at: Date.now(),
     };
     const chunks = [];
@@ -416,6 +436,7 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       if (!tooLarge) {
         try {
           record.body = JSON.parse(record.rawBody.toString('utf8'));
+          record.senderId = record.body?.SenderId;
         } catch {
           record.body = null;
         }

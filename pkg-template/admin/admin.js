@@ -36,7 +36,7 @@ const element = (tag, className, text) => {
   return node;
 };
 
-const addRow = (label, key, note) => {
+const addRow = (label, key, note, help) => {
   const row = element('li', 'field');
   const head = element('div', 'field-head');
   head.append(element('span', 'label', label));
@@ -48,13 +48,21 @@ const addRow = (label, key, note) => {
   }
   head.append(element('span', 'note', note));
   const issues = element('ul', 'issues');
-  row.append(head, issues);
+  row.append(head);
+  // The form item's tooltip: how to fill the field (e.g. templateParams inside templates).
+  if (help) {
+    row.append(element('p', 'help', help));
+  }
+  row.append(issues);
   fieldList.append(row);
   return issues;
 };
 
 const issueLists = new Map(
-  metadata.formItems.map((item) => [item.key, addRow(item.label, item.key, item.required ? 'required' : 'optional')]),
+  metadata.formItems.map((item) => [
+    item.key,
+    addRow(item.label, item.key, item.required ? 'required' : 'optional', item.tooltip),
+  ]),
 );
 const generalIssues = addRow('Other', null, 'whole config and unknown keys');
 

@@ -1,16 +1,10 @@
 // Same id as the official connector: saved configs keep working, and two packages with one id
 // would break Logto's connector routes.
-const usageTypes = [
-  'SignIn',
-  'Register',
-  'ForgotPassword',
-  'OrganizationInvitation',
-  'Generic',
-  'UserPermissionValidation',
-  'BindNewIdentifier',
-  'MfaVerification',
-  'BindMfa',
-];
+
+// Only the types the guard requires: a prefilled entry for any other type would be saved as is
+// and shadow the Generic fallback (a placeholder code is never sent, but the form should not
+// invite it).
+const requiredUsageTypes = ['SignIn', 'Register', 'ForgotPassword', 'Generic'];
 
 export const metadata = Object.freeze({
   id: 'tencent-short-message-service',
@@ -74,9 +68,9 @@ export const metadata = Object.freeze({
       label: 'Templates',
       type: 'Json',
       required: true,
-      defaultValue: usageTypes.map((usageType) => ({ usageType, templateCode: '<template-code>' })),
+      defaultValue: requiredUsageTypes.map((usageType) => ({ usageType, templateCode: '<template-code>' })),
       tooltip:
-        'One { usageType, templateCode } per Logto message type; Register, SignIn, ForgotPassword and Generic are required, Generic is the fallback. Add "internationalTemplateCode" to a template to use an approved international template for numbers outside mainland China. Templates need exactly one placeholder, for the code.',
+        'One { usageType, templateCode } per Logto message type; Register, SignIn, ForgotPassword and Generic are required, and every other type (MfaVerification, BindMfa, …) uses Generic unless listed. templateCode is the approved template ID (digits); any other value is never sent. A template with more placeholders than the code takes "templateParams": one string per placeholder, in order, with "{code}" for the code, e.g. ["{code}", "10"] for "Your code is {1}. It expires in {2} minutes." (default ["{code}"]). For numbers outside mainland China add "internationalTemplateCode" (and "internationalTemplateParams" if its placeholders differ).',
     },
     {
       key: 'internationalSignName',
@@ -88,13 +82,22 @@ export const metadata = Object.freeze({
         'Signature sent with international templates (numbers outside +86). Leave empty to send international messages without a signature.',
     },
     {
+      key: 'senderId',
+      label: 'Sender ID',
+      type: 'Text',
+      required: false,
+      placeholder: '<optional>',
+      tooltip:
+        'Sender ID approved by Tencent for international SMS (some countries require one). Sent only to numbers outside +86, never to mainland China numbers. Leave empty if you have none.',
+    },
+    {
       key: 'endpoint',
       label: 'Endpoint',
       type: 'Text',
       required: false,
       placeholder: 'sms.tencentcloudapi.com',
       tooltip:
-        'API host, e.g. sms.ap-guangzhou.tencentcloudapi.com or sms.ap-singapore.tencentcloudapi.com. https only (http is allowed for 127.0.0.1 and localhost).',
+        'API host. China-site accounts (cloud.tencent.com): sms.tencentcloudapi.com (default) or a regional host such as sms.ap-guangzhou.tencentcloudapi.com. International-site accounts (tencentcloud.com): sms.intl.tencentcloudapi.com. https only (http is allowed for 127.x.x.x, [::1] and localhost); no path, and no port fetch refuses.',
     },
     {
       key: 'timeoutMs',
@@ -102,18 +105,21 @@ export const metadata = Object.freeze({
       type: 'Number',
       required: false,
       placeholder: '10000',
-      tooltip: 'Upper bound for one send, retries included (100–60000, default 10000).',
+      tooltip: 'Upper bound for one send, retries included: a whole number from 100 to 60000. Leave empty for 10000.',
     },
     {
       key: 'language',
       label: 'Error message language',
       type: 'Select',
       required: false,
+      // An empty value is a real choice the console can show and return to.
+      defaultValue: '',
       selectItems: [
+        { value: '', title: "Tencent's default" },
         { value: 'en-US', title: 'English' },
         { value: 'zh-CN', title: '简体中文' },
       ],
-      tooltip: "Language of Tencent's error messages (X-TC-Language).",
+      tooltip: "Language of Tencent's error messages (X-TC-Language). Tencent's default sends no language header.",
     },
   ],
 });
