@@ -86,16 +86,23 @@ pub struct SigningSteps {
 
 pub fn sign(input: &SignInput) -> Result<SignedRequest, SignError> {
     let steps = signing_steps(input)?;
-    let authorization = format!(
-        "{ALGORITHM} Credential={}/{}, SignedHeaders={}, Signature={}",
-        input.secret_id, steps.credential_scope, steps.signed_headers, steps.signature
-    );
+    let authorization = concat(&[
+        ALGORITHM,
+        " Credential=",
+        input.secret_id,
+        "/",
+        &steps.credential_scope,
+        ", SignedHeaders=",
+        &steps.signed_headers,
+        ", Signature=",
+        &steps.signature,
+    ]);
     let mut headers = vec![
         ("Authorization", authorization.clone()),
         ("Content-Type", input.content_type.to_owned()),
         ("Host", input.host.to_owned()),
         ("X-TC-Action", input.action.to_owned()),
-        ("X-TC-Timestamp", input.timestamp.to_string()),
+        ("X-TC-Timestamp", decimal(input.timestamp)),
         ("X-TC-Version", input.version.to_owned()),
     ];
     if let Some(region) = input.region {
@@ -130,19 +137,28 @@ pub fn signing_steps(input: &SignInput) -> Result<SigningSteps, SignError> {
         canonical_headers.push('\n');
     }
     let signed_headers = names.join(";");
-    let canonical_request = format!(
-        "POST\n/\n\n{canonical_headers}\n{signed_headers}\n{}",
-        hex::encode(Sha256::digest(input.payload))
-    );
+    // Built by concatenation, not format!: signing is called often and fmt is slow in wasm.
+    let canonical_request = concat(&[
+        "POST\n/\n\n",
+        &canonical_headers,
+        "\n",
+        &signed_headers,
+        "\n",
+        &hex_digest(&Sha256::digest(input.payload).into()),
+    ]);
     let date = utc_date(input.timestamp);
-    let credential_scope = format!("{date}/{}/tc3_request", input.service);
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{}\n{credential_scope}\n{}",
-        input.timestamp,
-        hex::encode(Sha256::digest(canonical_request.as_bytes()))
-    );
+    let credential_scope = concat(&[&date, "/", input.service, "/tc3_request"]);
+    let string_to_sign = concat(&[
+        ALGORITHM,
+        "\n",
+        &decimal(input.timestamp),
+        "\n",
+        &credential_scope,
+        "\n",
+        &hex_digest(&Sha256::digest(canonical_request.as_bytes()).into()),
+    ]);
     let signing_key = cached_signing_key(input.secret_key, &date, input.service);
-    let signature = hex::encode(hmac_sha256(&signing_key, string_to_sign.as_bytes()));
+    let signature = hex_digest(&hmac_sha256(&signing_key, string_to_sign.as_bytes()));
     Ok(SigningSteps {
         signed_headers,
         canonical_request,
@@ -150,6 +166,40 @@ pub fn signing_steps(input: &SignInput) -> Result<SigningSteps, SignError> {
         string_to_sign,
         signature,
     })
+}
+
+/// Lower-case hex of a 32-byte digest, written in one go (hex::encode pushes char by char).
+fn hex_digest(digest: &[u8; 32]) -> String {
+    let mut text = [0_u8; 64];
+    // Cannot fail: the buffer is exactly twice the digest.
+    let _ = hex::encode_to_slice(digest, &mut text);
+    String::from_utf8(text.to_vec()).unwrap_or_default()
+}
+
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// `value` in decimal, without core::fmt.
+fn decimal(mut value: u64) -> String {
+    let mut digits = [0_u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(digit) = digits.get_mut(start) {
+            *digit = b'0' + (value % 10) as u8;
+        }
+        value /= 10;
+        if value == 0 || start == 0 {
+            break;
+        }
+    }
+    let digits = digits.get(start..).unwrap_or_default().to_vec();
+    String::from_utf8(digits).unwrap_or_default()
 }
 
 /// The key for (secret, date, service) changes once a day: deriving it costs four of the five
@@ -212,7 +262,7 @@ fn header_value<'a>(input: &SignInput<'a>, name: &str) -> Option<std::borrow::Co
         "host" => Some(Borrowed(input.host)),
         "x-tc-action" => Some(Borrowed(input.action)),
         "x-tc-version" => Some(Borrowed(input.version)),
-        "x-tc-timestamp" => Some(Owned(input.timestamp.to_string())),
+        "x-tc-timestamp" => Some(Owned(decimal(input.timestamp))),
         "x-tc-region" => input.region.map(Borrowed),
         "x-tc-token" => input.token.map(Borrowed),
         "x-tc-language" => input.language.map(Borrowed),
@@ -495,6 +545,35 @@ mod tests {
             "ho st",
         ] {
             assert!(!is_host(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn decimal_writes_every_u64() {
+        for value in [0, 7, 10, 1_551_113_065, u64::MAX] {
+            assert_eq!(decimal(value), value.to_string());
+        }
+    }
+
+    #[test]
+    fn the_cached_signing_key_is_per_secret_date_and_service() {
+        let derived =
+            |secret, date, service| hex::encode(derive_signing_key(secret, date, service));
+        let cached = |secret, date, service| hex::encode(cached_signing_key(secret, date, service));
+        let inputs = [
+            ("secret-a", "2026-12-01", "sms"),
+            ("secret-b", "2026-12-01", "sms"),
+            ("secret-a", "2026-12-02", "sms"),
+            ("secret-a", "2026-12-01", "cvm"),
+            ("secret-a", "2026-12-01", "sms"),
+        ];
+        for _ in 0..2 {
+            for (secret, date, service) in inputs {
+                assert_eq!(
+                    cached(secret, date, service),
+                    derived(secret, date, service)
+                );
+            }
         }
     }
 

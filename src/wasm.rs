@@ -8,13 +8,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::config::{self, Config, Issue, PathSegment, Validation};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::exchange::{Answer, Exchange, NoAnswer, Step};
-use crate::response::MAX_BODY_BYTES;
+use crate::response::{SendResult, MAX_BODY_BYTES};
 use crate::retry::is_plausible_clock_offset;
 use crate::send_sms::{self, SmsRequest};
 use crate::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
@@ -84,8 +84,9 @@ pub fn validate_config(config: &str) -> String {
     to_text(&validation)
 }
 
-/// Flat inputs, as signing is called often: `signedHeaders` is `;`-separated, `payload` the exact
-/// body bytes. Returns `{ authorization, headers }` or `{ error }` as JSON text.
+/// Flat inputs, as signing is called often: `signedHeaders` is `;`-separated, the payload is the
+/// exact body as text (copied straight into wasm memory) or else as bytes. Returns the headers to send as `name\nvalue\n` lines (Authorization among them),
+/// or `{ error }` as JSON text.
 #[wasm_bindgen(js_name = signRequest)]
 #[allow(clippy::too_many_arguments)]
 pub fn sign_request(
@@ -101,8 +102,10 @@ pub fn sign_request(
     token: Option<String>,
     language: Option<String>,
     signed_headers: Option<String>,
-    payload: &[u8],
+    payload_text: Option<String>,
+    payload_bytes: &[u8],
 ) -> String {
+    let payload = payload_text.as_deref().map_or(payload_bytes, str::as_bytes);
     let refuse = |message: &str| {
         error_text(&ConnectorError::new(
             ErrorCode::InvalidRequestParameters,
@@ -140,11 +143,17 @@ pub fn sign_request(
         signed_headers: &names,
     });
     match signed {
+        // Header names and values never hold a line break (the signer refuses control
+        // characters), so lines are a complete and cheap encoding: no JSON escaping either way.
         Ok(signed) => {
-            let mut out = Map::new();
-            out.insert("authorization".into(), Value::String(signed.authorization));
-            out.insert("headers".into(), headers_object(&signed.headers, true));
-            to_text(&out)
+            let mut lines = String::with_capacity(512);
+            for (name, value) in &signed.headers {
+                lines.push_str(name);
+                lines.push('\n');
+                lines.push_str(value);
+                lines.push('\n');
+            }
+            lines
         }
         Err(error) => refuse(&error.message()),
     }
@@ -234,18 +243,23 @@ pub fn send_answer(
             if let Some(offset) = clock_offset_ms {
                 remember_clock_offset(&host, offset);
             }
-            let mut out = Map::new();
-            out.insert("retryInMs".into(), Value::from(delay_ms));
-            to_text(&out)
+            #[derive(Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Retry {
+                /// Whole milliseconds: no float formatting in the wasm.
+                retry_in_ms: u64,
+            }
+            to_text(&Retry {
+                retry_in_ms: delay_ms.max(0.0) as u64,
+            })
         }
         Step::Sent(result) => {
             send_end(send);
-            let mut out = Map::new();
-            out.insert(
-                "result".into(),
-                serde_json::to_value(&result).unwrap_or(Value::Null),
-            );
-            to_text(&out)
+            #[derive(Serialize)]
+            struct Sent<'a> {
+                result: &'a SendResult,
+            }
+            to_text(&Sent { result: &result })
         }
         Step::Failed(error) => {
             send_end(send);
@@ -366,40 +380,59 @@ fn parse_input(text: &str) -> Result<Value, &'static str> {
     if text.len() > MAX_INPUT_BYTES {
         return Err("it is larger than 1 MiB");
     }
-    serde_json::from_str(text).map_err(|_| "it is not JSON text")
+    // from_slice, as response parsing uses: one serde_json reader in the wasm, not two.
+    serde_json::from_slice(text.as_bytes()).map_err(|_| "it is not JSON text")
 }
 
 /// Headers as one plain object; `Host` is left to `fetch`, which sets it from the URL (browsers
 /// forbid setting it), and validation guarantees it equals the signed value.
-fn headers_object(headers: &[(&'static str, String)], with_host: bool) -> Value {
-    let mut object = Map::new();
-    for (name, value) in headers {
-        if with_host || *name != "Host" {
-            object.insert((*name).to_owned(), Value::String(value.clone()));
-        }
-    }
-    Value::Object(object)
+struct Headers<'a> {
+    headers: &'a [(&'static str, String)],
+    with_host: bool,
 }
 
-fn request_text(request: &SmsRequest, begun: Option<(u32, u32)>) -> String {
-    let mut out = Map::new();
-    if let Some((send, timeout_ms)) = begun {
-        out.insert("send".into(), Value::from(send));
-        out.insert("timeoutMs".into(), Value::from(timeout_ms));
+impl Serialize for Headers<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            self.headers
+                .iter()
+                .filter(|(name, _)| self.with_host || *name != "Host")
+                .map(|(name, value)| (*name, value)),
+        )
     }
-    out.insert("url".into(), Value::String(request.url.clone()));
-    out.insert("headers".into(), headers_object(&request.headers, false));
-    out.insert("body".into(), Value::String(request.body.clone()));
-    to_text(&out)
+}
+
+// Typed outputs, not serde_json::Value: serialising a Value would pull float formatting in.
+fn request_text(request: &SmsRequest, begun: Option<(u32, u32)>) -> String {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Request<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        send: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        timeout_ms: Option<u32>,
+        url: &'a str,
+        headers: Headers<'a>,
+        body: &'a str,
+    }
+    to_text(&Request {
+        send: begun.map(|(send, _)| send),
+        timeout_ms: begun.map(|(_, timeout_ms)| timeout_ms),
+        url: &request.url,
+        headers: Headers {
+            headers: &request.headers,
+            with_host: false,
+        },
+        body: &request.body,
+    })
 }
 
 fn error_text(error: &ConnectorError) -> String {
-    let mut out = Map::new();
-    out.insert(
-        "error".into(),
-        serde_json::to_value(error).unwrap_or(Value::Null),
-    );
-    to_text(&out)
+    #[derive(Serialize)]
+    struct Failed<'a> {
+        error: &'a ConnectorError,
+    }
+    to_text(&Failed { error })
 }
 
 fn to_text<T: Serialize>(value: &T) -> String {

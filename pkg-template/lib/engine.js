@@ -245,16 +245,22 @@ export const createEngine = ({ glue, load }) => {
         optionalText(input, 'token'),
         optionalText(input, 'language'),
         names,
-        payloadBytes(payload, limits.maxPayloadBytes, refuse),
+        ...payloadArguments(payload, limits.maxPayloadBytes, refuse),
       ];
     } catch (error) {
       throw error?.code === 'invalid_request_parameters' ? error : refuse(`the input could not be read (${reason(error)})`);
     }
-    const signed = JSON.parse(call('none', 'signRequest', ...args));
-    if (signed.error) {
-      throw fromCore(signed.error);
+    const signed = call('none', 'signRequest', ...args);
+    if (signed.startsWith('{')) {
+      throw fromCore(JSON.parse(signed).error);
     }
-    return signed;
+    // `name\nvalue\n` lines: header values never hold a line break.
+    const lines = signed.split('\n');
+    const headers = {};
+    for (let index = 0; index + 1 < lines.length; index += 2) {
+      headers[lines[index]] = lines[index + 1];
+    }
+    return { authorization: headers.Authorization, headers };
   };
 
   /** Sends one verification code; resolves to `{ requestId, serialNo, fee, isoCode, phoneNumber }`. */
@@ -332,23 +338,24 @@ export const createEngine = ({ glue, load }) => {
   return { validateConfig, signRequest, sendMessage };
 };
 
-const payloadBytes = (payload, max, refuse) => {
+const noBytes = new Uint8Array(0);
+
+/** `[text, bytes]` for the wasm: text goes straight into wasm memory, bytes as they are. */
+const payloadArguments = (payload, max, refuse) => {
+  const tooLarge = () => refuse('payload is larger than 8 MiB');
   if (typeof payload === 'string') {
-    // A UTF-16 unit is at least one UTF-8 byte: refuse before encoding anything huge.
-    if (payload.length > max) {
-      throw refuse('payload is larger than 8 MiB');
+    // A UTF-16 unit is one to three UTF-8 bytes: measure only when it could be too large, and
+    // refuse before anything huge is copied into wasm memory, which never shrinks.
+    if (payload.length > max || (payload.length * 3 > max && new TextEncoder().encode(payload).length > max)) {
+      throw tooLarge();
     }
-    const bytes = new TextEncoder().encode(payload);
-    if (bytes.length > max) {
-      throw refuse('payload is larger than 8 MiB');
-    }
-    return bytes;
+    return [payload, noBytes];
   }
   if (payload instanceof Uint8Array) {
     if (payload.length > max) {
-      throw refuse('payload is larger than 8 MiB');
+      throw tooLarge();
     }
-    return payload;
+    return [undefined, payload];
   }
   throw refuse('payload must be the exact request body, as a string or Uint8Array');
 };
