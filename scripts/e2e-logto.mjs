@@ -3,7 +3,7 @@
 // Needs LOGTO_SOURCE (a Logto git checkout or source .tar.gz); everything it starts, it stops.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -77,15 +77,16 @@ const packOurs = (into) => {
 
 const run = async (workDir) => {
   ensureNodeModules();
+  rmSync(logDir, { recursive: true, force: true }); // logs of this run only
   mkdirSync(logDir, { recursive: true });
   const { logtoDir, cached } = await prepareLogto({ source, cacheRoot, logDir, env: childEnv });
   log(`Logto ${cached ? 'from cache' : 'built'}: ${path.relative(root, logtoDir)}`);
 
-  // Imported after the build: fixtures resolve the repo's connector-kit, metadata is the packed one.
+  const ourTarball = packOurs(workDir);
+  // Imported only now: fixtures need the npm dev dependencies, metadata the freshly built pkg/.
   const { makeConfig, secretId, secretKey, templateCodeFor } = await import('../js-tests/support/fixtures.js');
   const { startTencentServer } = await import('../js-tests/support/tencent-server.js');
   const { metadata: ourMetadata } = await import(path.join(pkgDir, 'lib', 'metadata.js'));
-  const ourTarball = packOurs(workDir);
   // A directory, not a tarball: `connector add` prefixes a last path segment lacking `connector-`.
   const officialSource = path.join(root, 'node_modules', officialPackage);
 
@@ -314,7 +315,10 @@ try {
 } catch (error) {
   results.failed += 1;
   console.log(`FAIL setup: ${error?.stack ?? error}`);
-  console.log(`     last lines of ${path.join(logDir, 'logto-core.log')}:\n${tail(path.join(logDir, 'logto-core.log'))}`);
+  const coreLog = path.join(logDir, 'logto-core.log');
+  if (existsSync(coreLog)) {
+    console.log(`     last lines of ${coreLog}:\n${tail(coreLog)}`);
+  }
 } finally {
   if (!interrupted) {
     await cleanUp();

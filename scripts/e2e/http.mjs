@@ -42,11 +42,10 @@ const jsonClient = (baseUrl, headers = () => ({})) => {
     return { status: response.status, body: parsed, headers: response.headers };
   };
   return {
-    get: (route, headersForCall) => call('GET', route, undefined, headersForCall).then(({ body }) => body),
-    post: (route, body, headersForCall) => call('POST', route, body ?? {}, headersForCall).then(({ body: parsed }) => parsed),
+    get: (route) => call('GET', route).then(({ body }) => body),
+    post: (route, body) => call('POST', route, body ?? {}).then(({ body: parsed }) => parsed),
     patch: (route, body) => call('PATCH', route, body).then(({ body: parsed }) => parsed),
-    put: (route, body, headersForCall) => call('PUT', route, body ?? {}, headersForCall).then(({ body: parsed }) => parsed),
-    delete: (route) => call('DELETE', route).then(({ body }) => body),
+    /** With per-call headers (the end user's cookies); resolves to `{ status, body, headers }`. */
     raw: call,
   };
 };

@@ -31,7 +31,7 @@ const describeSource = async (source) => {
     throw new Error(`LOGTO_SOURCE ${source} is a directory but not a git checkout; give a .tar.gz instead`);
   }
   if (git(absolute, ['status', '--porcelain']).stdout.trim()) {
-    console.error(`[e2e] note: ${source} has uncommitted changes; only its HEAD is used`);
+    console.error(`[e2e:logto] note: ${source} has uncommitted changes; only its HEAD is used`);
   }
   const key = `git-${head.stdout.trim().slice(0, 16)}`;
   // `git archive` exports exactly HEAD, without the checkout's own node_modules or build output.
@@ -68,7 +68,7 @@ export const prepareLogto = async ({ source, cacheRoot, logDir, env }) => {
   mkdirSync(logtoDir, { recursive: true });
   const logFile = path.join(logDir, 'logto-build.log');
   const options = { cwd: logtoDir, env, logFile, timeoutMs: 900_000 };
-  console.error(`[e2e] building Logto from ${source} into ${path.relative(process.cwd(), cacheDir)} (first run only, a few minutes)`);
+  console.error(`[e2e:logto] building Logto from ${source} into ${path.relative(process.cwd(), cacheDir)} (first run only, a few minutes)`);
   unpack(logtoDir, logFile);
   runLogged('pnpm install', 'pnpm', ['install', '--filter', '@logto/core...', '--no-frozen-lockfile'], options);
   runLogged('build core dependencies', 'pnpm', ['-r', '--filter', '@logto/core^...', 'build'], options);

@@ -1,11 +1,10 @@
 // Logto's own CLI (seed, connector add/remove) and core server, for one instance under logtoDir.
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 import { freePort, runLogged, startProcess, stopProcess, waitFor } from './processes.mjs';
 
-const loopbackOnly = pathToFileURL(path.join(path.dirname(new URL(import.meta.url).pathname), 'loopback-only.mjs')).href;
+const loopbackOnly = new URL('./loopback-only.mjs', import.meta.url).href;
 
 export const createLogto = ({ logtoDir, databaseUrl, logDir, env }) => {
   const cli = path.join(logtoDir, 'packages', 'cli', 'bin', 'logto.js');
