@@ -38,11 +38,14 @@ export const createLogto = ({ logtoDir, databaseUrl, logDir, env }) => {
     /** Deletes leftovers of an interrupted run without the CLI (which wants a connectors dir). */
     forgetConnector: (packageName) => rmSync(connectorDir(packageName), { recursive: true, force: true }),
 
-    /** Starts core in development mode on two free loopback ports; resolves once both answer. */
-    startCore: async () => {
+    /**
+     * Starts core in development mode on two free loopback ports; resolves once both answer.
+     * `preloads` are extra `node --import` modules, with `extraEnv` for them.
+     */
+    startCore: async ({ preloads = [], extraEnv = {} } = {}) => {
       const [port, adminPort] = [await freePort(), await freePort()];
       const urls = { core: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}` };
-      const core = startProcess('logto core', process.execPath, ['--import', loopbackOnly, '.'], {
+      const core = startProcess('logto core', process.execPath, [...[loopbackOnly, ...preloads].flatMap((preload) => ['--import', preload]), '.'], {
         cwd: coreDir,
         logFile: path.join(logDir, 'logto-core.log'),
         env: {
@@ -52,6 +55,7 @@ export const createLogto = ({ logtoDir, databaseUrl, logDir, env }) => {
           ADMIN_PORT: String(adminPort),
           ENDPOINT: urls.core,
           ADMIN_ENDPOINT: urls.admin,
+          ...extraEnv,
         },
       });
       await waitFor('Logto core to answer', async () => {
