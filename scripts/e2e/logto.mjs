@@ -1,5 +1,5 @@
 // Logto's own CLI (seed, connector add/remove) and core server, for one instance under logtoDir.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { freePort, runLogged, startProcess, stopProcess, waitFor } from './processes.mjs';
@@ -18,7 +18,6 @@ export const createLogto = ({ logtoDir, databaseUrl, logDir, env }) => {
   const connectorDir = (packageName) => path.join(connectorsDir, packageName.replaceAll('/', '-'));
 
   return {
-    connectorsDir,
     seed: () => runCli('logto db seed', ['db', 'seed', '--swe']),
 
     /** `logto connector add` logs a failed package and still exits 0, so check that it landed. */
@@ -34,9 +33,6 @@ export const createLogto = ({ logtoDir, databaseUrl, logDir, env }) => {
         runCli(`logto connector remove ${packageName}`, ['connector', 'remove', packageName, '-p', logtoDir]);
       }
     },
-
-    /** Deletes leftovers of an interrupted run without the CLI (which wants a connectors dir). */
-    forgetConnector: (packageName) => rmSync(connectorDir(packageName), { recursive: true, force: true }),
 
     /**
      * Starts core in development mode on two free loopback ports; resolves once both answer.

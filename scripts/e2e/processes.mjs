@@ -82,7 +82,7 @@ export const stopProcess = async ({ pid, exited, stopSignal }, { graceMs = 10_00
     return;
   }
   process.kill(pid, stopSignal);
-  const stopped = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
+  const stopped = await Promise.race([exited.then(() => true), sleep(graceMs, false, { ref: false })]);
   if (!stopped && running.has(pid)) {
     process.kill(pid, 'SIGKILL');
     await exited;
