@@ -85,6 +85,9 @@ const packOurs = (into) => {
 
 const run = async (workDir) => {
   ensureNodeModules();
+  if (!existsSync(path.join(root, 'node_modules', '.bin', 'pnpm'))) {
+    throw new Error('node_modules has no pnpm (a pinned devDependency that builds Logto): run npm ci');
+  }
   rmSync(logDir, { recursive: true, force: true }); // logs of this run only
   mkdirSync(logDir, { recursive: true });
   const { logtoDir, cached } = await prepareLogto({ source, cacheRoot, logDir, env: childEnv });
