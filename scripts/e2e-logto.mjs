@@ -1,0 +1,341 @@
+// `npm run e2e:logto`: the packed connector inside a real Logto core, driven over HTTP the way an
+// operator (Management API with an M2M token) and an end user (Experience API, OIDC) would.
+// Needs LOGTO_SOURCE (a Logto git checkout or source .tar.gz); everything it starts, it stops.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { build, isStale, pkgDir } from './build.mjs';
+import { createLogto } from './e2e/logto.mjs';
+import { prepareLogto } from './e2e/logto-build.mjs';
+import { HttpError, endUserSession, managementApi } from './e2e/http.mjs';
+import { postgresUnavailable, recreateDatabase, startPostgres } from './e2e/postgres.mjs';
+import { stopAll, tail } from './e2e/processes.mjs';
+import { ensureNodeModules, root } from './toolchain.mjs';
+
+const source = process.env.LOGTO_SOURCE;
+if (!source) {
+  console.log('[e2e:logto] skipped: set LOGTO_SOURCE to a Logto git checkout or source .tar.gz (git clone https://github.com/logto-io/logto, or ../shared/vendor/logto/logto-src.tar.gz)');
+  process.exit(0);
+}
+if (!process.env.DATABASE_URL && postgresUnavailable()) {
+  console.log(`[e2e:logto] skipped: ${postgresUnavailable()}`);
+  process.exit(0);
+}
+
+const connectorId = 'tencent-short-message-service';
+const ourPackage = 'connector-tencent-sms-wasm';
+const officialPackage = '@logto/connector-tencent-sms';
+const cacheRoot = path.join(root, '.work');
+const logDir = path.join(cacheRoot, 'e2e-logto-logs');
+// Children find the repo's pinned pnpm (a devDependency) before any global one.
+const childEnv = { ...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
+delete childEnv.NODE_ENV; // development mode: core accepts the development-user-id bootstrap header
+
+const startedAt = Date.now();
+const seconds = () => `${((Date.now() - startedAt) / 1000).toFixed(0)} s`;
+const log = (message) => console.error(`[e2e:logto ${seconds()}] ${message}`);
+const results = { passed: 0, failed: 0 };
+let tencent; // the in-process fake Tencent server, once started
+let interrupted = false; // by SIGINT/SIGTERM: what still runs is being torn down, not tested
+const report = (line) => {
+  if (!interrupted) {
+    console.log(line);
+  }
+};
+
+/** Runs one named check; a failure is reported and counted, and the run goes on. */
+const check = async (name, body) => {
+  try {
+    await body();
+    results.passed += 1;
+    report(`ok   ${name}`);
+  } catch (error) {
+    results.failed += 1;
+    report(`FAIL ${name}\n     ${String(error?.message ?? error).split('\n').join('\n     ')}`);
+  }
+};
+
+/** The HttpError a call rejects with; fails when it succeeds instead. */
+const refusal = async (promise) => {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof HttpError) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('expected the call to be refused, but it succeeded');
+};
+
+const packOurs = (into) => {
+  if (isStale()) {
+    build();
+  }
+  const name = execFileSync('npm', ['pack', pkgDir, '--pack-destination', into, '--silent'], { cwd: root, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop();
+  return path.join(into, name);
+};
+
+const run = async (workDir) => {
+  ensureNodeModules();
+  if (!existsSync(path.join(root, 'node_modules', '.bin', 'pnpm'))) {
+    throw new Error('node_modules has no pnpm (a pinned devDependency that builds Logto): run npm ci');
+  }
+  rmSync(logDir, { recursive: true, force: true }); // logs of this run only
+  mkdirSync(logDir, { recursive: true });
+  const { logtoDir, cached } = await prepareLogto({ source, cacheRoot, logDir, env: childEnv });
+  log(`Logto ${cached ? 'from cache' : 'built'}: ${path.relative(root, logtoDir)}`);
+
+  const ourTarball = packOurs(workDir);
+  // Imported only now: fixtures need the npm dev dependencies, metadata the freshly built pkg/.
+  const { makeConfig, secretId, secretKey, templateCodeFor } = await import('../js-tests/support/fixtures.js');
+  const { startTencentServer } = await import('../js-tests/support/tencent-server.js');
+  const { metadata: ourMetadata } = await import(pathToFileURL(path.join(pkgDir, 'lib', 'metadata.js')).href);
+  // A directory, not a tarball: `connector add` prefixes a last path segment lacking `connector-`.
+  const officialSource = path.join(root, 'node_modules', officialPackage);
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    recreateDatabase(databaseUrl, { logDir });
+  } else {
+    databaseUrl = (await startPostgres({ workDir, logDir })).url;
+  }
+  log('database ready');
+
+  tencent = await startTencentServer({ credentials: { [secretId]: secretKey } });
+  const config = makeConfig(tencent.url);
+  const logto = createLogto({ logtoDir, databaseUrl, logDir, env: childEnv });
+  logto.seed();
+  log('database seeded');
+  for (const name of [ourPackage, officialPackage]) {
+    logto.removeConnector(name); // left in the cached tree by an interrupted run
+  }
+  logto.addConnector(ourTarball, ourPackage);
+
+  let core = await logto.startCore();
+  log(`core listening on ${core.core} and ${core.admin}`);
+  let api = await managementApi(core.core);
+  log('management API token obtained');
+
+  const phone = { user: '8613711110001', rateLimited: '8613711110002', testRoute: '8613711112222' };
+  const lastSend = () => tencent.requests.at(-1);
+  let connectorRow;
+
+  // --- 1, 2. the factory, refused configs, then a valid connector --------------------------
+  await check('1a factory is listed with our metadata', async () => {
+    const factory = (await api.get('/connector-factories')).find(({ id }) => id === connectorId);
+    assert.ok(factory, `no factory ${connectorId}`);
+    assert.equal(factory.type, 'Sms');
+    assert.deepEqual(factory.name, ourMetadata.name);
+    assert.deepEqual(factory.description, ourMetadata.description);
+    assert.deepEqual(factory.formItems.map(({ key }) => key), ourMetadata.formItems.map(({ key }) => key));
+    assert.match(factory.logo, /^data:image\/svg\+xml;base64,/);
+  });
+  const withoutKey = { ...config };
+  delete withoutKey.accessKeyId;
+  const invalidConfigs = [
+    ['missing accessKeyId', withoutKey, /"accessKeyId"/],
+    ['no Generic template', { ...config, templates: config.templates.filter(({ usageType }) => usageType !== 'Generic') }, /"templates".*Generic/s],
+    ['sdkAppId as a number', { ...config, sdkAppId: 1_400_006_666 }, /"sdkAppId"/],
+    ['http:// endpoint on a public host', { ...config, endpoint: 'http://sms.tencentcloudapi.com' }, /"endpoint"/],
+  ];
+  for (const [what, invalid, detail] of invalidConfigs) {
+    await check(`2  ${what}: 400 connector.invalid_config naming the field`, async () => {
+      const { status, body } = await refusal(api.post('/connectors', { connectorId, config: invalid }));
+      assert.equal(status, 400);
+      assert.equal(body.code, 'connector.invalid_config');
+      assert.match(body.details ?? '', /Error in key path/);
+      assert.match(body.details, detail);
+    });
+  }
+  await check('2  the refused configs created no connector', async () => {
+    assert.equal((await api.get('/connectors')).filter((row) => row.connectorId === connectorId).length, 0);
+  });
+  await check('1b then creating the connector with a valid config succeeds', async () => {
+    connectorRow = await api.post('/connectors', { connectorId, config });
+    assert.equal(connectorRow.connectorId, connectorId);
+    assert.deepEqual(connectorRow.config, config);
+  });
+
+  // --- 3. the console's Test route and Tencent's error answers -----------------------------
+  const testSend = () => api.post(`/connectors/${connectorId}/test`, { phone: phone.testRoute, config });
+  await check('3a Test route sends a signed SendSms with +E.164 and [code] to the local server', async () => {
+    tencent.reset();
+    await testSend();
+    assert.equal(tencent.requests.length, 1);
+    const { body, signatureValid, answeredCode } = lastSend();
+    assert.equal(signatureValid, true);
+    assert.equal(answeredCode, null);
+    assert.deepEqual(body.PhoneNumberSet, [`+${phone.testRoute}`]);
+    assert.deepEqual(body.TemplateParamSet, ['000000']);
+    assert.equal(body.TemplateId, templateCodeFor('Generic'));
+  });
+  await check('3b Test route: a Tencent refusal is 400 general with the Tencent code and RequestId', async () => {
+    tencent.reset();
+    tencent.set({ numberCodes: { [`+${phone.testRoute}`]: 'LimitExceeded.PhoneNumberDailyLimit' } });
+    const { status, body } = await refusal(testSend());
+    assert.equal(status, 400);
+    assert.equal(body.code, 'connector.general');
+    assert.match(body.message, /LimitExceeded\.PhoneNumberDailyLimit/);
+    assert.match(body.message, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+    assert.equal(lastSend().signatureValid, true);
+  });
+
+  // --- 4. an end user signs in with a phone code ---------------------------------------------
+  // Registration is off; Logto still wants the sign-up identifiers among the sign-in methods.
+  await api.patch('/sign-in-exp', {
+    signInMode: 'SignIn',
+    signUp: { identifiers: ['phone'], password: false, verify: true },
+    signIn: { methods: [{ identifier: 'phone', password: false, verificationCode: true, isPasswordPrimary: false }] },
+    mfa: { factors: [], policy: 'UserControlled' },
+  });
+  const user = await api.post('/users', { primaryPhone: phone.user, name: 'e2e phone user' });
+  // With registration off, Logto skips delivery to a number no user has (no account enumeration).
+  await api.post('/users', { primaryPhone: phone.rateLimited, name: 'e2e rate-limited user' });
+  const redirectUri = 'http://127.0.0.1/e2e-callback'; // never fetched: the code is read off the redirect
+  const spa = await api.post('/applications', { name: 'e2e SPA', type: 'SPA', oidcClientMetadata: { redirectUris: [redirectUri], postLogoutRedirectUris: [] } });
+
+  /** A new browser session with a SignIn interaction, ready to request a code. */
+  const signInSession = async () => {
+    const session = endUserSession(core.core, { clientId: spa.id, redirectUri });
+    await session.start();
+    await session.experience.put('', { interactionEvent: 'SignIn' });
+    return session;
+  };
+  const requestCode = (session, value) =>
+    session.experience.post('/verification/verification-code', { identifier: { type: 'phone', value }, interactionEvent: 'SignIn' });
+
+  /**
+   * The whole sign-in, with the code read off the SendSms the local server received; resolves to
+   * the token response. `sentNumber` is the form the connector puts in PhoneNumberSet.
+   */
+  const signIn = async ({ sentNumber = `+${phone.user}` } = {}) => {
+    tencent.reset();
+    const session = await signInSession();
+    const identifier = { type: 'phone', value: phone.user };
+    const { verificationId } = await requestCode(session, phone.user);
+    assert.equal(tencent.requests.length, 1, 'exactly one SendSms per requested code');
+    const { body, signatureValid } = lastSend();
+    assert.equal(signatureValid, true);
+    assert.deepEqual(body.PhoneNumberSet, [sentNumber]);
+    assert.equal(body.TemplateId, templateCodeFor('SignIn'));
+    assert.equal(body.TemplateParamSet.length, 1, 'only the code is a template parameter');
+    const [code] = body.TemplateParamSet;
+    assert.match(code, /^\d{6}$/);
+    await session.experience.post('/verification/verification-code/verify', { identifier, verificationId, code });
+    await session.experience.post('/identification', { verificationId });
+    const { redirectTo } = await session.experience.post('/submit');
+    return session.finish(redirectTo);
+  };
+  const assertSignedIn = (tokens) => {
+    assert.ok(tokens.access_token, 'no access token');
+    const claims = JSON.parse(Buffer.from(tokens.id_token.split('.')[1], 'base64url'));
+    assert.equal(claims.sub, user.id);
+  };
+
+  await check('4  phone + code sign-in through the Experience API ends in a token exchange', async () => {
+    assertSignedIn(await signIn());
+  });
+  await check('3c real send: Tencent rate limit is 429 connector.rate_limit_exceeded', async () => {
+    tencent.reset();
+    tencent.set({ numberCodes: { [`+${phone.rateLimited}`]: 'LimitExceeded.PhoneNumberDailyLimit' } });
+    const { status, body } = await refusal(requestCode(await signInSession(), phone.rateLimited));
+    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
+    assert.equal(status, 429);
+    assert.equal(body.code, 'connector.rate_limit_exceeded');
+  });
+  await check('3d real send: Tencent auth failure is 400 connector.invalid_config', async () => {
+    tencent.reset();
+    tencent.set({ requestCode: 'AuthFailure.SecretIdNotFound' });
+    const { status, body } = await refusal(requestCode(await signInSession(), phone.user));
+    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
+    assert.equal(status, 400);
+    assert.equal(body.code, 'connector.invalid_config');
+  });
+  tencent.reset();
+
+  // --- 5. swapping packages keeps the saved row ----------------------------------------------
+  /** Stops core, swaps one package for the other (never both: one id twice breaks core), restarts. */
+  const swap = async (remove, add, addSource, coreOptions) => {
+    await core.stop();
+    logto.removeConnector(remove);
+    logto.addConnector(addSource, add);
+    core = await logto.startCore(coreOptions);
+    api = await managementApi(core.core);
+  };
+  const savedRowIsUntouched = async () => {
+    const row = await api.get(`/connectors/${connectorRow.id}`);
+    assert.equal(row.connectorId, connectorId);
+    assert.deepEqual(row.config, config);
+    return row;
+  };
+
+  // 1.4.4 always posts to https://sms.tencentcloudapi.com (it has no endpoint field): the bench's
+  // preload routes exactly that host to the local server, keeping the Host header it signed.
+  await swap(ourPackage, officialPackage, officialSource, {
+    preloads: [new URL('./bench/https-to-local.mjs', import.meta.url).href],
+    extraEnv: { BENCH_TENCENT_PORT: String(tencent.port) },
+  });
+  log('official @logto/connector-tencent-sms installed instead');
+  await check('5a with the official 1.4.4 installed, core starts and serves the saved row unchanged', async () => {
+    const row = await savedRowIsUntouched();
+    assert.notDeepEqual(row.formItems.map(({ key }) => key), ourMetadata.formItems.map(({ key }) => key), 'still our package');
+  });
+  await check('5b the official connector sends with the untouched row: Test route and a real sign-in', async () => {
+    tencent.reset();
+    await testSend();
+    assert.equal(lastSend().signatureValid, true);
+    // 1.4.4 sends the digits Logto gives it, without "+": one of the defects this package fixes.
+    assertSignedIn(await signIn({ sentNumber: phone.user }));
+  });
+
+  await swap(officialPackage, ourPackage, ourTarball);
+  log('our package installed again');
+  await check('5c back on our package: the untouched row still drives the Test route and a real sign-in', async () => {
+    await savedRowIsUntouched();
+    tencent.reset();
+    await testSend();
+    assert.equal(lastSend().signatureValid, true);
+    assertSignedIn(await signIn());
+  });
+
+};
+
+const workDir = mkdtempSync(path.join(tmpdir(), 'e2e-logto-'));
+const cleanUp = async () => {
+  await stopAll();
+  await tencent?.close();
+  rmSync(workDir, { recursive: true, force: true });
+};
+for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.once(signal, async () => {
+    interrupted = true;
+    console.error(`[e2e:logto] ${signal}: stopping everything started`);
+    await cleanUp();
+    process.exit(exitCode);
+  });
+}
+
+try {
+  await run(workDir);
+} catch (error) {
+  results.failed += 1;
+  report(`FAIL setup: ${error?.stack ?? error}`);
+  const coreLog = path.join(logDir, 'logto-core.log');
+  if (existsSync(coreLog)) {
+    report(`     last lines of ${coreLog}:\n${tail(coreLog)}`);
+  }
+} finally {
+  if (!interrupted) {
+    await cleanUp();
+  }
+}
+report(`${results.passed} passed, ${results.failed} failed (${seconds()})`);
+process.exitCode = results.failed > 0 ? 1 : 0;
