@@ -7,10 +7,16 @@ import type {
 
 export type * from './index.js';
 
+/** Where `init` loads the wasm from; by default the .wasm beside this module, fetched. */
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+/**
+ * Loads the wasm; call and await it once before the other exports (they throw before). Later
+ * calls return the same promise. In Node, import the package's default entry instead.
+ */
+export default function init(input?: InitInput | Promise<InitInput>): Promise<void>;
+
 export declare const metadata: ConnectorMetadata;
 export declare function validateConfig(config: unknown): ConfigValidation;
 /** Throws an Error with `code` ("invalid_request_parameters") and `data` on bad input. */
 export declare function signRequest(input: SignRequestInput): SignedRequest;
-
-// For browsers and web workers: it loads the .wasm with fetch relative to its own URL, which
-// Node 20 cannot do for file: URLs; in Node import the package's default entry instead.

@@ -1,5 +1,5 @@
 import type { ConnectorError } from '@logto/connector-kit';
-import type { ZodType } from 'zod';
+import type { ZodType, ZodTypeDef } from 'zod';
 
 /** Logto message types; any other string falls back to the `Generic` template. */
 export type UsageType =
@@ -115,6 +115,8 @@ export interface TencentSmsErrorData {
   delivery?: 'not_sent' | 'unknown';
   /** Config errors, for invalid_config. */
   issues?: ConfigIssue[];
+  /** The wasm's own words when it trapped (the connector restarted itself). */
+  trap?: string;
 }
 
 export interface SignRequestInput {
@@ -160,13 +162,15 @@ export interface ConnectorMetadata {
 export interface TencentSmsConnector {
   metadata: ConnectorMetadata;
   type: 'Sms';
-  configGuard: ZodType<TencentSmsConfig>;
+  /** Takes any value; a valid config comes out unchanged. */
+  configGuard: ZodType<TencentSmsConfig, ZodTypeDef, unknown>;
   /** Uses `config` when given (the console's Test button), else the saved config. */
   sendMessage(data: SendMessageData, config?: unknown): Promise<SendResult>;
 }
 
 export declare const metadata: ConnectorMetadata;
-export declare const configGuard: ZodType<TencentSmsConfig>;
+/** Takes any value; a valid config comes out unchanged. */
+export declare const configGuard: ZodType<TencentSmsConfig, ZodTypeDef, unknown>;
 export declare function validateConfig(config: unknown): ConfigValidation;
 /** Rejects with the host's ConnectorError; `data` is TencentSmsErrorData. */
 export declare function sendMessage(data: SendMessageData, config: unknown): Promise<SendResult>;

@@ -2,21 +2,24 @@
 // Every entry is { name, kind, config }; kind is 'valid', 'invalid' or 'random' (expected outcome
 // unknown, the oracle decides).
 
+import { TemplateType } from '@logto/connector-kit';
+
+import { metadata } from '../../pkg-template/lib/metadata.js';
+
+// The official guard's own fields: the oracle's facts, stated here on purpose.
 const STRING_FIELDS = ['accessKeyId', 'accessKeySecret', 'signName', 'sdkAppId', 'region'];
 const REQUIRED_FIELDS = [...STRING_FIELDS, 'templates'];
-const REQUIRED_USAGE_TYPES = ['Register', 'SignIn', 'ForgotPassword', 'Generic'];
-const OPTIONAL_USAGE_TYPES = [
-  'OrganizationInvitation',
-  'UserPermissionValidation',
-  'BindNewIdentifier',
-  'MfaVerification',
-  'BindMfa',
-];
-const ALL_USAGE_TYPES = [...REQUIRED_USAGE_TYPES, ...OPTIONAL_USAGE_TYPES];
+// Message types come from the host kit; the required ones are those the form prefills (checked
+// against the validator in one-source.test.js).
+const ALL_USAGE_TYPES = Object.values(TemplateType);
+const REQUIRED_USAGE_TYPES = metadata.formItems
+  .find(({ key }) => key === 'templates')
+  .defaultValue.map(({ usageType }) => usageType);
+const OPTIONAL_USAGE_TYPES = ALL_USAGE_TYPES.filter((usageType) => !REQUIRED_USAGE_TYPES.includes(usageType));
 
 // Our own optional fields have stricter rules than the official guard (which ignores them), so the
 // corpus must never contain them; `findReservedKey` lets the test prove it.
-const RESERVED_ROOT_KEYS = ['endpoint', 'timeoutMs', 'language', 'internationalSignName', 'senderId'];
+const RESERVED_ROOT_KEYS = metadata.formItems.map(({ key }) => key).filter((key) => !REQUIRED_FIELDS.includes(key));
 const RESERVED_TEMPLATE_KEYS = ['internationalTemplateCode', 'templateParams', 'internationalTemplateParams'];
 const RESERVED_KEYS = new Set([...RESERVED_ROOT_KEYS, ...RESERVED_TEMPLATE_KEYS]);
 

@@ -1,5 +1,5 @@
-// Same id as the official connector: saved configs keep working, and two packages with one id
-// would break Logto's connector routes.
+// Same id as the official connector: saved configs keep working. Logto core refuses to start
+// with two packages of one id, so this one replaces the official package.
 
 // Only the types the guard requires: a prefilled entry for any other type would be saved as is
 // and shadow the Generic fallback (a placeholder code is never sent, but the form should not

@@ -1,0 +1,114 @@
+// Each list the connector states in several places is owned once and checked everywhere else:
+// message types by the host kit's TemplateType, config fields by metadata.formItems, the required
+// types by the validator (the form's defaults follow it), error data by index.d.ts. Adding an entry
+// in one place and not the others fails here.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { test } from 'node:test';
+
+import { TemplateType } from '@logto/connector-kit';
+
+import { sendMessage, validateConfig } from '../pkg/lib/index.js';
+import * as glue from '../pkg/lib/wasm/tencent_sms.js';
+
+import { makeConfig, secretId, secretKey } from './support/fixtures.js';
+import { startTencentServer } from './support/tencent-server.js';
+
+const { metadata } = await import('../pkg-template/lib/metadata.js');
+const types = readFileSync(new URL('../pkg-template/index.d.ts', import.meta.url), 'utf8');
+
+const union = (name) => {
+  const body = types.match(new RegExp(`export type ${name} =([^;]+);`))?.[1] ?? '';
+  return [...body.matchAll(/'([^']+)'/g)].map(([, value]) => value);
+};
+const properties = (name) => {
+  const body = types.match(new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\}`))?.[1] ?? '';
+  return [...body.matchAll(/^ {2}(\w+)\??:/gm)].map(([, key]) => key);
+};
+const sorted = (values) => [...values].sort();
+
+const kitTypes = Object.values(TemplateType);
+const formKeys = metadata.formItems.map(({ key }) => key);
+const templatesItem = metadata.formItems.find(({ key }) => key === 'templates');
+const validConfig = makeConfig('http://127.0.0.1:8080');
+const warningCodes = (config) => validateConfig(config).warnings.map(({ code }) => code);
+
+test('message types: index.d.ts and the validator know exactly the host kit’s TemplateType', () => {
+  assert.deepEqual(sorted(union('UsageType')), sorted(kitTypes));
+  for (const usageType of kitTypes) {
+    const config = { ...validConfig, templates: [...validConfig.templates, { usageType, templateCode: '100099' }] };
+    assert.ok(!warningCodes(config).includes('unknown_usage_type'), `${usageType} is unknown to the validator`);
+  }
+  const custom = { ...validConfig, templates: [...validConfig.templates, { usageType: 'Custom', templateCode: '100099' }] };
+  assert.ok(warningCodes(custom).includes('unknown_usage_type'), 'the check above can fail');
+});
+
+test('required message types: the validator requires exactly the types the form prefills', () => {
+  const prefilled = templatesItem.defaultValue.map(({ usageType }) => usageType);
+  const required = kitTypes.filter((usageType) => {
+    const without = { ...validConfig, templates: validConfig.templates.filter((template) => template.usageType !== usageType) };
+    return !validateConfig(without).valid;
+  });
+  assert.deepEqual(sorted(prefilled), sorted(required));
+});
+
+test('config fields: formItems, index.d.ts and the validator name the same keys', () => {
+  assert.deepEqual(sorted(formKeys), sorted(properties('TencentSmsConfig')));
+  const everyField = {
+    ...validConfig,
+    internationalSignName: 'Intl',
+    senderId: 'Sender',
+    endpoint: 'sms.tencentcloudapi.com',
+    timeoutMs: 5_000,
+    language: 'en-US',
+  };
+  assert.deepEqual(sorted(Object.keys(everyField)), sorted(formKeys), 'this test sets every form field');
+  assert.ok(!warningCodes(everyField).includes('unknown_key'));
+  assert.ok(warningCodes({ ...everyField, extraField: 1 }).includes('unknown_key'), 'the check above can fail');
+});
+
+test('template fields: index.d.ts and the validator name the same keys', () => {
+  const keys = properties('TencentSmsTemplate');
+  const template = {
+    usageType: 'SignIn',
+    templateCode: '100001',
+    internationalTemplateCode: '200001',
+    templateParams: ['{code}'],
+    internationalTemplateParams: ['{code}'],
+  };
+  assert.deepEqual(sorted(Object.keys(template)), sorted(keys), 'this test sets every template field');
+  const config = { ...validConfig, templates: [template, ...validConfig.templates.slice(1)] };
+  assert.ok(!warningCodes(config).includes('unknown_key'));
+});
+
+test('error data: every key an error carries is declared in index.d.ts', async () => {
+  const declared = new Set(properties('TencentSmsErrorData'));
+  const server = await startTencentServer({ credentials: { [secretId]: secretKey } });
+  const seen = new Set();
+  const collect = (error) => Object.keys(error.data ?? {}).forEach((key) => seen.add(key));
+  const message = { to: '8613711112222', type: 'SignIn', payload: { code: '123456' } };
+  try {
+    const config = makeConfig(server.url);
+    server.set({ requestCode: 'LimitExceeded.PhoneNumberDailyLimit' });
+    await sendMessage(message, config).catch(collect);
+    server.set({ requestCode: null, fault: 'html502' });
+    await sendMessage(message, config).catch(collect);
+    server.reset();
+    await sendMessage(message, { ...config, region: 1 }).catch(collect);
+    const closed = createServer();
+    await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address();
+    await new Promise((resolve) => closed.close(resolve));
+    await sendMessage(message, { ...config, endpoint: `http://127.0.0.1:${port}` }).catch(collect);
+    validateConfig({});
+    new Uint8Array(glue.initSync().memory.buffer).fill(0xff);
+    await sendMessage(message, config).catch(collect);
+  } finally {
+    await server.close();
+  }
+  for (const key of ['tencentCode', 'requestId', 'status', 'bodyExcerpt', 'delivery', 'issues', 'trap']) {
+    assert.ok(seen.has(key), `no scenario above produced ${key}`);
+  }
+  assert.deepEqual([...seen].filter((key) => !declared.has(key)), [], 'undeclared error data keys');
+});
