@@ -10,8 +10,8 @@ import { ConnectorError } from '@logto/connector-kit';
 
 import { sendMessage } from '../pkg/lib/index.js';
 
-import { everythingPrinted, makeConfig, secretId, secretKey } from './support/fixtures.js';
-import { startTencentServer } from './support/tencent-server.js';
+import { everythingPrinted, makeConfig, secretId, secretKey } from '../tests/support/fixtures.js';
+import { startTencentServer } from '../tests/support/tencent-server.js';
 
 let server;
 let config;

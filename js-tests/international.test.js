@@ -7,8 +7,8 @@ import { ConnectorError } from '@logto/connector-kit';
 
 import { sendMessage, validateConfig } from '../pkg/lib/index.js';
 
-import { makeConfig, secretId, secretKey, templateCodeFor, templateTypes } from './support/fixtures.js';
-import { startTencentServer } from './support/tencent-server.js';
+import { makeConfig, secretId, secretKey, templateCodeFor, templateTypes } from '../tests/support/fixtures.js';
+import { startTencentServer } from '../tests/support/tencent-server.js';
 
 const internationalCodeFor = (type) => String(200_001 + templateTypes.indexOf(type));
 

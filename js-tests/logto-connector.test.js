@@ -14,9 +14,9 @@ import {
 } from '@logto/connector-kit';
 import { ZodError } from 'zod';
 
-import { everythingPrinted, makeConfig, secretId, secretKey, templateCodeFor, templateTypes } from './support/fixtures.js';
-import { connectorId, installLikeLogto, loadWithLogtoLoader } from './support/logto-host.js';
-import { startTencentServer } from './support/tencent-server.js';
+import { everythingPrinted, makeConfig, secretId, secretKey, templateCodeFor, templateTypes } from '../tests/support/fixtures.js';
+import { connectorId, installLikeLogto, loadWithLogtoLoader } from '../tests/support/logto-host.js';
+import { startTencentServer } from '../tests/support/tencent-server.js';
 
 let server;
 let install;

@@ -12,8 +12,8 @@ import { TemplateType } from '@logto/connector-kit';
 import { sendMessage, validateConfig } from '../pkg/lib/index.js';
 import * as glue from '../pkg/lib/wasm/tencent_sms.js';
 
-import { makeConfig, secretId, secretKey } from './support/fixtures.js';
-import { startTencentServer } from './support/tencent-server.js';
+import { makeConfig, secretId, secretKey } from '../tests/support/fixtures.js';
+import { startTencentServer } from '../tests/support/tencent-server.js';
 
 const { metadata } = await import('../pkg-template/lib/metadata.js');
 const types = readFileSync(new URL('../pkg-template/index.d.ts', import.meta.url), 'utf8');

@@ -9,8 +9,8 @@ import { ConnectorError } from '@logto/connector-kit';
 
 import { metadata, sendMessage, validateConfig } from '../pkg/lib/index.js';
 
-import { makeConfig, secretId, secretKey, templateCodeFor, templateTypes } from './support/fixtures.js';
-import { startTencentServer } from './support/tencent-server.js';
+import { makeConfig, secretId, secretKey, templateCodeFor, templateTypes } from '../tests/support/fixtures.js';
+import { startTencentServer } from '../tests/support/tencent-server.js';
 
 const manifest = JSON.parse(readFileSync(new URL('../pkg/package.json', import.meta.url), 'utf8'));
 

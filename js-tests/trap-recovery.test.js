@@ -9,8 +9,8 @@ import { ConnectorError } from '@logto/connector-kit';
 import { configGuard, sendMessage, validateConfig } from '../pkg/lib/index.js';
 import * as glue from '../pkg/lib/wasm/tencent_sms.js';
 
-import { makeConfig, secretId, secretKey } from './support/fixtures.js';
-import { startTencentServer } from './support/tencent-server.js';
+import { makeConfig, secretId, secretKey } from '../tests/support/fixtures.js';
+import { startTencentServer } from '../tests/support/tencent-server.js';
 
 let server;
 let config;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
-import { startTencentServer } from '../js-tests/support/tencent-server.js';
+import { startTencentServer } from '../tests/support/tencent-server.js';
 import { build, isStale, pkgDir } from './build.mjs';
 import { credentials } from './bench/fixtures.mjs';
 import { countPackages, diskBytes, gzipBytes, jsGzipBytes, npmInstall, pack } from './bench/footprint.mjs';
@@ -323,7 +323,7 @@ the gap is beyond 5 %, the run-to-run noise.
   \`import\` + \`createConnector({ getConfig })\` with \`performance.now()\`, then the first
   \`configGuard.safeParse\`. ${COLD_STARTS} processes per connector, alternating; both resolve the kit and zod
   from the one node_modules they share.
-- Sends: the local Tencent fake (js-tests/support/tencent-server.js) runs in the bench process and
+- Sends: the local Tencent fake (tests/support/tencent-server.js) runs in the bench process and
   verifies every TC3 signature. Each connector runs in its own child with the same harness and preload;
   the official's \`https.request\` is routed over plain HTTP to the fake with its signed
   \`Host: sms.tencentcloudapi.com\` kept (scripts/bench/https-to-local.mjs), ours is given the fake as
@@ -335,7 +335,7 @@ the gap is beyond 5 %, the run-to-run noise.
   request signed with node:crypto (fetch with a plain init object, \`AbortSignal.timeout\` and
   \`arrayBuffer()\`: the floor for any design that sends through the host's fetch; got.post with a
   JSON response).
-- Signing: our \`signRequest\` and a node:crypto TC3-HMAC-SHA256 signer (scripts/bench/tc3-node.mjs)
+- Signing: our \`signRequest\` and a node:crypto TC3-HMAC-SHA256 signer (tests/support/tc3-node.mjs, shared with the tests)
   must return the same headers first; then ${SIGN_WARM_UP} warm-up calls each and ${SIGN_ROUNDS} alternating
   rounds of ${SIGN_CALLS} calls, median round reported.
 
@@ -368,6 +368,8 @@ async function main() {
     const specifiers = { ours: tarballs.ours.name, official: tarballs.official.name };
     assertSharedHostModules(appDir, Object.values(specifiers));
     cpSync(benchDir, path.join(appDir, 'bench-harness'), { recursive: true });
+    // The node:crypto signer is shared with the tests; the harness imports it from beside itself.
+    cpSync(path.join(root, 'tests', 'support', 'tc3-node.mjs'), path.join(appDir, 'bench-harness', 'tc3-node.mjs'));
 
     // Sizes from the installed snapshot of pkg/, so a concurrent rebuild cannot mix two builds.
     const oursLib = path.join(appDir, 'node_modules', specifiers.ours, 'lib');

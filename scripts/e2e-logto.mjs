@@ -95,8 +95,8 @@ const run = async (workDir) => {
 
   const ourTarball = packOurs(workDir);
   // Imported only now: fixtures need the npm dev dependencies, metadata the freshly built pkg/.
-  const { makeConfig, secretId, secretKey, templateCodeFor } = await import('../js-tests/support/fixtures.js');
-  const { startTencentServer } = await import('../js-tests/support/tencent-server.js');
+  const { makeConfig, secretId, secretKey, templateCodeFor } = await import('../tests/support/fixtures.js');
+  const { startTencentServer } = await import('../tests/support/tencent-server.js');
   const { metadata: ourMetadata } = await import(pathToFileURL(path.join(pkgDir, 'lib', 'metadata.js')).href);
   // A directory, not a tarball: `connector add` prefixes a last path segment lacking `connector-`.
   const officialSource = path.join(root, 'node_modules', officialPackage);

@@ -21,9 +21,9 @@ if (isStale()) {
   build();
 }
 
-const { installLikeLogto, loadWithLogtoLoader } = await import('../js-tests/support/logto-host.js');
-const { makeConfig, secretId, secretKey } = await import('../js-tests/support/fixtures.js');
-const { startTencentServer } = await import('../js-tests/support/tencent-server.js');
+const { installLikeLogto, loadWithLogtoLoader } = await import('../tests/support/logto-host.js');
+const { makeConfig, secretId, secretKey } = await import('../tests/support/fixtures.js');
+const { startTencentServer } = await import('../tests/support/tencent-server.js');
 
 const install = installLikeLogto();
 let server;
