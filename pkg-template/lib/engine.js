@@ -33,8 +33,13 @@ const wellFormed = (text) =>
  */
 const jsonText = (value, maxBytes) => {
   let left = maxBytes;
-  const depths = new WeakMap();
+  // The objects from the root down to the value being visited: JSON.stringify walks depth first
+  // and calls the replacer with the holder as `this`, so the holder is always on this path.
+  const path = [];
   const text = JSON.stringify(value, function replace(key, item) {
+    while (path.length > 0 && path[path.length - 1] !== this) {
+      path.pop();
+    }
     left -= key.length + 8;
     if (typeof item === 'string') {
       left -= item.length;
@@ -42,11 +47,10 @@ const jsonText = (value, maxBytes) => {
     } else if (typeof item === 'bigint') {
       throw new TypeError(`"${key}" is a BigInt; use a number or a string`);
     } else if (item !== null && typeof item === 'object') {
-      const depth = (depths.get(this) ?? -1) + 1;
-      if (depth > MAX_DEPTH) {
+      if (path.length > MAX_DEPTH) {
         return null;
       }
-      depths.set(item, depth);
+      path.push(item);
       // Before JSON.stringify walks it: a sparse array may claim 2^32 - 1 items.
       if (Array.isArray(item)) {
         left -= item.length;
