@@ -12,16 +12,12 @@ import { ConnectorError } from '@logto/connector-kit';
 import { configGuard, sendMessage, signRequest, validateConfig } from '../pkg/lib/index.js';
 import * as glue from '../pkg/lib/wasm/tencent_sms.js';
 
-import { everythingPrinted, makeConfig, secretId, secretKey } from '../tests/support/fixtures.js';
-import { startTencentServer } from '../tests/support/tencent-server.js';
+import { signInput } from '../scripts/bench/fixtures.mjs';
+import { everythingPrinted, secretKey, startLocalTencent } from '../tests/support/fixtures.js';
 
 let server;
 let config;
-
-before(async () => {
-  server = await startTencentServer({ credentials: { [secretId]: secretKey } });
-  config = makeConfig(server.url);
-});
+before(async () => ({ server, config } = await startLocalTencent()));
 after(() => server?.close());
 
 const message = (code = '123456') => ({ to: '8613711112222', type: 'SignIn', payload: { code } });
@@ -56,16 +52,7 @@ const rejection = async (promise) => {
   assert.fail('expected a rejection');
 };
 
-const validSignInput = () => ({
-  secretId,
-  secretKey,
-  service: 'sms',
-  host: 'sms.tencentcloudapi.com',
-  action: 'SendSms',
-  version: '2021-01-11',
-  timestamp: 1_700_000_000,
-  payload: '{}',
-});
+const validSignInput = () => ({ ...signInput });
 
 describe('1. a JS exception while reading the input rejects the call itself', () => {
   for (const [name, value] of Object.entries(hostileValues())) {

@@ -10,8 +10,7 @@ import { ConnectorError } from '@logto/connector-kit';
 
 import { sendMessage } from '../pkg/lib/index.js';
 
-import { everythingPrinted, makeConfig, secretId, secretKey } from '../tests/support/fixtures.js';
-import { startTencentServer } from '../tests/support/tencent-server.js';
+import { everythingPrinted, makeConfig, secretKey, startLocalTencent } from '../tests/support/fixtures.js';
 
 let server;
 let config;
@@ -37,10 +36,7 @@ const assertNextSendSucceeds = async () => {
   assert.equal(result.phoneNumber, mainland);
 };
 
-before(async () => {
-  server = await startTencentServer({ credentials: { [secretId]: secretKey } });
-  config = makeConfig(server.url);
-});
+before(async () => ({ server, config } = await startLocalTencent()));
 
 afterEach(() => server.reset());
 after(() => server?.close());

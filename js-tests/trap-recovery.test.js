@@ -9,16 +9,11 @@ import { ConnectorError } from '@logto/connector-kit';
 import { configGuard, sendMessage, validateConfig } from '../pkg/lib/index.js';
 import * as glue from '../pkg/lib/wasm/tencent_sms.js';
 
-import { makeConfig, secretId, secretKey } from '../tests/support/fixtures.js';
-import { startTencentServer } from '../tests/support/tencent-server.js';
+import { startLocalTencent } from '../tests/support/fixtures.js';
 
 let server;
 let config;
-
-before(async () => {
-  server = await startTencentServer({ credentials: { [secretId]: secretKey } });
-  config = makeConfig(server.url);
-});
+before(async () => ({ server, config } = await startLocalTencent()));
 after(() => server?.close());
 
 const message = (code) => ({ to: '8613711112222', type: 'SignIn', payload: { code } });

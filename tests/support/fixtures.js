@@ -1,6 +1,8 @@
 // Shared test data: one API key known to the local Tencent server, and configs built on it.
 import { TemplateType } from '@logto/connector-kit';
 
+import { startTencentServer } from './tencent-server.js';
+
 export const secretId = 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE';
 export const secretKey = 'Gu5t9xGARNpq86cd98joQYCN3EXAMPLE';
 
@@ -24,3 +26,10 @@ export const makeConfig = (endpoint, overrides = {}) => ({
 /** Every way an error could carry text out: message, data, stack, cause. */
 export const everythingPrinted = (error) =>
   [String(error), error?.message, error?.stack, JSON.stringify(error?.data), JSON.stringify(error), String(error?.cause?.stack ?? error?.cause ?? '')].join('\n');
+
+/** The local Tencent server knowing the test key, and a config that sends to it. */
+export const startLocalTencent = async () => {
+  const server = await startTencentServer({ credentials: { [secretId]: secretKey } });
+  return { server, config: makeConfig(server.url) };
+};
+
