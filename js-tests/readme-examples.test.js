@@ -15,7 +15,7 @@ const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const blocks = [...readme.matchAll(/^( *)```js\n([\s\S]*?)^\1```/gm)].map(([, indent, code]) =>
   code.replace(new RegExp(`^${indent}`, 'gm'), ''),
 );
-const nodeEntry = pathToFileURL(path.resolve('pkg/lib/index.js')).href;
+const nodeEntry = new URL('../pkg/lib/index.js', import.meta.url).href;
 const workDir = mkdtempSync(path.join(tmpdir(), 'readme-examples-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));
 
