@@ -10,7 +10,7 @@ pub use crate::endpoint::{
     default_endpoint, parse_endpoint, Endpoint, DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
 };
 use crate::error::{ConnectorError, ErrorCode};
-use crate::tc3::truncate;
+use crate::text::{find_text, truncate};
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 pub const MIN_TIMEOUT_MS: u64 = 100;
@@ -105,18 +105,6 @@ pub struct Template {
     pub template_params: Vec<String>,
     /// For `international_template_code`; defaults to `template_params`.
     pub international_template_params: Vec<String>,
-}
-
-/// Where `needle` first occurs in `haystack`. A byte scan instead of `str::find`, whose
-/// substring searcher costs kilobytes of wasm for needles this short.
-pub fn find_text(haystack: &str, needle: &str) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|window| window == needle.as_bytes())
 }
 
 /// `param` with every `{code}` replaced by `code`.

@@ -2,6 +2,8 @@
 //! Host that is sent. WHATWG URL parsing rewrites `127.000.000.001`, `127.1`, `0x7f.0.0.1`, `:080`,
 //! `[0:0::1]` and drops `:443`/`:80`; and fetch refuses the Fetch standard's bad ports outright.
 
+use crate::text::find_text;
+
 /// China-site accounts (cloud.tencent.com).
 pub const DEFAULT_HOST: &str = "sms.tencentcloudapi.com";
 /// International-site accounts (tencentcloud.com): the SendSms domain of the international API
@@ -221,7 +223,7 @@ fn canonical_ipv6(address: &str) -> Option<String> {
     {
         return None;
     }
-    let compressed = crate::config::find_text(address, "::").and_then(|at| {
+    let compressed = find_text(address, "::").and_then(|at| {
         let (head, tail) = address.split_at_checked(at)?;
         Some((head, tail.get(2..).unwrap_or_default()))
     });
@@ -319,6 +321,45 @@ fn check_port(port: &str, secure: bool) -> Result<Option<&str>, EndpointError> {
 
 fn is_loopback(name: &str) -> bool {
     name == "localhost" || name == "[::1]" || (name.starts_with("127.") && is_canonical_ipv4(name))
+}
+
+/// A DNS name, IPv4 address or bracketed IPv6 address, with an optional port: the looser check
+/// `signRequest` applies to any API host (the `endpoint` field is held to `parse_endpoint`).
+pub fn is_host(host: &str) -> bool {
+    let (name, port) = match host.rsplit_once(':') {
+        Some((name, _)) if !name.ends_with(']') && name.contains(':') => (host, None),
+        Some((name, port)) => (name, Some(port)),
+        None => (host, None),
+    };
+    if let Some(port) = port {
+        if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        match port.parse::<u32>() {
+            Ok(number) if (1..=65_535).contains(&number) => {}
+            _ => return false,
+        }
+    }
+    if let Some(inner) = name.strip_prefix('[') {
+        let Some(address) = inner.strip_suffix(']') else {
+            return false;
+        };
+        return !address.is_empty()
+            && address
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    }
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 #[cfg(test)]
@@ -440,6 +481,30 @@ mod tests {
             "https://",
         ] {
             assert_eq!(code(bad), "invalid_endpoint", "{bad}");
+        }
+    }
+
+    #[test]
+    fn hosts_are_checked() {
+        for good in [
+            "sms.tencentcloudapi.com",
+            "127.0.0.1:8080",
+            "[::1]:9000",
+            "localhost",
+        ] {
+            assert!(is_host(good), "{good}");
+        }
+        for bad in [
+            "",
+            "https://sms.tencentcloudapi.com",
+            "sms.tencentcloudapi.com/",
+            "a..b",
+            "host:0",
+            "host:99999",
+            "[::1",
+            "ho st",
+        ] {
+            assert!(!is_host(bad), "{bad}");
         }
     }
 }

@@ -104,7 +104,7 @@ impl Exchange {
                 let mut error = failure.error;
                 error.data.message = format!(
                     "Tencent Cloud SMS refused the request as expired, but its Date header ({}) is more than a day from this server's clock, so it was not retried. Check this server's clock (NTP) and any proxy between it and Tencent.",
-                    crate::tc3::truncate(answer.date.unwrap_or_default(), 40)
+                    crate::text::truncate(answer.date.unwrap_or_default(), 40)
                 );
                 Step::Failed(self.clean(error))
             }

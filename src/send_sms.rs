@@ -6,7 +6,8 @@ use serde_json::Value;
 use crate::config::{fill_code, is_template_id, Config};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::phone::{self, E164};
-use crate::tc3::{self, truncate, SignInput, DEFAULT_SIGNED_HEADERS};
+use crate::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
+use crate::text::truncate;
 
 pub const SERVICE: &str = "sms";
 pub const ACTION: &str = "SendSms";

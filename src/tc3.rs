@@ -6,6 +6,8 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
+use crate::endpoint::is_host;
+use crate::text::truncate;
 use crate::time::utc_date;
 
 const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -377,52 +379,6 @@ fn is_service_name(service: &str) -> bool {
             .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
 }
 
-/// A DNS name, IPv4 address or bracketed IPv6 address, with an optional port.
-pub(crate) fn is_host(host: &str) -> bool {
-    let (name, port) = match host.rsplit_once(':') {
-        Some((name, _)) if !name.ends_with(']') && name.contains(':') => (host, None),
-        Some((name, port)) => (name, Some(port)),
-        None => (host, None),
-    };
-    if let Some(port) = port {
-        if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
-            return false;
-        }
-        match port.parse::<u32>() {
-            Ok(number) if (1..=65_535).contains(&number) => {}
-            _ => return false,
-        }
-    }
-    if let Some(inner) = name.strip_prefix('[') {
-        let Some(address) = inner.strip_suffix(']') else {
-            return false;
-        };
-        return !address.is_empty()
-            && address
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
-    }
-    !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
-}
-
-/// At most `max` characters, for echoing untrusted values in messages.
-pub(crate) fn truncate(value: &str, max: usize) -> String {
-    match value.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", value.get(..end).unwrap_or_default()),
-        None => value.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -525,30 +481,6 @@ mod tests {
     }
 
     #[test]
-    fn hosts_are_checked() {
-        for good in [
-            "sms.tencentcloudapi.com",
-            "127.0.0.1:8080",
-            "[::1]:9000",
-            "localhost",
-        ] {
-            assert!(is_host(good), "{good}");
-        }
-        for bad in [
-            "",
-            "https://sms.tencentcloudapi.com",
-            "sms.tencentcloudapi.com/",
-            "a..b",
-            "host:0",
-            "host:99999",
-            "[::1",
-            "ho st",
-        ] {
-            assert!(!is_host(bad), "{bad}");
-        }
-    }
-
-    #[test]
     fn decimal_writes_every_u64() {
         for value in [0, 7, 10, 1_551_113_065, u64::MAX] {
             assert_eq!(decimal(value), value.to_string());
@@ -575,12 +507,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn truncate_counts_characters_not_bytes() {
-        assert_eq!(truncate("短信签名测试", 2), "短信…");
-        assert_eq!(truncate("abc", 3), "abc");
     }
 }
 
