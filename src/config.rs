@@ -3,7 +3,6 @@
 //! Errors reject exactly what the official connector's zod guard rejects (same paths), plus bad
 //! values of this connector's own optional fields. Warnings flag what Tencent would refuse later.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use crate::endpoint::{
@@ -11,6 +10,7 @@ pub use crate::endpoint::{
 };
 use crate::error::{ConnectorError, ErrorCode};
 use crate::text::{find_text, truncate};
+use crate::validation::{PathSegment, Validation, MAX_ISSUES};
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 pub const MIN_TIMEOUT_MS: u64 = 100;
@@ -60,42 +60,6 @@ const PARAM_FORMAT_AND_LENGTH: &str = "This value is not 0-6 digits once the cod
 /// Tencent SecretKeys are 32 characters.
 const SECRET_KEY_LENGTH: usize = 32;
 const MISSING_TEMPLATES: &str = "missing_templates";
-/// Bounds the report for hostile input (a million bad templates still yields a readable answer).
-const MAX_ISSUES: usize = 100;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum PathSegment {
-    Key(String),
-    Index(usize),
-}
-
-impl From<&str> for PathSegment {
-    fn from(key: &str) -> Self {
-        PathSegment::Key(key.to_owned())
-    }
-}
-
-impl From<usize> for PathSegment {
-    fn from(index: usize) -> Self {
-        PathSegment::Index(index)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Issue {
-    pub path: Vec<PathSegment>,
-    pub code: &'static str,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
-pub struct Validation {
-    pub valid: bool,
-    pub errors: Vec<Issue>,
-    pub warnings: Vec<Issue>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
     pub usage_type: String,
@@ -174,22 +138,18 @@ impl Config {
 
 /// Validates a config and, when it has no errors, returns it parsed.
 pub fn validate(value: &Value) -> (Validation, Option<Config>) {
-    let mut report = Report::default();
-    let config = check_root(value, &mut report);
-    let valid = report.errors.is_empty();
-    let validation = Validation {
-        valid,
-        errors: report.errors,
-        warnings: report.warnings,
-    };
-    (validation, config.filter(|_| valid))
+    let mut validation = Validation::default();
+    let config = check_root(value, &mut validation);
+    validation.valid = validation.errors.is_empty();
+    let config = config.filter(|_| validation.valid);
+    (validation, config)
 }
 
 /// The config for sending, or an `invalid_config` error listing every problem. The required
 /// usage types are a rule for saving: a send only needs its own template (or Generic), and
 /// reports `template_not_found` when neither exists.
 pub fn parse(value: &Value) -> Result<Config, ConnectorError> {
-    let mut report = Report::default();
+    let mut report = Validation::default();
     let config = check_root(value, &mut report);
     report
         .errors
@@ -214,38 +174,7 @@ pub fn parse(value: &Value) -> Result<Config, ConnectorError> {
     }
 }
 
-// Every issue becomes a zod issue with code `custom` in the JS layer: Logto's API replaces the
-// message of an `invalid_type` issue with its own "Expected string but received number", so
-// `custom` is what keeps this advice visible. Our `code` travels in the issue's params.
-#[derive(Default)]
-struct Report {
-    errors: Vec<Issue>,
-    warnings: Vec<Issue>,
-}
-
-impl Report {
-    fn error(&mut self, path: Vec<PathSegment>, code: &'static str, message: String) {
-        if self.errors.len() < MAX_ISSUES {
-            self.errors.push(Issue {
-                path,
-                code,
-                message,
-            });
-        }
-    }
-
-    fn warn(&mut self, path: Vec<PathSegment>, code: &'static str, message: String) {
-        if self.warnings.len() < MAX_ISSUES {
-            self.warnings.push(Issue {
-                path,
-                code,
-                message,
-            });
-        }
-    }
-}
-
-fn check_root(value: &Value, report: &mut Report) -> Option<Config> {
+fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
     let Value::Object(root) = value else {
         report.error(
             Vec::new(),
@@ -354,7 +283,7 @@ fn check_root(value: &Value, report: &mut Report) -> Option<Config> {
     })
 }
 
-fn check_sign_name(name: &str, field: &'static str, report: &mut Report) {
+fn check_sign_name(name: &str, field: &'static str, report: &mut Validation) {
     let length = name.trim().chars().count();
     warn_whitespace(name, field, vec![field.into()], report);
     if !name.is_empty() && !(2..=12).contains(&length) {
@@ -366,7 +295,7 @@ fn check_sign_name(name: &str, field: &'static str, report: &mut Report) {
     }
 }
 
-fn check_templates(value: Option<&Value>, report: &mut Report) -> Option<Vec<Template>> {
+fn check_templates(value: Option<&Value>, report: &mut Validation) -> Option<Vec<Template>> {
     let path = || vec![PathSegment::from("templates")];
     let items = match value {
         None => {
@@ -522,7 +451,7 @@ fn template_string<'a>(
     fields: &'a Map<String, Value>,
     index: usize,
     key: &'static str,
-    report: &mut Report,
+    report: &mut Validation,
 ) -> Option<&'a str> {
     let path = vec![PathSegment::from("templates"), index.into(), key.into()];
     let help = if key == "usageType" {
@@ -575,7 +504,7 @@ fn check_template_params(
     fields: &Map<String, Value>,
     index: usize,
     key: &'static str,
-    report: &mut Report,
+    report: &mut Validation,
 ) -> Option<Option<Vec<String>>> {
     let path = || vec![PathSegment::from("templates"), index.into(), key.into()];
     let items = match fields.get(key) {
@@ -652,7 +581,7 @@ fn check_template_params(
 fn template_optional_string<'a>(
     fields: &'a Map<String, Value>,
     index: usize,
-    report: &mut Report,
+    report: &mut Validation,
 ) -> Option<Option<&'a str>> {
     match fields.get("internationalTemplateCode") {
         None | Some(Value::Null) => Some(None),
@@ -674,7 +603,7 @@ fn template_optional_string<'a>(
 fn required_string<'a>(
     root: &'a Map<String, Value>,
     key: &'static str,
-    report: &mut Report,
+    report: &mut Validation,
 ) -> Option<&'a str> {
     match root.get(key) {
         Some(Value::String(text)) => {
@@ -713,7 +642,7 @@ fn required_string<'a>(
 fn optional_string<'a>(
     root: &'a Map<String, Value>,
     key: &'static str,
-    report: &mut Report,
+    report: &mut Validation,
 ) -> Option<Option<&'a str>> {
     match root.get(key) {
         None | Some(Value::Null) => Some(None),
@@ -748,7 +677,7 @@ fn field_help(key: &str) -> &'static str {
     }
 }
 
-fn check_endpoint(value: Option<&Value>, report: &mut Report) -> Option<Endpoint> {
+fn check_endpoint(value: Option<&Value>, report: &mut Validation) -> Option<Endpoint> {
     match value {
         None | Some(Value::Null) => Some(default_endpoint()),
         Some(Value::String(text)) => match parse_endpoint(text) {
@@ -772,7 +701,7 @@ fn check_endpoint(value: Option<&Value>, report: &mut Report) -> Option<Endpoint
     }
 }
 
-fn check_timeout(value: Option<&Value>, report: &mut Report) -> Option<u32> {
+fn check_timeout(value: Option<&Value>, report: &mut Validation) -> Option<u32> {
     let range_message = || {
         format!("timeoutMs must be a whole number of milliseconds from {MIN_TIMEOUT_MS} to {MAX_TIMEOUT_MS}; remove it to use {DEFAULT_TIMEOUT_MS}.")
     };
@@ -808,7 +737,7 @@ fn check_timeout(value: Option<&Value>, report: &mut Report) -> Option<u32> {
     }
 }
 
-fn check_language(value: Option<&Value>, report: &mut Report) -> Option<Option<Language>> {
+fn check_language(value: Option<&Value>, report: &mut Validation) -> Option<Option<Language>> {
     match value {
         // The form's "Tencent's default" entry is the empty string.
         None | Some(Value::Null) => Some(None),
@@ -826,7 +755,7 @@ fn check_language(value: Option<&Value>, report: &mut Report) -> Option<Option<L
     }
 }
 
-fn warn_whitespace(value: &str, name: &str, path: Vec<PathSegment>, report: &mut Report) {
+fn warn_whitespace(value: &str, name: &str, path: Vec<PathSegment>, report: &mut Validation) {
     if value.trim() != value {
         let answer = match name {
             "accessKeyId" => " (Tencent answers AuthFailure.SecretIdNotFound)",
@@ -846,7 +775,7 @@ fn warn_not_digits(
     name: &str,
     path: Vec<PathSegment>,
     expected: &str,
-    report: &mut Report,
+    report: &mut Validation,
 ) {
     let trimmed = value.trim();
     if !trimmed.is_empty() && !trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
@@ -862,7 +791,7 @@ fn warn_unknown_keys(
     fields: &Map<String, Value>,
     known: &[&str],
     parent: &[PathSegment],
-    report: &mut Report,
+    report: &mut Validation,
 ) {
     for key in fields.keys() {
         if known.contains(&key.as_str()) {
@@ -934,6 +863,7 @@ fn type_name(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validation::Issue;
     use serde_json::json;
 
     fn valid() -> Value {

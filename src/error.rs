@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::config::Issue;
 use crate::redact::redact;
+use crate::validation::Issue;
 
 /// The subset of connector-kit's `ConnectorErrorCodes` this connector raises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

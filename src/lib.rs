@@ -14,6 +14,7 @@ pub mod tc3;
 pub mod text;
 pub mod time;
 pub mod transport;
+pub mod validation;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde_json::{json, Map, Value};
-use tencent_sms_connector::config::{self, PathSegment, Validation};
+use tencent_sms_connector::config;
 use tencent_sms_connector::error::{Delivery, ErrorCode};
 use tencent_sms_connector::phone;
 use tencent_sms_connector::redact;
@@ -17,6 +17,7 @@ use tencent_sms_connector::retry::{
 use tencent_sms_connector::send_sms;
 use tencent_sms_connector::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
 use tencent_sms_connector::time::{parse_http_date, utc_date};
+use tencent_sms_connector::validation::{PathSegment, Validation};
 
 const ROOT_KEYS: [&str; 11] = [
     "accessKeyId",

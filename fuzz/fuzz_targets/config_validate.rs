@@ -4,7 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
-use tencent_sms_connector::config::{self, Config, Validation};
+use tencent_sms_connector::config::{self, Config};
+use tencent_sms_connector::validation::Validation;
 use tencent_sms_connector::error::{ConnectorError, ErrorCode};
 use tencent_sms_connector::send_sms::{self, SmsRequest};
 
