@@ -9,8 +9,16 @@ pub use crate::endpoint::{
     default_endpoint, parse_endpoint, Endpoint, DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
 };
 use crate::error::{ConnectorError, ErrorCode};
-use crate::text::{find_text, truncate};
-use crate::validation::{PathSegment, Validation, MAX_ISSUES};
+use crate::text::find_text;
+use crate::validation::Validation;
+use templates::check_templates;
+use warnings::{
+    warn_access_key_id, warn_access_key_secret, warn_region, warn_sdk_app_id, warn_sign_name,
+    warn_unknown_keys, warn_whitespace,
+};
+
+mod templates;
+mod warnings;
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 pub const MIN_TIMEOUT_MS: u64 = 100;
@@ -32,7 +40,8 @@ pub const KNOWN_USAGE_TYPES: [&str; 9] = [
 ];
 pub const SMS_REGIONS: [&str; 4] = ["ap-beijing", "ap-guangzhou", "ap-nanjing", "ap-singapore"];
 
-const ROOT_KEYS: [&str; 11] = [
+/// Every key the root may have; others get an `unknown_key` warning.
+pub const ROOT_KEYS: [&str; 11] = [
     "accessKeyId",
     "accessKeySecret",
     "signName",
@@ -45,7 +54,8 @@ const ROOT_KEYS: [&str; 11] = [
     "internationalSignName",
     "senderId",
 ];
-const TEMPLATE_KEYS: [&str; 5] = [
+/// Every key a template may have.
+pub const TEMPLATE_KEYS: [&str; 5] = [
     "usageType",
     "templateCode",
     "internationalTemplateCode",
@@ -54,11 +64,7 @@ const TEMPLATE_KEYS: [&str; 5] = [
 ];
 /// Replaced by the verification code in `templateParams`.
 pub const CODE_PLACEHOLDER: &str = "{code}";
-// Warnings whose path already names the field: static text keeps the wasm small.
-const PARAM_FORMAT: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError).";
-const PARAM_FORMAT_AND_LENGTH: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError), and accounts verified as individuals get at most 12 characters per variable.";
-/// Tencent SecretKeys are 32 characters.
-const SECRET_KEY_LENGTH: usize = 32;
+/// The issue `parse` ignores: a send needs only its own template.
 const MISSING_TEMPLATES: &str = "missing_templates";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
@@ -199,71 +205,25 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
     let sender_id = optional_string(root, "senderId", report);
 
     if let Some(id) = access_key_id {
-        warn_whitespace(id, "accessKeyId", vec!["accessKeyId".into()], report);
-        let trimmed = id.trim();
-        if !trimmed.is_empty() && !is_secret_id_shaped(trimmed) {
-            report.warn(
-                vec!["accessKeyId".into()],
-                "secret_id_shape",
-                "accessKeyId does not look like a Tencent Cloud SecretId (AKID followed by letters and digits): check that it is not the SecretKey or an app ID.".into(),
-            );
-        }
+        warn_access_key_id(id, report);
     }
     if let Some(secret) = access_key_secret {
-        warn_whitespace(
-            secret,
-            "accessKeySecret",
-            vec!["accessKeySecret".into()],
-            report,
-        );
-        let length = secret.trim().chars().count();
-        if length > 0 && length < SECRET_KEY_LENGTH {
-            report.warn(
-                vec!["accessKeySecret".into()],
-                "secret_key_length",
-                "accessKeySecret is shorter than a Tencent Cloud SecretKey (32 characters): copy the whole SecretKey from the CAM console's API keys page.".into(),
-            );
-        }
-        if secret.trim().starts_with("AKID") {
-            report.warn(
-                vec!["accessKeySecret".into()],
-                "secret_looks_like_id",
-                "accessKeySecret looks like a SecretId (AKID…): put the SecretId in accessKeyId and its SecretKey here.".into(),
-            );
-        }
+        warn_access_key_secret(secret, report);
     }
     if let Some(name) = sign_name {
-        check_sign_name(name, "signName", report);
+        warn_sign_name(name, "signName", report);
     }
     if let Some(Some(name)) = international_sign_name {
-        check_sign_name(name, "internationalSignName", report);
+        warn_sign_name(name, "internationalSignName", report);
     }
     if let Some(Some(id)) = sender_id {
         warn_whitespace(id, "senderId", vec!["senderId".into()], report);
     }
     if let Some(app_id) = sdk_app_id {
-        warn_whitespace(app_id, "sdkAppId", vec!["sdkAppId".into()], report);
-        warn_not_digits(
-            app_id,
-            "sdkAppId",
-            vec!["sdkAppId".into()],
-            "the SmsSdkAppId from the SMS console, e.g. \"1400000000\"",
-            report,
-        );
+        warn_sdk_app_id(app_id, report);
     }
     if let Some(region) = region {
-        warn_whitespace(region, "region", vec!["region".into()], report);
-        if !region.trim().is_empty() && !SMS_REGIONS.contains(&region.trim()) {
-            report.warn(
-                vec!["region".into()],
-                "unknown_region",
-                format!(
-                    "region \"{}\" is not a Tencent Cloud SMS region: use one of {}.",
-                    truncate(region, 40),
-                    SMS_REGIONS.join(", ")
-                ),
-            );
-        }
+        warn_region(region, report);
     }
     warn_unknown_keys(root, &ROOT_KEYS, &[], report);
 
@@ -281,323 +241,6 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         // Saved configs drop empty strings; an empty one here means the same: none.
         sender_id: sender_id?.filter(|id| !id.is_empty()).map(str::to_owned),
     })
-}
-
-fn check_sign_name(name: &str, field: &'static str, report: &mut Validation) {
-    let length = name.trim().chars().count();
-    warn_whitespace(name, field, vec![field.into()], report);
-    if !name.is_empty() && !(2..=12).contains(&length) {
-        report.warn(
-            vec![field.into()],
-            "sign_name_length",
-            format!("{field} has {length} characters; Tencent approves signatures of 2 to 12 characters: copy it exactly from the SMS console."),
-        );
-    }
-}
-
-fn check_templates(value: Option<&Value>, report: &mut Validation) -> Option<Vec<Template>> {
-    let path = || vec![PathSegment::from("templates")];
-    let items = match value {
-        None => {
-            report.error(
-                path(),
-                "required",
-                "templates is required: a list of { \"usageType\": \"SignIn\", \"templateCode\": \"<approved template ID>\" }, including Register, SignIn, ForgotPassword and Generic.".into(),
-            );
-            return None;
-        }
-        Some(Value::Array(items)) => items,
-        Some(other) => {
-            report.error(
-                path(),
-                "invalid_type",
-                format!(
-                    "templates must be a list of {{ usageType, templateCode }} objects, not {}.",
-                    type_name(other)
-                ),
-            );
-            return None;
-        }
-    };
-    let mut templates = Vec::with_capacity(items.len().min(64));
-    let mut all_well_formed = true;
-    // A JSON map as the set: the module already carries its code.
-    let mut seen_usage_types = Map::new();
-    for (index, item) in items.iter().enumerate() {
-        let item_path = || vec![PathSegment::from("templates"), index.into()];
-        let Value::Object(fields) = item else {
-            report.error(
-                item_path(),
-                "invalid_type",
-                format!(
-                    "templates[{index}] must be an object like {{ \"usageType\": \"SignIn\", \"templateCode\": \"1234567\" }}, not {}.",
-                    type_name(item)
-                ),
-            );
-            all_well_formed = false;
-            continue;
-        };
-        let usage_type = template_string(fields, index, "usageType", report);
-        let template_code = template_string(fields, index, "templateCode", report);
-        let international = template_optional_string(fields, index, report);
-        let params = check_template_params(fields, index, "templateParams", report);
-        let international_params =
-            check_template_params(fields, index, "internationalTemplateParams", report);
-        let field_path = |key: &str| vec![PathSegment::from("templates"), index.into(), key.into()];
-        if let Some(usage_type) = usage_type {
-            if !KNOWN_USAGE_TYPES.contains(&usage_type) {
-                let hint = closest(usage_type, &KNOWN_USAGE_TYPES)
-                    .map(|known| format!(" Did you mean \"{known}\"?"))
-                    .unwrap_or_default();
-                report.warn(
-                    field_path("usageType"),
-                    "unknown_usage_type",
-                    format!(
-                        "templates[{index}].usageType \"{}\" is not a Logto message type, so it is only used if Logto sends that exact type.{hint}",
-                        truncate(usage_type, 40)
-                    ),
-                );
-            }
-            if seen_usage_types
-                .insert(usage_type.to_owned(), Value::Null)
-                .is_some()
-            {
-                report.warn(
-                    field_path("usageType"),
-                    "duplicate_usage_type",
-                    format!(
-                        "templates[{index}] repeats usageType \"{}\"; only the first one is used: remove or rename the duplicate.",
-                        truncate(usage_type, 40)
-                    ),
-                );
-            }
-        }
-        if let Some(code) = template_code {
-            if !is_template_id(code) {
-                let fallback = if usage_type == Some("Generic") {
-                    "templateCode is not a Tencent template ID (digits only), so it is never sent: messages without their own template fail with template_not_found. Set it to the approved template ID from the SMS console."
-                } else {
-                    "templateCode is not a Tencent template ID (digits only), so it is never sent: this message type falls back to the Generic template. Set it to the approved template ID from the SMS console, or remove the entry."
-                };
-                report.warn(
-                    field_path("templateCode"),
-                    "not_template_id",
-                    fallback.into(),
-                );
-            }
-        }
-        if let Some(Some(code)) = international {
-            if !is_template_id(code) {
-                report.warn(
-                    field_path("internationalTemplateCode"),
-                    "not_template_id",
-                    "internationalTemplateCode is not a Tencent template ID (digits only), so it is never sent: numbers outside mainland China get templateCode instead. Set it to the approved international template ID, or remove it.".into(),
-                );
-            }
-        }
-        warn_unknown_keys(
-            fields,
-            &TEMPLATE_KEYS,
-            &[PathSegment::from("templates"), index.into()],
-            report,
-        );
-        // Only the official guard's own fields make an item malformed for its refinement; a bad
-        // internationalTemplateCode is reported above and still counts for the required types.
-        match (usage_type, template_code) {
-            (Some(usage_type), Some(template_code)) => {
-                let template_params = params
-                    .flatten()
-                    .unwrap_or_else(|| vec![CODE_PLACEHOLDER.to_owned()]);
-                templates.push(Template {
-                    usage_type: usage_type.to_owned(),
-                    template_code: template_code.to_owned(),
-                    international_template_code: international.flatten().map(str::to_owned),
-                    international_template_params: international_params
-                        .flatten()
-                        .unwrap_or_else(|| template_params.clone()),
-                    template_params,
-                })
-            }
-            _ => all_well_formed = false,
-        }
-    }
-    // Like the official guard, the required-types rule is checked once every item is well formed.
-    if !all_well_formed {
-        return None;
-    }
-    let missing: Vec<&str> = REQUIRED_USAGE_TYPES
-        .iter()
-        .copied()
-        .filter(|required| {
-            !templates
-                .iter()
-                .any(|template| template.usage_type == *required)
-        })
-        .collect();
-    if !missing.is_empty() {
-        report.error(
-            path(),
-            MISSING_TEMPLATES,
-            format!(
-                "templates has no entry for usageType {}: add one {{ \"usageType\": \"<type>\", \"templateCode\": \"<approved template ID>\" }} per missing type.",
-                missing.join(", ")
-            ),
-        );
-    }
-    Some(templates)
-}
-
-fn template_string<'a>(
-    fields: &'a Map<String, Value>,
-    index: usize,
-    key: &'static str,
-    report: &mut Validation,
-) -> Option<&'a str> {
-    let path = vec![PathSegment::from("templates"), index.into(), key.into()];
-    let help = if key == "usageType" {
-        "a Logto message type such as \"SignIn\""
-    } else {
-        "the approved template ID as a string, e.g. \"1234567\""
-    };
-    match fields.get(key) {
-        Some(Value::String(text)) => {
-            // An empty templateCode gets the not_template_id warning instead.
-            if text.is_empty() && key == "usageType" {
-                report.warn(
-                    path,
-                    "empty",
-                    format!("templates[{index}].{key} is empty: set it to {help}."),
-                );
-            }
-            Some(text)
-        }
-        None => {
-            report.error(
-                path,
-                "required",
-                format!("templates[{index}].{key} is required: {help}."),
-            );
-            None
-        }
-        Some(other) => {
-            report.error(
-                path,
-                "invalid_type",
-                format!(
-                    "templates[{index}].{key} must be a string, not {}: use {help}.",
-                    type_name(other)
-                ),
-            );
-            None
-        }
-    }
-}
-
-/// `templateParams`/`internationalTemplateParams`: `Some(None)` when absent or null, `None` when
-/// present but invalid (an error is reported). Values get warnings where they break the limits
-/// Tencent documents for template variables: a verification-code template takes only 0-6 digits
-/// per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError), accounts
-/// verified as individuals get at most 12 characters per variable, and no variable may be a link.
-/// Sources: cloud.tencent.com/document/product/382/39023 (正文模板审核标准, 变量规范) and
-/// tencentcloud.com/document/product/382/40659 (Body Template Review Standards).
-fn check_template_params(
-    fields: &Map<String, Value>,
-    index: usize,
-    key: &'static str,
-    report: &mut Validation,
-) -> Option<Option<Vec<String>>> {
-    let path = || vec![PathSegment::from("templates"), index.into(), key.into()];
-    let items = match fields.get(key) {
-        None | Some(Value::Null) => return Some(None),
-        Some(Value::Array(items)) => items,
-        Some(other) => {
-            report.error(
-                path(),
-                "invalid_type",
-                format!("templates[{index}].{key} must be a list of strings, one per template placeholder ({{1}}, {{2}}, …), with \"{{code}}\" where the code goes, e.g. [\"{{code}}\", \"10\"]; not {}.", type_name(other)),
-            );
-            return None;
-        }
-    };
-    let mut params = Vec::with_capacity(items.len().min(64));
-    let mut well_formed = true;
-    for (position, item) in items.iter().enumerate() {
-        let item_path = || {
-            let mut item_path = path();
-            item_path.push(position.into());
-            item_path
-        };
-        let Value::String(text) = item else {
-            report.error(
-                item_path(),
-                "invalid_type",
-                format!("templates[{index}].{key}[{position}] must be a string, not {}: write numbers in quotes, e.g. \"10\".", type_name(item)),
-            );
-            well_formed = false;
-            continue;
-        };
-        // What Tencent will see, with Logto's 6-digit code in place.
-        let filled = fill_code(text, "000000");
-        let length = filled.chars().count();
-        if length > 6 || !filled.bytes().all(|byte| byte.is_ascii_digit()) {
-            report.warn(
-                item_path(),
-                "template_param_format",
-                if length > 12 {
-                    PARAM_FORMAT_AND_LENGTH
-                } else {
-                    PARAM_FORMAT
-                }
-                .into(),
-            );
-        }
-        if find_text(&filled, "://").is_some() || filled.starts_with("www.") {
-            report.warn(
-                item_path(),
-                "template_param_link",
-                "This value looks like a link; Tencent refuses links in template variables: put the link in the approved template text.".into(),
-            );
-        }
-        params.push(text.clone());
-    }
-    if !well_formed {
-        return None;
-    }
-    if !params
-        .iter()
-        .any(|param| find_text(param, CODE_PLACEHOLDER).is_some())
-    {
-        report.error(
-            path(),
-            "missing_code_placeholder",
-            format!("templates[{index}].{key} has no \"{{code}}\", so the verification code would never be sent: write \"{{code}}\" where the template's code placeholder is, e.g. [\"{{code}}\", \"10\"] for \"Your code is {{1}}. It expires in {{2}} minutes.\""),
-        );
-        return None;
-    }
-    Some(Some(params))
-}
-
-/// `Some(None)` when absent or null, `None` when present with the wrong type.
-fn template_optional_string<'a>(
-    fields: &'a Map<String, Value>,
-    index: usize,
-    report: &mut Validation,
-) -> Option<Option<&'a str>> {
-    match fields.get("internationalTemplateCode") {
-        None | Some(Value::Null) => Some(None),
-        Some(Value::String(text)) => Some(Some(text)),
-        Some(other) => {
-            report.error(
-                vec![PathSegment::from("templates"), index.into(), "internationalTemplateCode".into()],
-                "invalid_type",
-                format!(
-                    "templates[{index}].internationalTemplateCode must be a string (an approved international template ID), not {}.",
-                    type_name(other)
-                ),
-            );
-            None
-        }
-    }
 }
 
 fn required_string<'a>(
@@ -755,100 +398,6 @@ fn check_language(value: Option<&Value>, report: &mut Validation) -> Option<Opti
     }
 }
 
-fn warn_whitespace(value: &str, name: &str, path: Vec<PathSegment>, report: &mut Validation) {
-    if value.trim() != value {
-        let answer = match name {
-            "accessKeyId" => " (Tencent answers AuthFailure.SecretIdNotFound)",
-            "accessKeySecret" => " (Tencent answers AuthFailure.SignatureFailure)",
-            _ => "",
-        };
-        report.warn(
-            path,
-            "whitespace",
-            format!("{name} starts or ends with whitespace, which is sent as part of the value so sends fail{answer}: remove it."),
-        );
-    }
-}
-
-fn warn_not_digits(
-    value: &str,
-    name: &str,
-    path: Vec<PathSegment>,
-    expected: &str,
-    report: &mut Validation,
-) {
-    let trimmed = value.trim();
-    if !trimmed.is_empty() && !trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
-        report.warn(
-            path,
-            "not_digits",
-            format!("{name} should be digits only: {expected}."),
-        );
-    }
-}
-
-fn warn_unknown_keys(
-    fields: &Map<String, Value>,
-    known: &[&str],
-    parent: &[PathSegment],
-    report: &mut Validation,
-) {
-    for key in fields.keys() {
-        if known.contains(&key.as_str()) {
-            continue;
-        }
-        if report.warnings.len() >= MAX_ISSUES {
-            return;
-        }
-        let hint = closest(key, known)
-            .map(|name| format!(" Did you mean \"{name}\"?"))
-            .unwrap_or_else(|| " It is ignored: remove it.".into());
-        let mut path = parent.to_vec();
-        path.push(PathSegment::Key(key.clone()));
-        report.warn(
-            path,
-            "unknown_key",
-            format!("Unknown key \"{}\".{hint}", truncate(key, 40)),
-        );
-    }
-}
-
-/// A known name within two edits (ignoring case) of `word`: the likely intended spelling.
-fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    if word.len() > 64 {
-        return None;
-    }
-    let word = word.to_ascii_lowercase();
-    known
-        .iter()
-        .map(|name| (edit_distance(&word, &name.to_ascii_lowercase()), *name))
-        .filter(|(distance, _)| *distance <= 2)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, name)| name)
-}
-
-fn edit_distance(left: &str, right: &str) -> usize {
-    let right: Vec<char> = right.chars().collect();
-    let mut previous: Vec<usize> = (0..=right.len()).collect();
-    for (i, left_char) in left.chars().enumerate() {
-        let mut current = Vec::with_capacity(right.len() + 1);
-        current.push(i + 1);
-        for (j, right_char) in right.iter().enumerate() {
-            let substitution = previous.get(j).copied().unwrap_or(usize::MAX - 1)
-                + usize::from(left_char != *right_char);
-            let deletion = previous.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
-            let insertion = current.get(j).copied().unwrap_or(usize::MAX - 1) + 1;
-            current.push(substitution.min(deletion).min(insertion));
-        }
-        previous = current;
-    }
-    previous.last().copied().unwrap_or(usize::MAX)
-}
-
-fn is_secret_id_shaped(id: &str) -> bool {
-    id.starts_with("AKID") && id.len() >= 20 && id.bytes().all(|byte| byte.is_ascii_alphanumeric())
-}
-
 fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -863,7 +412,7 @@ fn type_name(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validation::Issue;
+    use crate::validation::{Issue, MAX_ISSUES};
     use serde_json::json;
 
     fn valid() -> Value {
