@@ -3,12 +3,16 @@
 //! Errors reject exactly what the official connector's zod guard rejects (same paths), plus bad
 //! values of this connector's own optional fields. Warnings flag what Tencent would refuse later.
 
+use std::fmt;
+
 use serde_json::{Map, Value};
 
 pub use crate::endpoint::{
-    default_endpoint, parse_endpoint, Endpoint, DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
+    default_endpoint, parse_endpoint, Endpoint, EndpointError,
+    DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
 };
 use crate::error::{ConnectorError, ErrorCode};
+use crate::redact::MASK;
 use crate::text::find_text;
 use crate::validation::Validation;
 use templates::check_templates;
@@ -113,7 +117,7 @@ impl Language {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     pub access_key_id: String,
     pub access_key_secret: String,
@@ -127,6 +131,26 @@ pub struct Config {
     pub international_sign_name: Option<String>,
     /// `SenderId`, sent only to numbers outside mainland China.
     pub sender_id: Option<String>,
+}
+
+/// Every field but the secret key, which is never formatted.
+impl fmt::Debug for Config {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Config")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &MASK)
+            .field("sign_name", &self.sign_name)
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("region", &self.region)
+            .field("templates", &self.templates)
+            .field("endpoint", &self.endpoint)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("language", &self.language)
+            .field("international_sign_name", &self.international_sign_name)
+            .field("sender_id", &self.sender_id)
+            .finish()
+    }
 }
 
 impl Config {
@@ -325,7 +349,7 @@ fn check_endpoint(value: Option<&Value>, report: &mut Validation) -> Option<Endp
         None | Some(Value::Null) => Some(default_endpoint()),
         Some(Value::String(text)) => match parse_endpoint(text) {
             Ok(endpoint) => Some(endpoint),
-            Err((code, reason)) => {
+            Err(EndpointError(code, reason)) => {
                 report.error(vec!["endpoint".into()], code, format!("endpoint {reason}."));
                 None
             }
@@ -770,6 +794,14 @@ mod tests {
         config["senderId"] = json!(5);
         let (validation, _) = validate(&config);
         assert_eq!(paths(&validation.errors), [r#"["senderId"]"#]);
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let config = parse(&valid()).unwrap();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains(&config.access_key_secret), "{shown}");
+        assert!(shown.contains("[redacted]"));
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! Host that is sent. WHATWG URL parsing rewrites `127.000.000.001`, `127.1`, `0x7f.0.0.1`, `:080`,
 //! `[0:0::1]` and drops `:443`/`:80`; and fetch refuses the Fetch standard's bad ports outright.
 
+use std::fmt;
+
 use crate::text::find_text;
 
 /// China-site accounts (cloud.tencent.com).
@@ -27,30 +29,40 @@ pub struct Endpoint {
     pub host: String,
 }
 
-/// An issue code and the rest of a sentence that starts with "endpoint ".
-pub type EndpointError = (&'static str, &'static str);
+/// Why an endpoint was refused: an issue code and the rest of a sentence that starts with
+/// "endpoint ".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndpointError(pub &'static str, pub &'static str);
 
-const BAD_FORMAT: EndpointError = (
+impl fmt::Display for EndpointError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "endpoint {}", self.1)
+    }
+}
+
+impl std::error::Error for EndpointError {}
+
+const BAD_FORMAT: EndpointError = EndpointError(
     "invalid_endpoint",
     "must be a host like \"sms.tencentcloudapi.com\" (China site) or \"sms.intl.tencentcloudapi.com\" (international site), or an https:// URL without path, query or credentials",
 );
-const BAD_NAME: EndpointError = (
+const BAD_NAME: EndpointError = EndpointError(
     "invalid_endpoint",
     "has an invalid host name: use letters, digits and hyphens in dot-separated labels (RFC 1123), e.g. \"sms.ap-guangzhou.tencentcloudapi.com\"",
 );
-const BAD_IPV4: EndpointError = (
+const BAD_IPV4: EndpointError = EndpointError(
     "invalid_endpoint",
     "has an IPv4 address fetch would rewrite: write four decimal numbers 0-255 without leading zeros, e.g. 127.0.0.1",
 );
-const BAD_IPV6: EndpointError = (
+const BAD_IPV6: EndpointError = EndpointError(
     "invalid_endpoint",
     "has an IPv6 address fetch would rewrite: write it in brackets, lower-case hex without leading zeros, the longest run of zero groups as ::, e.g. [::1]",
 );
-const BAD_PORT_FORMAT: EndpointError = (
+const BAD_PORT_FORMAT: EndpointError = EndpointError(
     "invalid_endpoint",
     "has an invalid port: use a number from 1 to 65535 without leading zeros",
 );
-const BLOCKED_PORT: EndpointError = (
+const BLOCKED_PORT: EndpointError = EndpointError(
     "blocked_port",
     "uses a port that fetch refuses (the Fetch standard's bad ports, e.g. 25 or 6667): every send would fail; use another port",
 );
@@ -73,7 +85,7 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint, EndpointError> {
         .split_once(':')
         .is_some_and(|(_, rest)| rest.starts_with("//"))
     {
-        return Err((
+        return Err(EndpointError(
             "invalid_endpoint",
             "must use https:// (http:// is allowed only for 127.x.x.x, [::1] or localhost)",
         ));
@@ -88,7 +100,7 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint, EndpointError> {
         None => None,
     };
     if !secure && !is_loopback(name) {
-        return Err((
+        return Err(EndpointError(
             "insecure_endpoint",
             "uses http://, which would send the API signature in clear text: use https:// (http:// is allowed only for 127.x.x.x, [::1] or localhost)",
         ));

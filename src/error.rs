@@ -18,20 +18,6 @@ pub enum ErrorCode {
     UsageLimitExceeded,
 }
 
-impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::General => "general",
-            ErrorCode::InvalidConfig => "invalid_config",
-            ErrorCode::InvalidRequestParameters => "invalid_request_parameters",
-            ErrorCode::InvalidResponse => "invalid_response",
-            ErrorCode::TemplateNotFound => "template_not_found",
-            ErrorCode::RateLimitExceeded => "rate_limit_exceeded",
-            ErrorCode::UsageLimitExceeded => "usage_limit_exceeded",
-        }
-    }
-}
-
 /// Whether an SMS may have gone out when a call failed without a Tencent answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -43,6 +43,8 @@ pub enum Step {
     },
 }
 
+/// `Debug` shows the config as `Config` does, without the secret.
+#[derive(Debug)]
 pub struct Exchange {
     config: Rc<Config>,
     message: Message,
@@ -157,6 +159,12 @@ mod tests {
         )
         .unwrap();
         Exchange::new(Rc::new(config), message, NOW)
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let shown = format!("{:?}", exchange());
+        assert!(!shown.contains(SECRET), "{shown}");
     }
 
     fn error_answer(code: &str) -> String {

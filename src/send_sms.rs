@@ -32,7 +32,6 @@ pub struct SmsRequest {
     /// Serialised once; the signature covers exactly these bytes.
     pub body: String,
     pub headers: Vec<(&'static str, String)>,
-    pub phone_number: String,
 }
 
 #[derive(Serialize)]
@@ -206,7 +205,6 @@ pub fn build_request(
         url: config.endpoint.url.clone(),
         body,
         headers,
-        phone_number: message.to.as_str().to_owned(),
     })
 }
 

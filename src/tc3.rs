@@ -3,10 +3,13 @@
 //! Sans-IO: the caller passes the time (whole seconds) and the exact payload bytes, and gets back
 //! the `Authorization` value and every header to send. Nothing here reads a clock or the network.
 
+use std::fmt;
+
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::endpoint::is_host;
+use crate::redact::MASK;
 use crate::text::truncate;
 use crate::time::utc_date;
 
@@ -29,7 +32,7 @@ const SIGNABLE_HEADERS: [&str; 8] = [
 pub const DEFAULT_SIGNED_HEADERS: [&str; 2] = ["content-type", "host"];
 
 /// Everything a TC3 signature covers.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SignInput<'a> {
     pub secret_id: &'a str,
     pub secret_key: &'a str,
@@ -45,6 +48,28 @@ pub struct SignInput<'a> {
     pub language: Option<&'a str>,
     /// Lower-case header names; must include `content-type` and `host`.
     pub signed_headers: &'a [&'a str],
+}
+
+/// Every field but the secret key, which is never formatted.
+impl fmt::Debug for SignInput<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("SignInput")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &MASK)
+            .field("service", &self.service)
+            .field("host", &self.host)
+            .field("action", &self.action)
+            .field("version", &self.version)
+            .field("region", &self.region)
+            .field("timestamp", &self.timestamp)
+            .field("payload", &self.payload)
+            .field("content_type", &self.content_type)
+            .field("token", &self.token)
+            .field("language", &self.language)
+            .field("signed_headers", &self.signed_headers)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +100,14 @@ impl SignError {
         format!("{} {}", self.field, self.problem)
     }
 }
+
+impl fmt::Display for SignError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for SignError {}
 
 /// The intermediate strings, exposed so tests can compare them with Tencent's published examples.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -450,6 +483,21 @@ mod tests {
         input.secret_key = "very-secret-value-123";
         let error = sign(&input).unwrap_err();
         assert!(!format!("{error:?}").contains("very-secret-value-123"));
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_secret_key() {
+        let input = cvm_input(b"{}", &DEFAULT_SIGNED_HEADERS);
+        let shown = format!("{input:?}");
+        assert!(!shown.contains(input.secret_key), "{shown}");
+        assert!(shown.contains("[redacted]"));
+    }
+
+    #[test]
+    fn sign_error_displays_as_its_message() {
+        let error = sign(&cvm_input(b"{}", &["content-type"])).unwrap_err();
+        assert_eq!(error.to_string(), error.message());
+        let _: &dyn std::error::Error = &error;
     }
 
     #[test]

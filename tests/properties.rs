@@ -756,7 +756,7 @@ proptest! {
         let digits = raw.strip_prefix('+').or_else(|| raw.strip_prefix("00")).unwrap_or(&raw);
         match phone::normalize(&raw) {
             Ok(number) => {
-                prop_assert!(is_e164(number.as_str()), "{}", number);
+                prop_assert!(is_e164(number.as_str()), "{}", number.as_str());
                 prop_assert_eq!(number.as_str().strip_prefix('+'), Some(digits));
                 prop_assert_eq!(phone::normalize(number.as_str()), Ok(number.clone()));
             }
