@@ -15,10 +15,10 @@ use crate::time::utc_date;
 
 const ALGORITHM: &str = "TC3-HMAC-SHA256";
 /// Latest timestamp accepted (9999-12-31T23:59:59Z): keeps the credential date four digits wide.
-const MAX_TIMESTAMP: u64 = 253_402_300_799;
+pub const MAX_TIMESTAMP: u64 = 253_402_300_799;
 
 /// Header names that may be signed (each one is also sent), in canonical (sorted) order.
-const SIGNABLE_HEADERS: [&str; 8] = [
+pub const SIGNABLE_HEADERS: [&str; 8] = [
     "content-type",
     "host",
     "x-tc-action",
@@ -526,6 +526,13 @@ mod tests {
         let headers = sign(&input).unwrap().headers;
         assert!(headers.contains(&("X-TC-Token", "sts-token".into())));
         assert!(headers.contains(&("X-TC-Language", "en-US".into())));
+    }
+
+    #[test]
+    fn max_timestamp_is_the_last_second_of_9999() {
+        assert_eq!(utc_date(MAX_TIMESTAMP), "9999-12-31");
+        assert_eq!(utc_date(MAX_TIMESTAMP - 86_399), "9999-12-31");
+        assert_eq!(utc_date(MAX_TIMESTAMP - 86_400), "9999-12-30");
     }
 
     #[test]
