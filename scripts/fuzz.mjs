@@ -68,9 +68,12 @@ if (!succeeds('cargo', ['fuzz', '--version'])) {
   run('cargo', ['install', 'cargo-fuzz', '--locked']);
 }
 
-// One build first, so compile time does not eat into the first target's budget.
-log(`building ${targets.join(', ')}`);
-run('cargo', ['+nightly', 'fuzz', 'build', ...(options.target ?? [])]);
+// Builds first, so compile time does not eat into a target's budget; `cargo fuzz build` takes
+// one target (or none, meaning all), so each is built on its own.
+for (const target of targets) {
+  log(`building ${target}`);
+  run('cargo', ['+nightly', 'fuzz', 'build', target]);
+}
 
 const filesIn = (dir) => (existsSync(dir) ? readdirSync(dir) : []);
 
@@ -92,11 +95,16 @@ const fuzz = (target) =>
     log(`cargo ${args.join(' ')}`);
     const child = spawn('cargo', args, { cwd: root, stdio: ['ignore', 'inherit', 'pipe'] });
     let executions;
+    let perSecond;
     let pending = '';
     const onLine = (line) => {
       const stat = line.match(/^stat::number_of_executed_units:\s*(\d+)/);
       if (stat) {
         executions = Number(stat[1]);
+      }
+      const speed = line.match(/^stat::average_exec_per_sec:\s*(\d+)/);
+      if (speed) {
+        perSecond = Number(speed[1]);
       }
       if (!noisy.test(line)) {
         process.stderr.write(`${line}\n`);
@@ -112,18 +120,19 @@ const fuzz = (target) =>
       if (pending) {
         onLine(pending);
       }
-      resolve({ code: code ?? signal, executions });
+      resolve({ code: code ?? signal, executions, perSecond });
     });
   });
 
 const results = [];
 for (const target of targets) {
-  const { code, executions } = await fuzz(target);
+  const { code, executions, perSecond } = await fuzz(target);
   const artifactDir = path.join(fuzzDir, 'artifacts', target);
   const findings = filesIn(artifactDir).filter((file) => finding.test(file));
   results.push({
     target,
     executions,
+    perSecond,
     corpus: filesIn(path.join(fuzzDir, 'corpus', target)).length,
     findings: findings.map((file) => path.relative(root, path.join(artifactDir, file))),
     failed: code !== 0,
@@ -145,10 +154,11 @@ const describeFindings = (files) => {
 };
 
 const rows = [
-  ['target', 'executions', 'corpus', 'findings', 'run'],
+  ['target', 'executions', 'exec/s', 'corpus', 'findings', 'run'],
   ...results.map((result) => [
     result.target,
     result.executions?.toLocaleString('en-US') ?? '?',
+    result.perSecond?.toLocaleString('en-US') ?? '?',
     String(result.corpus),
     describeFindings(result.findings),
     result.failed ? 'FAILED' : 'ok',
@@ -156,7 +166,7 @@ const rows = [
 ];
 const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
 // Numbers right-aligned, text left-aligned.
-const numeric = [false, true, true, false, false];
+const numeric = [false, true, true, true, false, false];
 const format = (row) =>
   row
     .map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))

@@ -3,14 +3,26 @@
 //! Errors reject exactly what the official connector's zod guard rejects (same paths), plus bad
 //! values of this connector's own optional fields. Warnings flag what Tencent would refuse later.
 
-use serde::Serialize;
+use std::fmt;
+
 use serde_json::{Map, Value};
 
 pub use crate::endpoint::{
-    default_endpoint, parse_endpoint, Endpoint, DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
+    default_endpoint, parse_endpoint, Endpoint, EndpointError,
+    DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
 };
 use crate::error::{ConnectorError, ErrorCode};
-use crate::tc3::truncate;
+use crate::redact::MASK;
+use crate::text::find_text;
+use crate::validation::Validation;
+use templates::check_templates;
+use warnings::{
+    warn_access_key_id, warn_access_key_secret, warn_region, warn_sdk_app_id, warn_sign_name,
+    warn_unknown_keys, warn_whitespace,
+};
+
+mod templates;
+mod warnings;
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 pub const MIN_TIMEOUT_MS: u64 = 100;
@@ -32,7 +44,8 @@ pub const KNOWN_USAGE_TYPES: [&str; 9] = [
 ];
 pub const SMS_REGIONS: [&str; 4] = ["ap-beijing", "ap-guangzhou", "ap-nanjing", "ap-singapore"];
 
-const ROOT_KEYS: [&str; 11] = [
+/// Every key the root may have; others get an `unknown_key` warning.
+pub const ROOT_KEYS: [&str; 11] = [
     "accessKeyId",
     "accessKeySecret",
     "signName",
@@ -45,7 +58,8 @@ const ROOT_KEYS: [&str; 11] = [
     "internationalSignName",
     "senderId",
 ];
-const TEMPLATE_KEYS: [&str; 5] = [
+/// Every key a template may have.
+pub const TEMPLATE_KEYS: [&str; 5] = [
     "usageType",
     "templateCode",
     "internationalTemplateCode",
@@ -54,48 +68,8 @@ const TEMPLATE_KEYS: [&str; 5] = [
 ];
 /// Replaced by the verification code in `templateParams`.
 pub const CODE_PLACEHOLDER: &str = "{code}";
-// Warnings whose path already names the field: static text keeps the wasm small.
-const PARAM_FORMAT: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError).";
-const PARAM_FORMAT_AND_LENGTH: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError), and accounts verified as individuals get at most 12 characters per variable.";
-/// Tencent SecretKeys are 32 characters.
-const SECRET_KEY_LENGTH: usize = 32;
+/// The issue `parse` ignores: a send needs only its own template.
 const MISSING_TEMPLATES: &str = "missing_templates";
-/// Bounds the report for hostile input (a million bad templates still yields a readable answer).
-const MAX_ISSUES: usize = 100;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum PathSegment {
-    Key(String),
-    Index(usize),
-}
-
-impl From<&str> for PathSegment {
-    fn from(key: &str) -> Self {
-        PathSegment::Key(key.to_owned())
-    }
-}
-
-impl From<usize> for PathSegment {
-    fn from(index: usize) -> Self {
-        PathSegment::Index(index)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Issue {
-    pub path: Vec<PathSegment>,
-    pub code: &'static str,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
-pub struct Validation {
-    pub valid: bool,
-    pub errors: Vec<Issue>,
-    pub warnings: Vec<Issue>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
     pub usage_type: String,
@@ -105,18 +79,6 @@ pub struct Template {
     pub template_params: Vec<String>,
     /// For `international_template_code`; defaults to `template_params`.
     pub international_template_params: Vec<String>,
-}
-
-/// Where `needle` first occurs in `haystack`. A byte scan instead of `str::find`, whose
-/// substring searcher costs kilobytes of wasm for needles this short.
-pub fn find_text(haystack: &str, needle: &str) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|window| window == needle.as_bytes())
 }
 
 /// `param` with every `{code}` replaced by `code`.
@@ -155,7 +117,7 @@ impl Language {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     pub access_key_id: String,
     pub access_key_secret: String,
@@ -169,6 +131,26 @@ pub struct Config {
     pub international_sign_name: Option<String>,
     /// `SenderId`, sent only to numbers outside mainland China.
     pub sender_id: Option<String>,
+}
+
+/// Every field but the secret key, which is never formatted.
+impl fmt::Debug for Config {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Config")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &MASK)
+            .field("sign_name", &self.sign_name)
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("region", &self.region)
+            .field("templates", &self.templates)
+            .field("endpoint", &self.endpoint)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("language", &self.language)
+            .field("international_sign_name", &self.international_sign_name)
+            .field("sender_id", &self.sender_id)
+            .finish()
+    }
 }
 
 impl Config {
@@ -186,22 +168,18 @@ impl Config {
 
 /// Validates a config and, when it has no errors, returns it parsed.
 pub fn validate(value: &Value) -> (Validation, Option<Config>) {
-    let mut report = Report::default();
-    let config = check_root(value, &mut report);
-    let valid = report.errors.is_empty();
-    let validation = Validation {
-        valid,
-        errors: report.errors,
-        warnings: report.warnings,
-    };
-    (validation, config.filter(|_| valid))
+    let mut validation = Validation::default();
+    let config = check_root(value, &mut validation);
+    validation.valid = validation.errors.is_empty();
+    let config = config.filter(|_| validation.valid);
+    (validation, config)
 }
 
 /// The config for sending, or an `invalid_config` error listing every problem. The required
 /// usage types are a rule for saving: a send only needs its own template (or Generic), and
 /// reports `template_not_found` when neither exists.
 pub fn parse(value: &Value) -> Result<Config, ConnectorError> {
-    let mut report = Report::default();
+    let mut report = Validation::default();
     let config = check_root(value, &mut report);
     report
         .errors
@@ -226,38 +204,7 @@ pub fn parse(value: &Value) -> Result<Config, ConnectorError> {
     }
 }
 
-// Every issue becomes a zod issue with code `custom` in the JS layer: Logto's API replaces the
-// message of an `invalid_type` issue with its own "Expected string but received number", so
-// `custom` is what keeps this advice visible. Our `code` travels in the issue's params.
-#[derive(Default)]
-struct Report {
-    errors: Vec<Issue>,
-    warnings: Vec<Issue>,
-}
-
-impl Report {
-    fn error(&mut self, path: Vec<PathSegment>, code: &'static str, message: String) {
-        if self.errors.len() < MAX_ISSUES {
-            self.errors.push(Issue {
-                path,
-                code,
-                message,
-            });
-        }
-    }
-
-    fn warn(&mut self, path: Vec<PathSegment>, code: &'static str, message: String) {
-        if self.warnings.len() < MAX_ISSUES {
-            self.warnings.push(Issue {
-                path,
-                code,
-                message,
-            });
-        }
-    }
-}
-
-fn check_root(value: &Value, report: &mut Report) -> Option<Config> {
+fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
     let Value::Object(root) = value else {
         report.error(
             Vec::new(),
@@ -282,71 +229,25 @@ fn check_root(value: &Value, report: &mut Report) -> Option<Config> {
     let sender_id = optional_string(root, "senderId", report);
 
     if let Some(id) = access_key_id {
-        warn_whitespace(id, "accessKeyId", vec!["accessKeyId".into()], report);
-        let trimmed = id.trim();
-        if !trimmed.is_empty() && !is_secret_id_shaped(trimmed) {
-            report.warn(
-                vec!["accessKeyId".into()],
-                "secret_id_shape",
-                "accessKeyId does not look like a Tencent Cloud SecretId (AKID followed by letters and digits): check that it is not the SecretKey or an app ID.".into(),
-            );
-        }
+        warn_access_key_id(id, report);
     }
     if let Some(secret) = access_key_secret {
-        warn_whitespace(
-            secret,
-            "accessKeySecret",
-            vec!["accessKeySecret".into()],
-            report,
-        );
-        let length = secret.trim().chars().count();
-        if length > 0 && length < SECRET_KEY_LENGTH {
-            report.warn(
-                vec!["accessKeySecret".into()],
-                "secret_key_length",
-                "accessKeySecret is shorter than a Tencent Cloud SecretKey (32 characters): copy the whole SecretKey from the CAM console's API keys page.".into(),
-            );
-        }
-        if secret.trim().starts_with("AKID") {
-            report.warn(
-                vec!["accessKeySecret".into()],
-                "secret_looks_like_id",
-                "accessKeySecret looks like a SecretId (AKID…): put the SecretId in accessKeyId and its SecretKey here.".into(),
-            );
-        }
+        warn_access_key_secret(secret, report);
     }
     if let Some(name) = sign_name {
-        check_sign_name(name, "signName", report);
+        warn_sign_name(name, "signName", report);
     }
     if let Some(Some(name)) = international_sign_name {
-        check_sign_name(name, "internationalSignName", report);
+        warn_sign_name(name, "internationalSignName", report);
     }
     if let Some(Some(id)) = sender_id {
         warn_whitespace(id, "senderId", vec!["senderId".into()], report);
     }
     if let Some(app_id) = sdk_app_id {
-        warn_whitespace(app_id, "sdkAppId", vec!["sdkAppId".into()], report);
-        warn_not_digits(
-            app_id,
-            "sdkAppId",
-            vec!["sdkAppId".into()],
-            "the SmsSdkAppId from the SMS console, e.g. \"1400000000\"",
-            report,
-        );
+        warn_sdk_app_id(app_id, report);
     }
     if let Some(region) = region {
-        warn_whitespace(region, "region", vec!["region".into()], report);
-        if !region.trim().is_empty() && !SMS_REGIONS.contains(&region.trim()) {
-            report.warn(
-                vec!["region".into()],
-                "unknown_region",
-                format!(
-                    "region \"{}\" is not a Tencent Cloud SMS region: use one of {}.",
-                    truncate(region, 40),
-                    SMS_REGIONS.join(", ")
-                ),
-            );
-        }
+        warn_region(region, report);
     }
     warn_unknown_keys(root, &ROOT_KEYS, &[], report);
 
@@ -366,327 +267,10 @@ fn check_root(value: &Value, report: &mut Report) -> Option<Config> {
     })
 }
 
-fn check_sign_name(name: &str, field: &'static str, report: &mut Report) {
-    let length = name.trim().chars().count();
-    warn_whitespace(name, field, vec![field.into()], report);
-    if !name.is_empty() && !(2..=12).contains(&length) {
-        report.warn(
-            vec![field.into()],
-            "sign_name_length",
-            format!("{field} has {length} characters; Tencent approves signatures of 2 to 12 characters: copy it exactly from the SMS console."),
-        );
-    }
-}
-
-fn check_templates(value: Option<&Value>, report: &mut Report) -> Option<Vec<Template>> {
-    let path = || vec![PathSegment::from("templates")];
-    let items = match value {
-        None => {
-            report.error(
-                path(),
-                "required",
-                "templates is required: a list of { \"usageType\": \"SignIn\", \"templateCode\": \"<approved template ID>\" }, including Register, SignIn, ForgotPassword and Generic.".into(),
-            );
-            return None;
-        }
-        Some(Value::Array(items)) => items,
-        Some(other) => {
-            report.error(
-                path(),
-                "invalid_type",
-                format!(
-                    "templates must be a list of {{ usageType, templateCode }} objects, not {}.",
-                    type_name(other)
-                ),
-            );
-            return None;
-        }
-    };
-    let mut templates = Vec::with_capacity(items.len().min(64));
-    let mut all_well_formed = true;
-    // A JSON map as the set: the module already carries its code.
-    let mut seen_usage_types = Map::new();
-    for (index, item) in items.iter().enumerate() {
-        let item_path = || vec![PathSegment::from("templates"), index.into()];
-        let Value::Object(fields) = item else {
-            report.error(
-                item_path(),
-                "invalid_type",
-                format!(
-                    "templates[{index}] must be an object like {{ \"usageType\": \"SignIn\", \"templateCode\": \"1234567\" }}, not {}.",
-                    type_name(item)
-                ),
-            );
-            all_well_formed = false;
-            continue;
-        };
-        let usage_type = template_string(fields, index, "usageType", report);
-        let template_code = template_string(fields, index, "templateCode", report);
-        let international = template_optional_string(fields, index, report);
-        let params = check_template_params(fields, index, "templateParams", report);
-        let international_params =
-            check_template_params(fields, index, "internationalTemplateParams", report);
-        let field_path = |key: &str| vec![PathSegment::from("templates"), index.into(), key.into()];
-        if let Some(usage_type) = usage_type {
-            if !KNOWN_USAGE_TYPES.contains(&usage_type) {
-                let hint = closest(usage_type, &KNOWN_USAGE_TYPES)
-                    .map(|known| format!(" Did you mean \"{known}\"?"))
-                    .unwrap_or_default();
-                report.warn(
-                    field_path("usageType"),
-                    "unknown_usage_type",
-                    format!(
-                        "templates[{index}].usageType \"{}\" is not a Logto message type, so it is only used if Logto sends that exact type.{hint}",
-                        truncate(usage_type, 40)
-                    ),
-                );
-            }
-            if seen_usage_types
-                .insert(usage_type.to_owned(), Value::Null)
-                .is_some()
-            {
-                report.warn(
-                    field_path("usageType"),
-                    "duplicate_usage_type",
-                    format!(
-                        "templates[{index}] repeats usageType \"{}\"; only the first one is used: remove or rename the duplicate.",
-                        truncate(usage_type, 40)
-                    ),
-                );
-            }
-        }
-        if let Some(code) = template_code {
-            if !is_template_id(code) {
-                let fallback = if usage_type == Some("Generic") {
-                    "templateCode is not a Tencent template ID (digits only), so it is never sent: messages without their own template fail with template_not_found. Set it to the approved template ID from the SMS console."
-                } else {
-                    "templateCode is not a Tencent template ID (digits only), so it is never sent: this message type falls back to the Generic template. Set it to the approved template ID from the SMS console, or remove the entry."
-                };
-                report.warn(
-                    field_path("templateCode"),
-                    "not_template_id",
-                    fallback.into(),
-                );
-            }
-        }
-        if let Some(Some(code)) = international {
-            if !is_template_id(code) {
-                report.warn(
-                    field_path("internationalTemplateCode"),
-                    "not_template_id",
-                    "internationalTemplateCode is not a Tencent template ID (digits only), so it is never sent: numbers outside mainland China get templateCode instead. Set it to the approved international template ID, or remove it.".into(),
-                );
-            }
-        }
-        warn_unknown_keys(
-            fields,
-            &TEMPLATE_KEYS,
-            &[PathSegment::from("templates"), index.into()],
-            report,
-        );
-        // Only the official guard's own fields make an item malformed for its refinement; a bad
-        // internationalTemplateCode is reported above and still counts for the required types.
-        match (usage_type, template_code) {
-            (Some(usage_type), Some(template_code)) => {
-                let template_params = params
-                    .flatten()
-                    .unwrap_or_else(|| vec![CODE_PLACEHOLDER.to_owned()]);
-                templates.push(Template {
-                    usage_type: usage_type.to_owned(),
-                    template_code: template_code.to_owned(),
-                    international_template_code: international.flatten().map(str::to_owned),
-                    international_template_params: international_params
-                        .flatten()
-                        .unwrap_or_else(|| template_params.clone()),
-                    template_params,
-                })
-            }
-            _ => all_well_formed = false,
-        }
-    }
-    // Like the official guard, the required-types rule is checked once every item is well formed.
-    if !all_well_formed {
-        return None;
-    }
-    let missing: Vec<&str> = REQUIRED_USAGE_TYPES
-        .iter()
-        .copied()
-        .filter(|required| {
-            !templates
-                .iter()
-                .any(|template| template.usage_type == *required)
-        })
-        .collect();
-    if !missing.is_empty() {
-        report.error(
-            path(),
-            MISSING_TEMPLATES,
-            format!(
-                "templates has no entry for usageType {}: add one {{ \"usageType\": \"<type>\", \"templateCode\": \"<approved template ID>\" }} per missing type.",
-                missing.join(", ")
-            ),
-        );
-    }
-    Some(templates)
-}
-
-fn template_string<'a>(
-    fields: &'a Map<String, Value>,
-    index: usize,
-    key: &'static str,
-    report: &mut Report,
-) -> Option<&'a str> {
-    let path = vec![PathSegment::from("templates"), index.into(), key.into()];
-    let help = if key == "usageType" {
-        "a Logto message type such as \"SignIn\""
-    } else {
-        "the approved template ID as a string, e.g. \"1234567\""
-    };
-    match fields.get(key) {
-        Some(Value::String(text)) => {
-            // An empty templateCode gets the not_template_id warning instead.
-            if text.is_empty() && key == "usageType" {
-                report.warn(
-                    path,
-                    "empty",
-                    format!("templates[{index}].{key} is empty: set it to {help}."),
-                );
-            }
-            Some(text)
-        }
-        None => {
-            report.error(
-                path,
-                "required",
-                format!("templates[{index}].{key} is required: {help}."),
-            );
-            None
-        }
-        Some(other) => {
-            report.error(
-                path,
-                "invalid_type",
-                format!(
-                    "templates[{index}].{key} must be a string, not {}: use {help}.",
-                    type_name(other)
-                ),
-            );
-            None
-        }
-    }
-}
-
-/// `templateParams`/`internationalTemplateParams`: `Some(None)` when absent or null, `None` when
-/// present but invalid (an error is reported). Values get warnings where they break the limits
-/// Tencent documents for template variables: a verification-code template takes only 0-6 digits
-/// per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError), accounts
-/// verified as individuals get at most 12 characters per variable, and no variable may be a link.
-/// Sources: cloud.tencent.com/document/product/382/39023 (正文模板审核标准, 变量规范) and
-/// tencentcloud.com/document/product/382/40659 (Body Template Review Standards).
-fn check_template_params(
-    fields: &Map<String, Value>,
-    index: usize,
-    key: &'static str,
-    report: &mut Report,
-) -> Option<Option<Vec<String>>> {
-    let path = || vec![PathSegment::from("templates"), index.into(), key.into()];
-    let items = match fields.get(key) {
-        None | Some(Value::Null) => return Some(None),
-        Some(Value::Array(items)) => items,
-        Some(other) => {
-            report.error(
-                path(),
-                "invalid_type",
-                format!("templates[{index}].{key} must be a list of strings, one per template placeholder ({{1}}, {{2}}, …), with \"{{code}}\" where the code goes, e.g. [\"{{code}}\", \"10\"]; not {}.", type_name(other)),
-            );
-            return None;
-        }
-    };
-    let mut params = Vec::with_capacity(items.len().min(64));
-    let mut well_formed = true;
-    for (position, item) in items.iter().enumerate() {
-        let item_path = || {
-            let mut item_path = path();
-            item_path.push(position.into());
-            item_path
-        };
-        let Value::String(text) = item else {
-            report.error(
-                item_path(),
-                "invalid_type",
-                format!("templates[{index}].{key}[{position}] must be a string, not {}: write numbers in quotes, e.g. \"10\".", type_name(item)),
-            );
-            well_formed = false;
-            continue;
-        };
-        // What Tencent will see, with Logto's 6-digit code in place.
-        let filled = fill_code(text, "000000");
-        let length = filled.chars().count();
-        if length > 6 || !filled.bytes().all(|byte| byte.is_ascii_digit()) {
-            report.warn(
-                item_path(),
-                "template_param_format",
-                if length > 12 {
-                    PARAM_FORMAT_AND_LENGTH
-                } else {
-                    PARAM_FORMAT
-                }
-                .into(),
-            );
-        }
-        if find_text(&filled, "://").is_some() || filled.starts_with("www.") {
-            report.warn(
-                item_path(),
-                "template_param_link",
-                "This value looks like a link; Tencent refuses links in template variables: put the link in the approved template text.".into(),
-            );
-        }
-        params.push(text.clone());
-    }
-    if !well_formed {
-        return None;
-    }
-    if !params
-        .iter()
-        .any(|param| find_text(param, CODE_PLACEHOLDER).is_some())
-    {
-        report.error(
-            path(),
-            "missing_code_placeholder",
-            format!("templates[{index}].{key} has no \"{{code}}\", so the verification code would never be sent: write \"{{code}}\" where the template's code placeholder is, e.g. [\"{{code}}\", \"10\"] for \"Your code is {{1}}. It expires in {{2}} minutes.\""),
-        );
-        return None;
-    }
-    Some(Some(params))
-}
-
-/// `Some(None)` when absent or null, `None` when present with the wrong type.
-fn template_optional_string<'a>(
-    fields: &'a Map<String, Value>,
-    index: usize,
-    report: &mut Report,
-) -> Option<Option<&'a str>> {
-    match fields.get("internationalTemplateCode") {
-        None | Some(Value::Null) => Some(None),
-        Some(Value::String(text)) => Some(Some(text)),
-        Some(other) => {
-            report.error(
-                vec![PathSegment::from("templates"), index.into(), "internationalTemplateCode".into()],
-                "invalid_type",
-                format!(
-                    "templates[{index}].internationalTemplateCode must be a string (an approved international template ID), not {}.",
-                    type_name(other)
-                ),
-            );
-            None
-        }
-    }
-}
-
 fn required_string<'a>(
     root: &'a Map<String, Value>,
     key: &'static str,
-    report: &mut Report,
+    report: &mut Validation,
 ) -> Option<&'a str> {
     match root.get(key) {
         Some(Value::String(text)) => {
@@ -725,7 +309,7 @@ fn required_string<'a>(
 fn optional_string<'a>(
     root: &'a Map<String, Value>,
     key: &'static str,
-    report: &mut Report,
+    report: &mut Validation,
 ) -> Option<Option<&'a str>> {
     match root.get(key) {
         None | Some(Value::Null) => Some(None),
@@ -760,12 +344,12 @@ fn field_help(key: &str) -> &'static str {
     }
 }
 
-fn check_endpoint(value: Option<&Value>, report: &mut Report) -> Option<Endpoint> {
+fn check_endpoint(value: Option<&Value>, report: &mut Validation) -> Option<Endpoint> {
     match value {
         None | Some(Value::Null) => Some(default_endpoint()),
         Some(Value::String(text)) => match parse_endpoint(text) {
             Ok(endpoint) => Some(endpoint),
-            Err((code, reason)) => {
+            Err(EndpointError(code, reason)) => {
                 report.error(vec!["endpoint".into()], code, format!("endpoint {reason}."));
                 None
             }
@@ -784,7 +368,7 @@ fn check_endpoint(value: Option<&Value>, report: &mut Report) -> Option<Endpoint
     }
 }
 
-fn check_timeout(value: Option<&Value>, report: &mut Report) -> Option<u32> {
+fn check_timeout(value: Option<&Value>, report: &mut Validation) -> Option<u32> {
     let range_message = || {
         format!("timeoutMs must be a whole number of milliseconds from {MIN_TIMEOUT_MS} to {MAX_TIMEOUT_MS}; remove it to use {DEFAULT_TIMEOUT_MS}.")
     };
@@ -820,7 +404,7 @@ fn check_timeout(value: Option<&Value>, report: &mut Report) -> Option<u32> {
     }
 }
 
-fn check_language(value: Option<&Value>, report: &mut Report) -> Option<Option<Language>> {
+fn check_language(value: Option<&Value>, report: &mut Validation) -> Option<Option<Language>> {
     match value {
         // The form's "Tencent's default" entry is the empty string.
         None | Some(Value::Null) => Some(None),
@@ -838,100 +422,6 @@ fn check_language(value: Option<&Value>, report: &mut Report) -> Option<Option<L
     }
 }
 
-fn warn_whitespace(value: &str, name: &str, path: Vec<PathSegment>, report: &mut Report) {
-    if value.trim() != value {
-        let answer = match name {
-            "accessKeyId" => " (Tencent answers AuthFailure.SecretIdNotFound)",
-            "accessKeySecret" => " (Tencent answers AuthFailure.SignatureFailure)",
-            _ => "",
-        };
-        report.warn(
-            path,
-            "whitespace",
-            format!("{name} starts or ends with whitespace, which is sent as part of the value so sends fail{answer}: remove it."),
-        );
-    }
-}
-
-fn warn_not_digits(
-    value: &str,
-    name: &str,
-    path: Vec<PathSegment>,
-    expected: &str,
-    report: &mut Report,
-) {
-    let trimmed = value.trim();
-    if !trimmed.is_empty() && !trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
-        report.warn(
-            path,
-            "not_digits",
-            format!("{name} should be digits only: {expected}."),
-        );
-    }
-}
-
-fn warn_unknown_keys(
-    fields: &Map<String, Value>,
-    known: &[&str],
-    parent: &[PathSegment],
-    report: &mut Report,
-) {
-    for key in fields.keys() {
-        if known.contains(&key.as_str()) {
-            continue;
-        }
-        if report.warnings.len() >= MAX_ISSUES {
-            return;
-        }
-        let hint = closest(key, known)
-            .map(|name| format!(" Did you mean \"{name}\"?"))
-            .unwrap_or_else(|| " It is ignored: remove it.".into());
-        let mut path = parent.to_vec();
-        path.push(PathSegment::Key(key.clone()));
-        report.warn(
-            path,
-            "unknown_key",
-            format!("Unknown key \"{}\".{hint}", truncate(key, 40)),
-        );
-    }
-}
-
-/// A known name within two edits (ignoring case) of `word`: the likely intended spelling.
-fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    if word.len() > 64 {
-        return None;
-    }
-    let word = word.to_ascii_lowercase();
-    known
-        .iter()
-        .map(|name| (edit_distance(&word, &name.to_ascii_lowercase()), *name))
-        .filter(|(distance, _)| *distance <= 2)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, name)| name)
-}
-
-fn edit_distance(left: &str, right: &str) -> usize {
-    let right: Vec<char> = right.chars().collect();
-    let mut previous: Vec<usize> = (0..=right.len()).collect();
-    for (i, left_char) in left.chars().enumerate() {
-        let mut current = Vec::with_capacity(right.len() + 1);
-        current.push(i + 1);
-        for (j, right_char) in right.iter().enumerate() {
-            let substitution = previous.get(j).copied().unwrap_or(usize::MAX - 1)
-                + usize::from(left_char != *right_char);
-            let deletion = previous.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
-            let insertion = current.get(j).copied().unwrap_or(usize::MAX - 1) + 1;
-            current.push(substitution.min(deletion).min(insertion));
-        }
-        previous = current;
-    }
-    previous.last().copied().unwrap_or(usize::MAX)
-}
-
-fn is_secret_id_shaped(id: &str) -> bool {
-    id.starts_with("AKID") && id.len() >= 20 && id.bytes().all(|byte| byte.is_ascii_alphanumeric())
-}
-
 fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -946,6 +436,7 @@ fn type_name(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validation::{Issue, MAX_ISSUES};
     use serde_json::json;
 
     fn valid() -> Value {
@@ -1303,6 +794,14 @@ mod tests {
         config["senderId"] = json!(5);
         let (validation, _) = validate(&config);
         assert_eq!(paths(&validation.errors), [r#"["senderId"]"#]);
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let config = parse(&valid()).unwrap();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains(&config.access_key_secret), "{shown}");
+        assert!(shown.contains("[redacted]"));
     }
 
     #[test]

@@ -2,6 +2,10 @@
 //! Host that is sent. WHATWG URL parsing rewrites `127.000.000.001`, `127.1`, `0x7f.0.0.1`, `:080`,
 //! `[0:0::1]` and drops `:443`/`:80`; and fetch refuses the Fetch standard's bad ports outright.
 
+use std::fmt;
+
+use crate::text::find_text;
+
 /// China-site accounts (cloud.tencent.com).
 pub const DEFAULT_HOST: &str = "sms.tencentcloudapi.com";
 /// International-site accounts (tencentcloud.com): the SendSms domain of the international API
@@ -25,30 +29,40 @@ pub struct Endpoint {
     pub host: String,
 }
 
-/// An issue code and the rest of a sentence that starts with "endpoint ".
-pub type EndpointError = (&'static str, &'static str);
+/// Why an endpoint was refused: an issue code and the rest of a sentence that starts with
+/// "endpoint ".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndpointError(pub &'static str, pub &'static str);
 
-const BAD_FORMAT: EndpointError = (
+impl fmt::Display for EndpointError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "endpoint {}", self.1)
+    }
+}
+
+impl std::error::Error for EndpointError {}
+
+const BAD_FORMAT: EndpointError = EndpointError(
     "invalid_endpoint",
     "must be a host like \"sms.tencentcloudapi.com\" (China site) or \"sms.intl.tencentcloudapi.com\" (international site), or an https:// URL without path, query or credentials",
 );
-const BAD_NAME: EndpointError = (
+const BAD_NAME: EndpointError = EndpointError(
     "invalid_endpoint",
     "has an invalid host name: use letters, digits and hyphens in dot-separated labels (RFC 1123), e.g. \"sms.ap-guangzhou.tencentcloudapi.com\"",
 );
-const BAD_IPV4: EndpointError = (
+const BAD_IPV4: EndpointError = EndpointError(
     "invalid_endpoint",
     "has an IPv4 address fetch would rewrite: write four decimal numbers 0-255 without leading zeros, e.g. 127.0.0.1",
 );
-const BAD_IPV6: EndpointError = (
+const BAD_IPV6: EndpointError = EndpointError(
     "invalid_endpoint",
     "has an IPv6 address fetch would rewrite: write it in brackets, lower-case hex without leading zeros, the longest run of zero groups as ::, e.g. [::1]",
 );
-const BAD_PORT_FORMAT: EndpointError = (
+const BAD_PORT_FORMAT: EndpointError = EndpointError(
     "invalid_endpoint",
     "has an invalid port: use a number from 1 to 65535 without leading zeros",
 );
-const BLOCKED_PORT: EndpointError = (
+const BLOCKED_PORT: EndpointError = EndpointError(
     "blocked_port",
     "uses a port that fetch refuses (the Fetch standard's bad ports, e.g. 25 or 6667): every send would fail; use another port",
 );
@@ -71,7 +85,7 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint, EndpointError> {
         .split_once(':')
         .is_some_and(|(_, rest)| rest.starts_with("//"))
     {
-        return Err((
+        return Err(EndpointError(
             "invalid_endpoint",
             "must use https:// (http:// is allowed only for 127.x.x.x, [::1] or localhost)",
         ));
@@ -86,7 +100,7 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint, EndpointError> {
         None => None,
     };
     if !secure && !is_loopback(name) {
-        return Err((
+        return Err(EndpointError(
             "insecure_endpoint",
             "uses http://, which would send the API signature in clear text: use https:// (http:// is allowed only for 127.x.x.x, [::1] or localhost)",
         ));
@@ -221,7 +235,7 @@ fn canonical_ipv6(address: &str) -> Option<String> {
     {
         return None;
     }
-    let compressed = crate::config::find_text(address, "::").and_then(|at| {
+    let compressed = find_text(address, "::").and_then(|at| {
         let (head, tail) = address.split_at_checked(at)?;
         Some((head, tail.get(2..).unwrap_or_default()))
     });
@@ -319,6 +333,45 @@ fn check_port(port: &str, secure: bool) -> Result<Option<&str>, EndpointError> {
 
 fn is_loopback(name: &str) -> bool {
     name == "localhost" || name == "[::1]" || (name.starts_with("127.") && is_canonical_ipv4(name))
+}
+
+/// A DNS name, IPv4 address or bracketed IPv6 address, with an optional port: the looser check
+/// `signRequest` applies to any API host (the `endpoint` field is held to `parse_endpoint`).
+pub fn is_host(host: &str) -> bool {
+    let (name, port) = match host.rsplit_once(':') {
+        Some((name, _)) if !name.ends_with(']') && name.contains(':') => (host, None),
+        Some((name, port)) => (name, Some(port)),
+        None => (host, None),
+    };
+    if let Some(port) = port {
+        if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        match port.parse::<u32>() {
+            Ok(number) if (1..=65_535).contains(&number) => {}
+            _ => return false,
+        }
+    }
+    if let Some(inner) = name.strip_prefix('[') {
+        let Some(address) = inner.strip_suffix(']') else {
+            return false;
+        };
+        return !address.is_empty()
+            && address
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    }
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 #[cfg(test)]
@@ -440,6 +493,30 @@ mod tests {
             "https://",
         ] {
             assert_eq!(code(bad), "invalid_endpoint", "{bad}");
+        }
+    }
+
+    #[test]
+    fn hosts_are_checked() {
+        for good in [
+            "sms.tencentcloudapi.com",
+            "127.0.0.1:8080",
+            "[::1]:9000",
+            "localhost",
+        ] {
+            assert!(is_host(good), "{good}");
+        }
+        for bad in [
+            "",
+            "https://sms.tencentcloudapi.com",
+            "sms.tencentcloudapi.com/",
+            "a..b",
+            "host:0",
+            "host:99999",
+            "[::1",
+            "ho st",
+        ] {
+            assert!(!is_host(bad), "{bad}");
         }
     }
 }

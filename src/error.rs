@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::config::Issue;
 use crate::redact::redact;
+use crate::validation::Issue;
 
 /// The subset of connector-kit's `ConnectorErrorCodes` this connector raises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -16,20 +16,6 @@ pub enum ErrorCode {
     TemplateNotFound,
     RateLimitExceeded,
     UsageLimitExceeded,
-}
-
-impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::General => "general",
-            ErrorCode::InvalidConfig => "invalid_config",
-            ErrorCode::InvalidRequestParameters => "invalid_request_parameters",
-            ErrorCode::InvalidResponse => "invalid_response",
-            ErrorCode::TemplateNotFound => "template_not_found",
-            ErrorCode::RateLimitExceeded => "rate_limit_exceeded",
-            ErrorCode::UsageLimitExceeded => "usage_limit_exceeded",
-        }
-    }
 }
 
 /// Whether an SMS may have gone out when a call failed without a Tencent answer.

@@ -43,6 +43,8 @@ pub enum Step {
     },
 }
 
+/// `Debug` shows the config as `Config` does, without the secret.
+#[derive(Debug)]
 pub struct Exchange {
     config: Rc<Config>,
     message: Message,
@@ -104,7 +106,7 @@ impl Exchange {
                 let mut error = failure.error;
                 error.data.message = format!(
                     "Tencent Cloud SMS refused the request as expired, but its Date header ({}) is more than a day from this server's clock, so it was not retried. Check this server's clock (NTP) and any proxy between it and Tencent.",
-                    crate::tc3::truncate(answer.date.unwrap_or_default(), 40)
+                    crate::text::truncate(answer.date.unwrap_or_default(), 40)
                 );
                 Step::Failed(self.clean(error))
             }
@@ -157,6 +159,12 @@ mod tests {
         )
         .unwrap();
         Exchange::new(Rc::new(config), message, NOW)
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let shown = format!("{:?}", exchange());
+        assert!(!shown.contains(SECRET), "{shown}");
     }
 
     fn error_answer(code: &str) -> String {

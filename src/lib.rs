@@ -11,8 +11,10 @@ pub mod response;
 pub mod retry;
 pub mod send_sms;
 pub mod tc3;
+pub mod text;
 pub mod time;
 pub mod transport;
+pub mod validation;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

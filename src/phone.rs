@@ -24,15 +24,17 @@ impl E164 {
     }
 }
 
-impl fmt::Display for E164 {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str(&self.0)
-    }
-}
-
 /// Why a number was refused; the message says how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneError(pub &'static str);
+
+impl fmt::Display for PhoneError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.0)
+    }
+}
+
+impl std::error::Error for PhoneError {}
 
 /// `8613711112222` → `+8613711112222`; `+…` kept; `00…` → `+…`; anything else is an error.
 pub fn normalize(raw: &str) -> Result<E164, PhoneError> {
@@ -115,6 +117,13 @@ mod tests {
             let error = normalize(raw).unwrap_err();
             assert!(error.0.contains(reason), "{raw:?}: {}", error.0);
         }
+    }
+
+    #[test]
+    fn phone_error_displays_its_reason() {
+        let error = normalize("").unwrap_err();
+        assert_eq!(error.to_string(), error.0);
+        let _: &dyn std::error::Error = &error;
     }
 
     #[test]

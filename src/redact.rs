@@ -4,7 +4,8 @@
 
 /// Shorter runs are too likely to be ordinary text; a real SecretKey has 32 characters.
 pub const MIN_FRAGMENT_CHARS: usize = 8;
-const MASK: &str = "[redacted]";
+/// What stands where the secret was, in text and in `Debug` output.
+pub const MASK: &str = "[redacted]";
 
 /// `text` with every piece of `secret` masked; `None` when there was nothing to mask.
 pub fn redacted(text: &str, secret: &str) -> Option<String> {

@@ -5,11 +5,12 @@ use serde_json::{Map, Value};
 
 use crate::error::{ConnectorError, Delivery, ErrorCode};
 use crate::redact::{redact, redacted, unescape_json};
-use crate::tc3::truncate;
+use crate::text::truncate;
 
 /// Bodies are read up to this many bytes; a SendSms answer for one number is under 1 KiB.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
-const EXCERPT_CHARS: usize = 200;
+/// How much of an unusable answer `bodyExcerpt` shows.
+pub const EXCERPT_CHARS: usize = 200;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -6,7 +6,8 @@ use serde_json::Value;
 use crate::config::{fill_code, is_template_id, Config};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::phone::{self, E164};
-use crate::tc3::{self, truncate, SignInput, DEFAULT_SIGNED_HEADERS};
+use crate::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
+use crate::text::truncate;
 
 pub const SERVICE: &str = "sms";
 pub const ACTION: &str = "SendSms";
@@ -31,7 +32,6 @@ pub struct SmsRequest {
     /// Serialised once; the signature covers exactly these bytes.
     pub body: String,
     pub headers: Vec<(&'static str, String)>,
-    pub phone_number: String,
 }
 
 #[derive(Serialize)]
@@ -205,7 +205,6 @@ pub fn build_request(
         url: config.endpoint.url.clone(),
         body,
         headers,
-        phone_number: message.to.as_str().to_owned(),
     })
 }
 

@@ -3,17 +3,22 @@
 //! Sans-IO: the caller passes the time (whole seconds) and the exact payload bytes, and gets back
 //! the `Authorization` value and every header to send. Nothing here reads a clock or the network.
 
+use std::fmt;
+
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
+use crate::endpoint::is_host;
+use crate::redact::MASK;
+use crate::text::truncate;
 use crate::time::utc_date;
 
 const ALGORITHM: &str = "TC3-HMAC-SHA256";
 /// Latest timestamp accepted (9999-12-31T23:59:59Z): keeps the credential date four digits wide.
-const MAX_TIMESTAMP: u64 = 253_402_300_799;
+pub const MAX_TIMESTAMP: u64 = 253_402_300_799;
 
 /// Header names that may be signed (each one is also sent), in canonical (sorted) order.
-const SIGNABLE_HEADERS: [&str; 8] = [
+pub const SIGNABLE_HEADERS: [&str; 8] = [
     "content-type",
     "host",
     "x-tc-action",
@@ -27,7 +32,7 @@ const SIGNABLE_HEADERS: [&str; 8] = [
 pub const DEFAULT_SIGNED_HEADERS: [&str; 2] = ["content-type", "host"];
 
 /// Everything a TC3 signature covers.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SignInput<'a> {
     pub secret_id: &'a str,
     pub secret_key: &'a str,
@@ -43,6 +48,28 @@ pub struct SignInput<'a> {
     pub language: Option<&'a str>,
     /// Lower-case header names; must include `content-type` and `host`.
     pub signed_headers: &'a [&'a str],
+}
+
+/// Every field but the secret key, which is never formatted.
+impl fmt::Debug for SignInput<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("SignInput")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &MASK)
+            .field("service", &self.service)
+            .field("host", &self.host)
+            .field("action", &self.action)
+            .field("version", &self.version)
+            .field("region", &self.region)
+            .field("timestamp", &self.timestamp)
+            .field("payload", &self.payload)
+            .field("content_type", &self.content_type)
+            .field("token", &self.token)
+            .field("language", &self.language)
+            .field("signed_headers", &self.signed_headers)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +100,14 @@ impl SignError {
         format!("{} {}", self.field, self.problem)
     }
 }
+
+impl fmt::Display for SignError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for SignError {}
 
 /// The intermediate strings, exposed so tests can compare them with Tencent's published examples.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -377,52 +412,6 @@ fn is_service_name(service: &str) -> bool {
             .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
 }
 
-/// A DNS name, IPv4 address or bracketed IPv6 address, with an optional port.
-pub(crate) fn is_host(host: &str) -> bool {
-    let (name, port) = match host.rsplit_once(':') {
-        Some((name, _)) if !name.ends_with(']') && name.contains(':') => (host, None),
-        Some((name, port)) => (name, Some(port)),
-        None => (host, None),
-    };
-    if let Some(port) = port {
-        if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
-            return false;
-        }
-        match port.parse::<u32>() {
-            Ok(number) if (1..=65_535).contains(&number) => {}
-            _ => return false,
-        }
-    }
-    if let Some(inner) = name.strip_prefix('[') {
-        let Some(address) = inner.strip_suffix(']') else {
-            return false;
-        };
-        return !address.is_empty()
-            && address
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
-    }
-    !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
-}
-
-/// At most `max` characters, for echoing untrusted values in messages.
-pub(crate) fn truncate(value: &str, max: usize) -> String {
-    match value.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", value.get(..end).unwrap_or_default()),
-        None => value.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -497,6 +486,21 @@ mod tests {
     }
 
     #[test]
+    fn debug_output_never_shows_the_secret_key() {
+        let input = cvm_input(b"{}", &DEFAULT_SIGNED_HEADERS);
+        let shown = format!("{input:?}");
+        assert!(!shown.contains(input.secret_key), "{shown}");
+        assert!(shown.contains("[redacted]"));
+    }
+
+    #[test]
+    fn sign_error_displays_as_its_message() {
+        let error = sign(&cvm_input(b"{}", &["content-type"])).unwrap_err();
+        assert_eq!(error.to_string(), error.message());
+        let _: &dyn std::error::Error = &error;
+    }
+
+    #[test]
     fn headers_carry_optional_values_only_when_given() {
         let mut input = cvm_input(b"{}", &DEFAULT_SIGNED_HEADERS);
         input.region = None;
@@ -525,27 +529,10 @@ mod tests {
     }
 
     #[test]
-    fn hosts_are_checked() {
-        for good in [
-            "sms.tencentcloudapi.com",
-            "127.0.0.1:8080",
-            "[::1]:9000",
-            "localhost",
-        ] {
-            assert!(is_host(good), "{good}");
-        }
-        for bad in [
-            "",
-            "https://sms.tencentcloudapi.com",
-            "sms.tencentcloudapi.com/",
-            "a..b",
-            "host:0",
-            "host:99999",
-            "[::1",
-            "ho st",
-        ] {
-            assert!(!is_host(bad), "{bad}");
-        }
+    fn max_timestamp_is_the_last_second_of_9999() {
+        assert_eq!(utc_date(MAX_TIMESTAMP), "9999-12-31");
+        assert_eq!(utc_date(MAX_TIMESTAMP - 86_399), "9999-12-31");
+        assert_eq!(utc_date(MAX_TIMESTAMP - 86_400), "9999-12-30");
     }
 
     #[test]
@@ -575,12 +562,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn truncate_counts_characters_not_bytes() {
-        assert_eq!(truncate("短信签名测试", 2), "短信…");
-        assert_eq!(truncate("abc", 3), "abc");
     }
 }
 

@@ -11,13 +11,14 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::config::{self, Config, Issue, PathSegment, Validation};
+use crate::config::{self, Config};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::exchange::{Answer, Exchange, NoAnswer, Step};
 use crate::response::{SendResult, MAX_BODY_BYTES};
 use crate::retry::is_plausible_clock_offset;
 use crate::send_sms::{self, SmsRequest};
 use crate::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
+use crate::validation::{Issue, PathSegment, Validation};
 
 /// What one input may weigh: a connector config or message is a few kilobytes.
 const MAX_INPUT_BYTES: usize = 1 << 20;

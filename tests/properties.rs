@@ -6,49 +6,26 @@
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde_json::{json, Map, Value};
-use tencent_sms_connector::config::{self, PathSegment, Validation};
+use tencent_sms_connector::config::{self, ROOT_KEYS, TEMPLATE_KEYS};
 use tencent_sms_connector::error::{Delivery, ErrorCode};
 use tencent_sms_connector::phone;
 use tencent_sms_connector::redact;
-use tencent_sms_connector::response::{self, Retryable};
+use tencent_sms_connector::response::{self, Retryable, EXCERPT_CHARS as MAX_EXCERPT_CHARS};
 use tencent_sms_connector::retry::{
     is_plausible_clock_offset, Next, RetryPolicy, MAX_ATTEMPTS, MAX_RATE_LIMIT_RETRIES,
 };
 use tencent_sms_connector::send_sms;
-use tencent_sms_connector::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
+use tencent_sms_connector::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS, MAX_TIMESTAMP};
 use tencent_sms_connector::time::{parse_http_date, utc_date};
+use tencent_sms_connector::validation::{PathSegment, Validation, MAX_ISSUES};
 
-const ROOT_KEYS: [&str; 11] = [
-    "accessKeyId",
-    "accessKeySecret",
-    "signName",
-    "sdkAppId",
-    "region",
-    "templates",
-    "endpoint",
-    "timeoutMs",
-    "language",
-    "internationalSignName",
-    "senderId",
-];
-const TEMPLATE_KEYS: [&str; 5] = [
-    "usageType",
-    "templateCode",
-    "internationalTemplateCode",
-    "templateParams",
-    "internationalTemplateParams",
-];
 const USAGE_TYPES: [&str; 4] = ["SignIn", "Register", "ForgotPassword", "Generic"];
 /// The template codes of `valid_config`, in the order of `USAGE_TYPES`.
 const TEMPLATE_CODES: [&str; 4] = ["1001", "1002", "1003", "1004"];
 const SIGN_NAME: &str = "腾讯云";
 const SDK_APP_ID: &str = "1400006666";
-/// Caps the config module promises for hostile input.
-const MAX_ISSUES: usize = 100;
+/// This test's own bound on one issue's message: no crate constant states it.
 const MAX_MESSAGE_CHARS: usize = 400;
-const MAX_EXCERPT_CHARS: usize = 200;
-/// 9999-12-31T23:59:59Z, the latest timestamp signing accepts.
-const MAX_TIMESTAMP: u64 = 253_402_300_799;
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 /// IMF-fixdate's shape with fields of any width, to probe the parser's range checks.
 const HTTP_DATE_LIKE: &str =
@@ -755,7 +732,7 @@ proptest! {
         let digits = raw.strip_prefix('+').or_else(|| raw.strip_prefix("00")).unwrap_or(&raw);
         match phone::normalize(&raw) {
             Ok(number) => {
-                prop_assert!(is_e164(number.as_str()), "{}", number);
+                prop_assert!(is_e164(number.as_str()), "{}", number.as_str());
                 prop_assert_eq!(number.as_str().strip_prefix('+'), Some(digits));
                 prop_assert_eq!(phone::normalize(number.as_str()), Ok(number.clone()));
             }

@@ -4,18 +4,20 @@
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
-use tencent_sms_connector::config::{self, Config, Validation};
+use tencent_sms_connector::config::{self, Config};
 use tencent_sms_connector::error::{ConnectorError, ErrorCode};
+use tencent_sms_connector::redact;
 use tencent_sms_connector::send_sms::{self, SmsRequest};
+use tencent_sms_connector::validation::{Validation, MAX_ISSUES};
 
 const CODE: &str = "123456";
 const TIMESTAMP: u64 = 1_700_000_000;
 /// Mainland and foreign, so both the plain and the international template are used.
 const RECIPIENTS: [&str; 2] = ["8613711112222", "14155550123"];
+/// The target's own bound on one issue's message: no crate constant states it.
 const MAX_MESSAGE_CHARS: usize = 400;
-const MAX_ISSUES: usize = 100;
 /// Shorter secrets would match ordinary text; `ConnectorError::redact` ignores them too.
-const MIN_SECRET_CHARS: usize = 8;
+const MIN_SECRET_CHARS: usize = redact::MIN_FRAGMENT_CHARS;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(value) = serde_json::from_slice::<Value>(data) else {

@@ -5,6 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use tencent_sms_connector::error::{Delivery, ErrorCode};
+use tencent_sms_connector::response::EXCERPT_CHARS as MAX_EXCERPT_CHARS;
 use tencent_sms_connector::{redact, response};
 
 /// Also in the dictionary, so the fuzzer can place it in any field of the answer.
@@ -12,7 +13,6 @@ const SECRET: &str = "FuzzSecretKey0123456789";
 /// Shorter runs of the body are not tried as secrets: they would match ordinary text.
 const MIN_SECRET_CHARS: usize = redact::MIN_FRAGMENT_CHARS;
 const MAX_CANDIDATES: usize = 6;
-const MAX_EXCERPT_CHARS: usize = 200;
 
 fuzz_target!(|data: &[u8]| {
     let (flags, rest) = data

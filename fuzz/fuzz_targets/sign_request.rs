@@ -4,25 +4,15 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
+use tencent_sms_connector::redact;
 use tencent_sms_connector::tc3::{
-    self, SignError, SignInput, SignedRequest, DEFAULT_SIGNED_HEADERS,
+    self, SignError, SignInput, SignedRequest, DEFAULT_SIGNED_HEADERS, MAX_TIMESTAMP,
+    SIGNABLE_HEADERS,
 };
 use tencent_sms_connector::time::utc_date;
 
 /// Shorter secrets would match ordinary text; `ConnectorError::redact` ignores them too.
-const MIN_SECRET_CHARS: usize = 8;
-/// 9999-12-31T23:59:59Z, the latest timestamp `sign` accepts.
-const MAX_TIMESTAMP: u64 = 253_402_300_799;
-const SIGNABLE_HEADERS: [&str; 8] = [
-    "content-type",
-    "host",
-    "x-tc-action",
-    "x-tc-language",
-    "x-tc-region",
-    "x-tc-timestamp",
-    "x-tc-token",
-    "x-tc-version",
-];
+const MIN_SECRET_CHARS: usize = redact::MIN_FRAGMENT_CHARS;
 
 #[derive(Debug, Arbitrary)]
 enum Text {

@@ -1,0 +1,277 @@
+//! The `templates` list: each entry's fields, its `templateParams`, and the usage types the
+//! official guard requires once every entry is well formed.
+
+use serde_json::{Map, Value};
+
+use super::warnings::{
+    warn_template_codes, warn_template_param, warn_unknown_keys, warn_usage_type,
+};
+use super::{
+    type_name, Template, CODE_PLACEHOLDER, MISSING_TEMPLATES, REQUIRED_USAGE_TYPES, TEMPLATE_KEYS,
+};
+use crate::text::find_text;
+use crate::validation::{PathSegment, Validation};
+
+pub(super) fn check_templates(
+    value: Option<&Value>,
+    report: &mut Validation,
+) -> Option<Vec<Template>> {
+    let items = template_items(value, report)?;
+    let mut templates = Vec::with_capacity(items.len().min(64));
+    let mut all_well_formed = true;
+    // A JSON map as the set: the module already carries its code.
+    let mut seen_usage_types = Map::new();
+    for (index, item) in items.iter().enumerate() {
+        match check_template(index, item, &mut seen_usage_types, report) {
+            Some(template) => templates.push(template),
+            None => all_well_formed = false,
+        }
+    }
+    // Like the official guard, the required-types rule is checked once every item is well formed.
+    if !all_well_formed {
+        return None;
+    }
+    require_usage_types(&templates, report);
+    Some(templates)
+}
+
+/// The `templates` list, or `None` (with an error) when it is absent or not a list.
+fn template_items<'a>(value: Option<&'a Value>, report: &mut Validation) -> Option<&'a [Value]> {
+    let path = || vec![PathSegment::from("templates")];
+    match value {
+        None => {
+            report.error(
+                path(),
+                "required",
+                "templates is required: a list of { \"usageType\": \"SignIn\", \"templateCode\": \"<approved template ID>\" }, including Register, SignIn, ForgotPassword and Generic.".into(),
+            );
+            None
+        }
+        Some(Value::Array(items)) => Some(items),
+        Some(other) => {
+            report.error(
+                path(),
+                "invalid_type",
+                format!(
+                    "templates must be a list of {{ usageType, templateCode }} objects, not {}.",
+                    type_name(other)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// One entry, or `None` when the official guard would call it malformed (errors reported).
+fn check_template(
+    index: usize,
+    item: &Value,
+    seen_usage_types: &mut Map<String, Value>,
+    report: &mut Validation,
+) -> Option<Template> {
+    let Value::Object(fields) = item else {
+        report.error(
+            vec![PathSegment::from("templates"), index.into()],
+            "invalid_type",
+            format!(
+                "templates[{index}] must be an object like {{ \"usageType\": \"SignIn\", \"templateCode\": \"1234567\" }}, not {}.",
+                type_name(item)
+            ),
+        );
+        return None;
+    };
+    let usage_type = template_string(fields, index, "usageType", report);
+    let template_code = template_string(fields, index, "templateCode", report);
+    let international = template_optional_string(fields, index, report);
+    let params = check_template_params(fields, index, "templateParams", report);
+    let international_params =
+        check_template_params(fields, index, "internationalTemplateParams", report);
+    if let Some(usage_type) = usage_type {
+        warn_usage_type(usage_type, index, seen_usage_types, report);
+    }
+    warn_template_codes(
+        usage_type,
+        template_code,
+        international.flatten(),
+        index,
+        report,
+    );
+    warn_unknown_keys(
+        fields,
+        &TEMPLATE_KEYS,
+        &[PathSegment::from("templates"), index.into()],
+        report,
+    );
+    // Only the official guard's own fields make an item malformed for its refinement; a bad
+    // internationalTemplateCode is reported above and still counts for the required types.
+    let (Some(usage_type), Some(template_code)) = (usage_type, template_code) else {
+        return None;
+    };
+    let template_params = params
+        .flatten()
+        .unwrap_or_else(|| vec![CODE_PLACEHOLDER.to_owned()]);
+    Some(Template {
+        usage_type: usage_type.to_owned(),
+        template_code: template_code.to_owned(),
+        international_template_code: international.flatten().map(str::to_owned),
+        international_template_params: international_params
+            .flatten()
+            .unwrap_or_else(|| template_params.clone()),
+        template_params,
+    })
+}
+
+/// Reports the usage types the official guard requires that no entry has.
+fn require_usage_types(templates: &[Template], report: &mut Validation) {
+    let missing: Vec<&str> = REQUIRED_USAGE_TYPES
+        .iter()
+        .copied()
+        .filter(|required| {
+            !templates
+                .iter()
+                .any(|template| template.usage_type == *required)
+        })
+        .collect();
+    if !missing.is_empty() {
+        report.error(
+            vec![PathSegment::from("templates")],
+            MISSING_TEMPLATES,
+            format!(
+                "templates has no entry for usageType {}: add one {{ \"usageType\": \"<type>\", \"templateCode\": \"<approved template ID>\" }} per missing type.",
+                missing.join(", ")
+            ),
+        );
+    }
+}
+
+fn template_string<'a>(
+    fields: &'a Map<String, Value>,
+    index: usize,
+    key: &'static str,
+    report: &mut Validation,
+) -> Option<&'a str> {
+    let path = vec![PathSegment::from("templates"), index.into(), key.into()];
+    let help = if key == "usageType" {
+        "a Logto message type such as \"SignIn\""
+    } else {
+        "the approved template ID as a string, e.g. \"1234567\""
+    };
+    match fields.get(key) {
+        Some(Value::String(text)) => {
+            // An empty templateCode gets the not_template_id warning instead.
+            if text.is_empty() && key == "usageType" {
+                report.warn(
+                    path,
+                    "empty",
+                    format!("templates[{index}].{key} is empty: set it to {help}."),
+                );
+            }
+            Some(text)
+        }
+        None => {
+            report.error(
+                path,
+                "required",
+                format!("templates[{index}].{key} is required: {help}."),
+            );
+            None
+        }
+        Some(other) => {
+            report.error(
+                path,
+                "invalid_type",
+                format!(
+                    "templates[{index}].{key} must be a string, not {}: use {help}.",
+                    type_name(other)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// `templateParams`/`internationalTemplateParams`: `Some(None)` when absent or null, `None` when
+/// present but invalid (an error is reported). Values get warnings where they break the limits
+/// Tencent documents for template variables: a verification-code template takes only 0-6 digits
+/// per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError), accounts
+/// verified as individuals get at most 12 characters per variable, and no variable may be a link.
+/// Sources: cloud.tencent.com/document/product/382/39023 (正文模板审核标准, 变量规范) and
+/// tencentcloud.com/document/product/382/40659 (Body Template Review Standards).
+fn check_template_params(
+    fields: &Map<String, Value>,
+    index: usize,
+    key: &'static str,
+    report: &mut Validation,
+) -> Option<Option<Vec<String>>> {
+    let path = || vec![PathSegment::from("templates"), index.into(), key.into()];
+    let items = match fields.get(key) {
+        None | Some(Value::Null) => return Some(None),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            report.error(
+                path(),
+                "invalid_type",
+                format!("templates[{index}].{key} must be a list of strings, one per template placeholder ({{1}}, {{2}}, …), with \"{{code}}\" where the code goes, e.g. [\"{{code}}\", \"10\"]; not {}.", type_name(other)),
+            );
+            return None;
+        }
+    };
+    let mut params = Vec::with_capacity(items.len().min(64));
+    let mut well_formed = true;
+    for (position, item) in items.iter().enumerate() {
+        let item_path = || {
+            let mut item_path = path();
+            item_path.push(position.into());
+            item_path
+        };
+        let Value::String(text) = item else {
+            report.error(
+                item_path(),
+                "invalid_type",
+                format!("templates[{index}].{key}[{position}] must be a string, not {}: write numbers in quotes, e.g. \"10\".", type_name(item)),
+            );
+            well_formed = false;
+            continue;
+        };
+        warn_template_param(text, item_path, report);
+        params.push(text.clone());
+    }
+    if !well_formed {
+        return None;
+    }
+    if !params
+        .iter()
+        .any(|param| find_text(param, CODE_PLACEHOLDER).is_some())
+    {
+        report.error(
+            path(),
+            "missing_code_placeholder",
+            format!("templates[{index}].{key} has no \"{{code}}\", so the verification code would never be sent: write \"{{code}}\" where the template's code placeholder is, e.g. [\"{{code}}\", \"10\"] for \"Your code is {{1}}. It expires in {{2}} minutes.\""),
+        );
+        return None;
+    }
+    Some(Some(params))
+}
+
+/// `Some(None)` when absent or null, `None` when present with the wrong type.
+fn template_optional_string<'a>(
+    fields: &'a Map<String, Value>,
+    index: usize,
+    report: &mut Validation,
+) -> Option<Option<&'a str>> {
+    match fields.get("internationalTemplateCode") {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(text)) => Some(Some(text)),
+        Some(other) => {
+            report.error(
+                vec![PathSegment::from("templates"), index.into(), "internationalTemplateCode".into()],
+                "invalid_type",
+                format!(
+                    "templates[{index}].internationalTemplateCode must be a string (an approved international template ID), not {}.",
+                    type_name(other)
+                ),
+            );
+            None
+        }
+    }
+}

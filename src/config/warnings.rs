@@ -1,0 +1,293 @@
+//! Warnings: what the validator accepts but Tencent would refuse later (or what looks like a
+//! slip). They never block saving or sending; each says what Tencent would answer and the fix.
+
+use serde_json::{Map, Value};
+
+use super::{fill_code, is_template_id, KNOWN_USAGE_TYPES, SMS_REGIONS};
+use crate::text::{find_text, truncate};
+use crate::validation::{PathSegment, Validation, MAX_ISSUES};
+
+// Warnings whose path already names the field: static text keeps the wasm small.
+const PARAM_FORMAT: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError).";
+const PARAM_FORMAT_AND_LENGTH: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError), and accounts verified as individuals get at most 12 characters per variable.";
+/// Tencent SecretKeys are 32 characters.
+const SECRET_KEY_LENGTH: usize = 32;
+
+pub(super) fn warn_access_key_id(id: &str, report: &mut Validation) {
+    warn_whitespace(id, "accessKeyId", vec!["accessKeyId".into()], report);
+    let trimmed = id.trim();
+    if !trimmed.is_empty() && !is_secret_id_shaped(trimmed) {
+        report.warn(
+            vec!["accessKeyId".into()],
+            "secret_id_shape",
+            "accessKeyId does not look like a Tencent Cloud SecretId (AKID followed by letters and digits): check that it is not the SecretKey or an app ID.".into(),
+        );
+    }
+}
+
+pub(super) fn warn_access_key_secret(secret: &str, report: &mut Validation) {
+    warn_whitespace(
+        secret,
+        "accessKeySecret",
+        vec!["accessKeySecret".into()],
+        report,
+    );
+    let length = secret.trim().chars().count();
+    if length > 0 && length < SECRET_KEY_LENGTH {
+        report.warn(
+            vec!["accessKeySecret".into()],
+            "secret_key_length",
+            "accessKeySecret is shorter than a Tencent Cloud SecretKey (32 characters): copy the whole SecretKey from the CAM console's API keys page.".into(),
+        );
+    }
+    if secret.trim().starts_with("AKID") {
+        report.warn(
+            vec!["accessKeySecret".into()],
+            "secret_looks_like_id",
+            "accessKeySecret looks like a SecretId (AKID…): put the SecretId in accessKeyId and its SecretKey here.".into(),
+        );
+    }
+}
+
+pub(super) fn warn_sdk_app_id(app_id: &str, report: &mut Validation) {
+    warn_whitespace(app_id, "sdkAppId", vec!["sdkAppId".into()], report);
+    warn_not_digits(
+        app_id,
+        "sdkAppId",
+        vec!["sdkAppId".into()],
+        "the SmsSdkAppId from the SMS console, e.g. \"1400000000\"",
+        report,
+    );
+}
+
+pub(super) fn warn_region(region: &str, report: &mut Validation) {
+    warn_whitespace(region, "region", vec!["region".into()], report);
+    if !region.trim().is_empty() && !SMS_REGIONS.contains(&region.trim()) {
+        report.warn(
+            vec!["region".into()],
+            "unknown_region",
+            format!(
+                "region \"{}\" is not a Tencent Cloud SMS region: use one of {}.",
+                truncate(region, 40),
+                SMS_REGIONS.join(", ")
+            ),
+        );
+    }
+}
+
+pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Validation) {
+    let length = name.trim().chars().count();
+    warn_whitespace(name, field, vec![field.into()], report);
+    if !name.is_empty() && !(2..=12).contains(&length) {
+        report.warn(
+            vec![field.into()],
+            "sign_name_length",
+            format!("{field} has {length} characters; Tencent approves signatures of 2 to 12 characters: copy it exactly from the SMS console."),
+        );
+    }
+}
+
+/// A usage type Logto never sends, or one an earlier entry already has.
+pub(super) fn warn_usage_type(
+    usage_type: &str,
+    index: usize,
+    seen_usage_types: &mut Map<String, Value>,
+    report: &mut Validation,
+) {
+    let field_path = || {
+        vec![
+            PathSegment::from("templates"),
+            index.into(),
+            "usageType".into(),
+        ]
+    };
+    if !KNOWN_USAGE_TYPES.contains(&usage_type) {
+        let hint = closest(usage_type, &KNOWN_USAGE_TYPES)
+            .map(|known| format!(" Did you mean \"{known}\"?"))
+            .unwrap_or_default();
+        report.warn(
+            field_path(),
+            "unknown_usage_type",
+            format!(
+                "templates[{index}].usageType \"{}\" is not a Logto message type, so it is only used if Logto sends that exact type.{hint}",
+                truncate(usage_type, 40)
+            ),
+        );
+    }
+    if seen_usage_types
+        .insert(usage_type.to_owned(), Value::Null)
+        .is_some()
+    {
+        report.warn(
+            field_path(),
+            "duplicate_usage_type",
+            format!(
+                "templates[{index}] repeats usageType \"{}\"; only the first one is used: remove or rename the duplicate.",
+                truncate(usage_type, 40)
+            ),
+        );
+    }
+}
+
+/// Template codes that are not template IDs are never sent: say what happens instead.
+pub(super) fn warn_template_codes(
+    usage_type: Option<&str>,
+    template_code: Option<&str>,
+    international: Option<&str>,
+    index: usize,
+    report: &mut Validation,
+) {
+    let field_path = |key: &str| vec![PathSegment::from("templates"), index.into(), key.into()];
+    if let Some(code) = template_code {
+        if !is_template_id(code) {
+            let fallback = if usage_type == Some("Generic") {
+                "templateCode is not a Tencent template ID (digits only), so it is never sent: messages without their own template fail with template_not_found. Set it to the approved template ID from the SMS console."
+            } else {
+                "templateCode is not a Tencent template ID (digits only), so it is never sent: this message type falls back to the Generic template. Set it to the approved template ID from the SMS console, or remove the entry."
+            };
+            report.warn(
+                field_path("templateCode"),
+                "not_template_id",
+                fallback.into(),
+            );
+        }
+    }
+    if let Some(code) = international {
+        if !is_template_id(code) {
+            report.warn(
+                field_path("internationalTemplateCode"),
+                "not_template_id",
+                "internationalTemplateCode is not a Tencent template ID (digits only), so it is never sent: numbers outside mainland China get templateCode instead. Set it to the approved international template ID, or remove it.".into(),
+            );
+        }
+    }
+}
+
+/// One `templateParams` value checked against the variable rules Tencent documents.
+pub(super) fn warn_template_param(
+    text: &str,
+    item_path: impl Fn() -> Vec<PathSegment>,
+    report: &mut Validation,
+) {
+    // What Tencent will see, with Logto's 6-digit code in place.
+    let filled = fill_code(text, "000000");
+    let length = filled.chars().count();
+    if length > 6 || !filled.bytes().all(|byte| byte.is_ascii_digit()) {
+        report.warn(
+            item_path(),
+            "template_param_format",
+            if length > 12 {
+                PARAM_FORMAT_AND_LENGTH
+            } else {
+                PARAM_FORMAT
+            }
+            .into(),
+        );
+    }
+    if find_text(&filled, "://").is_some() || filled.starts_with("www.") {
+        report.warn(
+            item_path(),
+            "template_param_link",
+            "This value looks like a link; Tencent refuses links in template variables: put the link in the approved template text.".into(),
+        );
+    }
+}
+
+pub(super) fn warn_whitespace(
+    value: &str,
+    name: &str,
+    path: Vec<PathSegment>,
+    report: &mut Validation,
+) {
+    if value.trim() != value {
+        let answer = match name {
+            "accessKeyId" => " (Tencent answers AuthFailure.SecretIdNotFound)",
+            "accessKeySecret" => " (Tencent answers AuthFailure.SignatureFailure)",
+            _ => "",
+        };
+        report.warn(
+            path,
+            "whitespace",
+            format!("{name} starts or ends with whitespace, which is sent as part of the value so sends fail{answer}: remove it."),
+        );
+    }
+}
+
+fn warn_not_digits(
+    value: &str,
+    name: &str,
+    path: Vec<PathSegment>,
+    expected: &str,
+    report: &mut Validation,
+) {
+    let trimmed = value.trim();
+    if !trimmed.is_empty() && !trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
+        report.warn(
+            path,
+            "not_digits",
+            format!("{name} should be digits only: {expected}."),
+        );
+    }
+}
+
+pub(super) fn warn_unknown_keys(
+    fields: &Map<String, Value>,
+    known: &[&str],
+    parent: &[PathSegment],
+    report: &mut Validation,
+) {
+    for key in fields.keys() {
+        if known.contains(&key.as_str()) {
+            continue;
+        }
+        if report.warnings.len() >= MAX_ISSUES {
+            return;
+        }
+        let hint = closest(key, known)
+            .map(|name| format!(" Did you mean \"{name}\"?"))
+            .unwrap_or_else(|| " It is ignored: remove it.".into());
+        let mut path = parent.to_vec();
+        path.push(PathSegment::Key(key.clone()));
+        report.warn(
+            path,
+            "unknown_key",
+            format!("Unknown key \"{}\".{hint}", truncate(key, 40)),
+        );
+    }
+}
+
+/// A known name within two edits (ignoring case) of `word`: the likely intended spelling.
+fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    if word.len() > 64 {
+        return None;
+    }
+    let word = word.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|name| (edit_distance(&word, &name.to_ascii_lowercase()), *name))
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| name)
+}
+
+fn edit_distance(left: &str, right: &str) -> usize {
+    let right: Vec<char> = right.chars().collect();
+    let mut previous: Vec<usize> = (0..=right.len()).collect();
+    for (i, left_char) in left.chars().enumerate() {
+        let mut current = Vec::with_capacity(right.len() + 1);
+        current.push(i + 1);
+        for (j, right_char) in right.iter().enumerate() {
+            let substitution = previous.get(j).copied().unwrap_or(usize::MAX - 1)
+                + usize::from(left_char != *right_char);
+            let deletion = previous.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
+            let insertion = current.get(j).copied().unwrap_or(usize::MAX - 1) + 1;
+            current.push(substitution.min(deletion).min(insertion));
+        }
+        previous = current;
+    }
+    previous.last().copied().unwrap_or(usize::MAX)
+}
+
+fn is_secret_id_shaped(id: &str) -> bool {
+    id.starts_with("AKID") && id.len() >= 20 && id.bytes().all(|byte| byte.is_ascii_alphanumeric())
+}
