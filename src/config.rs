@@ -12,9 +12,9 @@ pub use crate::endpoint::{
     DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
 };
 use crate::error::{ConnectorError, ErrorCode};
-use crate::redact::MASK;
+use crate::redact::{redact, MASK};
 use crate::text::find_text;
-use crate::validation::Validation;
+use crate::validation::{PathSegment, Validation};
 use templates::check_templates;
 use warnings::{
     warn_access_key_id, warn_access_key_secret, warn_region, warn_sdk_app_id, warn_sign_name,
@@ -170,9 +170,30 @@ impl Config {
 pub fn validate(value: &Value) -> (Validation, Option<Config>) {
     let mut validation = Validation::default();
     let config = check_root(value, &mut validation);
+    mask_secret(value, &mut validation);
     validation.valid = validation.errors.is_empty();
     let config = config.filter(|_| validation.valid);
     (validation, config)
+}
+
+/// The validator quotes input back (a region, a key name, a usageType): a secret pasted into one
+/// of them must not come back with it, in a message or in a path.
+fn mask_secret(value: &Value, validation: &mut Validation) {
+    let Some(secret) = value.get("accessKeySecret").and_then(Value::as_str) else {
+        return;
+    };
+    for issue in validation
+        .errors
+        .iter_mut()
+        .chain(validation.warnings.iter_mut())
+    {
+        redact(&mut issue.message, secret);
+        for segment in &mut issue.path {
+            if let PathSegment::Key(key) = segment {
+                redact(key, secret);
+            }
+        }
+    }
 }
 
 /// The config for sending, or an `invalid_config` error listing every problem. The required
@@ -181,6 +202,7 @@ pub fn validate(value: &Value) -> (Validation, Option<Config>) {
 pub fn parse(value: &Value) -> Result<Config, ConnectorError> {
     let mut report = Validation::default();
     let config = check_root(value, &mut report);
+    mask_secret(value, &mut report);
     report
         .errors
         .retain(|issue| issue.code != MISSING_TEMPLATES);
@@ -471,6 +493,20 @@ mod tests {
         assert_eq!(config.endpoint, default_endpoint());
         assert_eq!(config.timeout_ms, DEFAULT_TIMEOUT_MS);
         assert_eq!(config.templates.len(), 4);
+    }
+
+    #[test]
+    fn a_secret_pasted_into_a_quoted_field_or_a_key_does_not_come_back() {
+        let secret = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+        let mut config = valid();
+        config["region"] = json!(secret);
+        config[secret] = json!(1);
+        config["templates"][0]["usageType"] = json!(secret);
+        let (validation, _) = validate(&config);
+        let shown = serde_json::to_string(&validation).unwrap();
+        assert!(shown.contains("[redacted]"), "{shown}");
+        assert!(!shown.contains(&secret[..8]), "{shown}");
+        assert!(!shown.contains(&secret[24..]), "{shown}");
     }
 
     #[test]

@@ -7,8 +7,6 @@ const fieldList = document.querySelector('[data-testid="fields"]');
 const report = document.querySelector('.report');
 
 const debounceMs = 250;
-// Shorter values cannot be real keys, and masking them would garble ordinary words in messages.
-const minMaskedLength = 6;
 
 const setStatus = (state, text) => {
   statusLine.dataset.state = state;
@@ -78,32 +76,24 @@ const formatPath = (path) =>
     return `${text}[${JSON.stringify(segment)}]`;
   }, '') || '(whole config)';
 
-// The validator quotes some input back (region, usageType, key names); a secret pasted into one of
-// those must still not reach the DOM.
-const secretMasker = (config) => {
-  const secrets = metadata.formItems
-    .filter((item) => item.isConfidential)
-    .map((item) => config?.[item.key])
-    .filter((value) => typeof value === 'string' && value.length >= minMaskedLength);
-  return (text) => secrets.reduce((masked, secret) => masked.replaceAll(secret, '•••'), text);
-};
-
-const issueItem = (kind, issue, mask) => {
+// The validator quotes some input back (region, usageType, key names); it masks the secret in
+// what it quotes, so issues are shown as they come.
+const issueItem = (kind, issue) => {
   const item = element('li', `issue ${kind}`);
   item.dataset.testid = kind;
   item.dataset.code = issue.code;
-  item.append(element('code', 'path', mask(formatPath(issue.path))), ' ', element('span', 'message', mask(issue.message)));
+  item.append(element('code', 'path', formatPath(issue.path)), ' ', element('span', 'message', issue.message));
   return item;
 };
 
-const showResult = (result, mask) => {
+const showResult = (result) => {
   for (const list of [...issueLists.values(), generalIssues]) {
     list.replaceChildren();
   }
   for (const [kind, issues] of [['error', result.errors], ['warning', result.warnings]]) {
     for (const issue of issues) {
       const key = issue.path[0];
-      (issueLists.get(key) ?? generalIssues).append(issueItem(kind, issue, mask));
+      (issueLists.get(key) ?? generalIssues).append(issueItem(kind, issue));
     }
   }
   const warnings = plural(result.warnings.length, 'warning');
@@ -133,7 +123,7 @@ const check = () => {
   }
   syntaxLine.hidden = true;
   report.classList.remove('stale');
-  showResult(validateConfig(config), secretMasker(config));
+  showResult(validateConfig(config));
 };
 
 // A starting point built from the connector's own placeholders: required fields only, since an
