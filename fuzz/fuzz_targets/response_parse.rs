@@ -88,7 +88,9 @@ fn secret_candidates(body: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(body);
     let runs = text
         .split(|character: char| !(character.is_ascii_alphanumeric() || "+-.:".contains(character)))
-        .filter(|run| (MIN_SECRET_CHARS..=MAX_SECRET_CHARS).contains(&run.len()) && *run != "redacted")
+        .filter(|run| {
+            (MIN_SECRET_CHARS..=MAX_SECRET_CHARS).contains(&run.len()) && *run != "redacted"
+        })
         .map(str::to_owned);
     std::iter::once(SECRET.to_owned())
         .chain(runs)
