@@ -456,12 +456,13 @@ fn type_name(value: &Value) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::validation::{Issue, MAX_ISSUES};
     use serde_json::json;
 
-    fn valid() -> Value {
+    /// A valid config, shared by the unit tests of the modules that take one.
+    pub(crate) fn valid() -> Value {
         json!({
             "accessKeyId": "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
             "accessKeySecret": "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",

@@ -140,20 +140,7 @@ mod tests {
     const NOW: f64 = 1_551_113_065_000.0;
 
     fn exchange() -> Exchange {
-        let config = config::parse(&json!({
-            "accessKeyId": "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
-            "accessKeySecret": SECRET,
-            "signName": "Sign",
-            "sdkAppId": "1400006666",
-            "region": "ap-guangzhou",
-            "templates": [
-                { "usageType": "SignIn", "templateCode": "1001" },
-                { "usageType": "Register", "templateCode": "1002" },
-                { "usageType": "ForgotPassword", "templateCode": "1003" },
-                { "usageType": "Generic", "templateCode": "1004" }
-            ]
-        }))
-        .unwrap();
+        let config = config::parse(&config::tests::valid()).unwrap();
         let message = send_sms::parse_message(
             &json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } }),
         )
