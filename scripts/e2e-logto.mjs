@@ -294,10 +294,11 @@ const run = async (workDir) => {
 
   // 1.4.4 always posts to https://sms.tencentcloudapi.com (it has no endpoint field): the bench's
   // preload routes exactly that host to the local server, keeping the Host header it signed.
-  await swap(ourPackage, officialPackage, officialSource, {
+  const officialToLocal = {
     preloads: [new URL('./bench/https-to-local.mjs', import.meta.url).href],
     extraEnv: { BENCH_TENCENT_PORT: String(tencent.port) },
-  });
+  };
+  await swap(ourPackage, officialPackage, officialSource, officialToLocal);
   log('official @logto/connector-tencent-sms installed instead');
   await check('5a with the official 1.4.4 installed, core starts and serves the saved row unchanged', async () => {
     const row = await savedRowIsUntouched();
@@ -342,7 +343,9 @@ const run = async (workDir) => {
 
   let page;
   await check('6a the first admin is created through the welcome page and signed in to the console', async () => {
-    page = await signedInConsole(browser.browser, core.admin);
+    let registered;
+    ({ page, registered } = await signedInConsole(browser.browser, core.admin));
+    assert.ok(registered, 'the console did not send a fresh install to the welcome page');
   });
   await check('6b the SMS connector guide and form fit 1440×900: no sideways scroll, Save and Done in view', async () => {
     await openSmsGuide(page, core.admin, ourMetadata.name.en);
@@ -383,14 +386,10 @@ const run = async (workDir) => {
   });
 
   // The "before" pictures: the same screens with the official 1.4.4, which has no endpoint field.
-  await swap(ourPackage, officialPackage, officialSource, {
-    production: true,
-    preloads: [new URL('./bench/https-to-local.mjs', import.meta.url).href],
-    extraEnv: { BENCH_TENCENT_PORT: String(tencent.port) },
-  });
+  await swap(ourPackage, officialPackage, officialSource, { ...officialToLocal, production: true });
   log('official @logto/connector-tencent-sms installed instead, production mode');
   await check('7  (before) official 1.4.4 in the console: guide and both Test errors captured', async () => {
-    page = await signedInConsole(browser.browser, core.admin);
+    ({ page } = await signedInConsole(browser.browser, core.admin));
     await openSmsGuide(page, core.admin, ourMetadata.name.en);
     await shoot(page, 'before-guide');
     tencent.reset();

@@ -10,13 +10,13 @@ import { adoptProcess, stopProcess } from './processes.mjs';
 
 export const viewport = { width: 1440, height: 900 };
 const stepTimeoutMs = 15_000;
-const signInTimeoutMs = 60_000; // the first console load compiles nothing, but fetches a few MB
+const signInTimeoutMs = 60_000; // a sign-in loads two apps of a few MB each and several redirects
 const admin = { username: 'e2eadmin', password: 'e2e-Console-Passw0rd!' };
 
 /** Chromium, launched as a server so its PID is ours to stop (stopAll() stops it on any exit). */
 export const startBrowser = async (chromiumPath) => {
   const server = await chromium.launchServer({ executablePath: chromiumPath, args: chromiumLaunchArgs, timeout: stepTimeoutMs });
-  const handle = adoptProcess('chromium', server.process(), { stopSignal: 'SIGTERM' });
+  const handle = adoptProcess('chromium', server.process());
   const browser = await chromium.connect(server.wsEndpoint(), { timeout: stepTimeoutMs });
   return {
     browser,
@@ -29,8 +29,9 @@ export const startBrowser = async (chromiumPath) => {
 };
 
 /**
- * A page signed in to the console at `adminUrl` as the e2e admin: on a fresh database the welcome
- * page's "Create account" registers it, otherwise it signs in with the same credentials.
+ * A page signed in to the console at `adminUrl` as the e2e admin, as `{ page, registered }`: on a
+ * fresh database the welcome page's "Create account" registers it (`registered`), otherwise it
+ * signs in with the same credentials.
  */
 export const signedInConsole = async (browser, adminUrl) => {
   const context = await browser.newContext({ viewport });
@@ -39,17 +40,16 @@ export const signedInConsole = async (browser, adminUrl) => {
   const page = await context.newPage();
   page.setDefaultTimeout(stepTimeoutMs);
   await page.goto(`${adminUrl}/console`);
-  const landing = await Promise.race([
-    page.waitForURL(/\/console\/welcome/, { timeout: signInTimeoutMs }).then(() => 'welcome'),
-    page.waitForURL(/\/sign-in/, { timeout: signInTimeoutMs }).then(() => 'sign-in'),
-  ]);
-  if (landing === 'welcome') {
+  // A fresh install goes to the welcome page, otherwise the console goes to the sign-in page.
+  await page.waitForURL((url) => url.pathname === '/console/welcome' || url.pathname === '/sign-in', { timeout: signInTimeoutMs });
+  const registered = new URL(page.url()).pathname === '/console/welcome';
+  if (registered) {
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.locator('input[name="identifier"], input[name="username"]').first().fill(admin.username);
-    await page.getByRole('button', { name: /^(Create account|Continue|Next)$/ }).first().click();
+    await page.locator('input[name="identifier"]').fill(admin.username);
+    await page.getByRole('button', { name: 'Create account' }).click();
     await page.locator('input[name="newPassword"]').fill(admin.password);
     await page.locator('input[name="confirmPassword"]').fill(admin.password);
-    await page.getByRole('button', { name: /^(Create account|Continue|Save password|Next)$/ }).first().click();
+    await page.getByRole('button', { name: 'Save password' }).click();
   } else {
     await page.locator('input[name="identifier"]').fill(admin.username);
     await page.locator('input[name="password"]').fill(admin.password);
@@ -58,7 +58,7 @@ export const signedInConsole = async (browser, adminUrl) => {
   await page.waitForURL((url) => url.pathname.startsWith('/console/') && !url.pathname.includes('welcome') && !url.pathname.includes('callback'), {
     timeout: signInTimeoutMs,
   });
-  return page;
+  return { page, registered };
 };
 
 /** Connectors → "SMS connector: Set up" → the factory named `connectorName` → Next: the guide modal. */
