@@ -392,6 +392,8 @@ const run = async (workDir) => {
     ({ page } = await signedInConsole(browser.browser, core.admin));
     await openSmsGuide(page, core.admin, ourMetadata.name.en);
     await shoot(page, 'before-guide');
+    const fit = await guideFit(page);
+    log(`official 1.4.4 guide: scrollWidth ${fit.scrollWidth}, Save and Done in view: ${fit.saveVisible}, ${fit.tooWide.length} guide elements too wide`);
     tencent.reset();
     tencent.set({ numberCodes: { [`+${phone.testRoute}`]: limitCode } });
     await fillConfigForm(page, config);

@@ -119,7 +119,7 @@ export const guideFit = async (page) => {
   return { ...layout, saveVisible };
 };
 
-/** A full-page screenshot at `logDir/console-<name>.png`; resolves to its path. */
+/** The viewport as the operator sees it, at `logDir/console-<name>.png`; resolves to the path. */
 export const screenshot = async (page, logDir, name) => {
   const file = path.join(logDir, `console-${name}.png`);
   await page.screenshot({ path: file });
