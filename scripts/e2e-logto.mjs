@@ -10,20 +10,28 @@ import { pathToFileURL } from 'node:url';
 
 import { build, isStale, pkgDir } from './build.mjs';
 import { createLogto } from './e2e/logto.mjs';
-import { prepareLogto } from './e2e/logto-build.mjs';
+import { prepareFrontEnds, prepareLogto } from './e2e/logto-build.mjs';
 import { HttpError, endUserSession, managementApi } from './e2e/http.mjs';
 import { postgresUnavailable, recreateDatabase, startPostgres } from './e2e/postgres.mjs';
 import { stopAll, tail } from './e2e/processes.mjs';
-import { ensureNodeModules, root } from './toolchain.mjs';
+import { browserRequired, ensureNodeModules, findChromium, missingBrowserMessage, root } from './toolchain.mjs';
 
 const source = process.env.LOGTO_SOURCE;
 if (!source) {
   console.log('[e2e:logto] skipped: set LOGTO_SOURCE to a Logto git checkout or source .tar.gz (git clone https://github.com/logto-io/logto, or ../shared/vendor/logto/logto-src.tar.gz)');
   process.exit(0);
 }
+// CI must never pass silently: there a missing PostgreSQL is a failure, elsewhere a skip.
+const strict = process.env.CI === 'true' || browserRequired();
 if (!process.env.DATABASE_URL && postgresUnavailable()) {
-  console.log(`[e2e:logto] skipped: ${postgresUnavailable()}`);
-  process.exit(0);
+  console.log(`[e2e:logto] ${strict ? 'FAIL' : 'skipped'}: ${postgresUnavailable()}`);
+  process.exit(strict ? 1 : 0);
+}
+// The console checks need Chromium; without it they are skipped, unless CI requires a browser.
+const chromiumPath = findChromium();
+if (!chromiumPath && browserRequired()) {
+  console.log(`[e2e:logto] FAIL: REQUIRE_BROWSER=1 but ${missingBrowserMessage}`);
+  process.exit(1);
 }
 
 const connectorId = 'tencent-short-message-service';
@@ -92,6 +100,10 @@ const run = async (workDir) => {
   mkdirSync(logDir, { recursive: true });
   const { logtoDir, cached } = await prepareLogto({ source, cacheRoot, logDir, env: childEnv });
   log(`Logto ${cached ? 'from cache' : 'built'}: ${path.relative(root, logtoDir)}`);
+  if (chromiumPath) {
+    const frontEnds = await prepareFrontEnds({ source, cacheRoot, logDir, env: childEnv, logtoDir });
+    log(`Logto console and experience apps ${frontEnds.cached ? 'from cache' : 'built'}`);
+  }
 
   const ourTarball = packOurs(workDir);
   // Imported only now: fixtures need the npm dev dependencies, metadata the freshly built pkg/.
@@ -262,13 +274,16 @@ const run = async (workDir) => {
   tencent.reset();
 
   // --- 5. swapping packages keeps the saved row ----------------------------------------------
-  /** Stops core, swaps one package for the other (never both: one id twice breaks core), restarts. */
-  const swap = async (remove, add, addSource, coreOptions) => {
+  /**
+   * Stops core, swaps one package for the other (never both: one id twice breaks core), restarts.
+   * In production mode there is no bootstrap header, hence no Management API client.
+   */
+  const swap = async (remove, add, addSource, coreOptions = {}) => {
     await core.stop();
     logto.removeConnector(remove);
     logto.addConnector(addSource, add);
     core = await logto.startCore(coreOptions);
-    api = await managementApi(core.core);
+    api = coreOptions.production ? undefined : await managementApi(core.core);
   };
   const savedRowIsUntouched = async () => {
     const row = await api.get(`/connectors/${connectorRow.id}`);
@@ -279,10 +294,11 @@ const run = async (workDir) => {
 
   // 1.4.4 always posts to https://sms.tencentcloudapi.com (it has no endpoint field): the bench's
   // preload routes exactly that host to the local server, keeping the Host header it signed.
-  await swap(ourPackage, officialPackage, officialSource, {
+  const officialToLocal = {
     preloads: [new URL('./bench/https-to-local.mjs', import.meta.url).href],
     extraEnv: { BENCH_TENCENT_PORT: String(tencent.port) },
-  });
+  };
+  await swap(ourPackage, officialPackage, officialSource, officialToLocal);
   log('official @logto/connector-tencent-sms installed instead');
   await check('5a with the official 1.4.4 installed, core starts and serves the saved row unchanged', async () => {
     const row = await savedRowIsUntouched();
@@ -306,6 +322,90 @@ const run = async (workDir) => {
     assertSignedIn(await signIn());
   });
 
+  // --- 6, 7. the admin console in Chromium, production mode -----------------------------------
+  if (!chromiumPath) {
+    report(`skip 6, 7 console checks: ${missingBrowserMessage}`);
+    return;
+  }
+  // Imported only now: playwright-core is an npm dev dependency.
+  const { fillConfigForm, guideFit, openSmsGuide, screenshot, signedInConsole, startBrowser, testSendError, viewport } = await import('./e2e/console.mjs');
+  // With no SMS connector the console offers "Set up" for a new one, which opens the guide.
+  await api.raw('DELETE', `/connectors/${connectorRow.id}`);
+  await core.stop();
+  core = await logto.startCore({ production: true });
+  log(`core in production mode on ${core.core} and ${core.admin}`);
+  const browser = await startBrowser(chromiumPath);
+  const shots = [];
+  const shoot = async (page, name) => shots.push(await screenshot(page, logDir, name));
+  const withoutGeneric = { ...config, templates: config.templates.filter(({ usageType }) => usageType !== 'Generic') };
+  const testPhone = '+86 137 1111 2222'; // as an operator types it; the console sends the digits
+  const limitCode = 'LimitExceeded.PhoneNumberDailyLimit';
+
+  let page;
+  await check('6a the first admin is created through the welcome page and signed in to the console', async () => {
+    let registered;
+    ({ page, registered } = await signedInConsole(browser.browser, core.admin));
+    assert.ok(registered, 'the console did not send a fresh install to the welcome page');
+  });
+  await check('6b the SMS connector guide and form fit 1440×900: no sideways scroll, Save and Done in view', async () => {
+    await openSmsGuide(page, core.admin, ourMetadata.name.en);
+    await shoot(page, 'guide');
+    const fit = await guideFit(page);
+    assert.ok(fit.found, 'no guide (README) beside the form');
+    assert.ok(fit.scrollWidth <= viewport.width, `page scrolls sideways: scrollWidth ${fit.scrollWidth}`);
+    assert.deepEqual(fit.tooWide, [], 'guide elements wider than the guide');
+    assert.ok(fit.saveVisible, '"Save and Done" is not fully in view after scrolling to it');
+  });
+  await check(`6c the form's Test with a daily-limit answer shows ${limitCode}`, async () => {
+    tencent.reset();
+    tencent.set({ numberCodes: { [`+${phone.testRoute}`]: limitCode } });
+    await fillConfigForm(page, config);
+    const shown = await testSendError(page, testPhone);
+    await shoot(page, 'test-daily-limit');
+    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
+    assert.ok(shown.includes(limitCode), `the error shown: ${shown}`);
+  });
+  await check('6d the form\'s Test with an invalid unsaved config (http:// to a public host) names the field', async () => {
+    tencent.reset();
+    await fillConfigForm(page, { ...config, endpoint: 'http://sms.tencentcloudapi.com' });
+    const shown = await testSendError(page, testPhone);
+    await shoot(page, 'test-invalid-config');
+    assert.equal(tencent.requests.length, 0, 'an invalid config must not reach Tencent');
+    assert.match(shown, /Error in key path "endpoint"/);
+  });
+  // Our send-time check is structural only: a missing Generic is refused on save (check 2), at
+  // Test time it is the connector's own `general` line, which names the field in its words.
+  await check('6e the form\'s Test with no Generic template says what to add to templates', async () => {
+    tencent.reset();
+    await fillConfigForm(page, withoutGeneric);
+    const shown = await testSendError(page, testPhone);
+    await shoot(page, 'test-no-generic');
+    assert.equal(tencent.requests.length, 0, 'an unusable config must not reach Tencent');
+    assert.match(shown, /templates/);
+    assert.match(shown, /Generic/);
+  });
+
+  // The "before" pictures: the same screens with the official 1.4.4, which has no endpoint field.
+  await swap(ourPackage, officialPackage, officialSource, { ...officialToLocal, production: true });
+  log('official @logto/connector-tencent-sms installed instead, production mode');
+  await check('7  (before) official 1.4.4 in the console: guide and both Test errors captured', async () => {
+    ({ page } = await signedInConsole(browser.browser, core.admin));
+    await openSmsGuide(page, core.admin, ourMetadata.name.en);
+    await shoot(page, 'before-guide');
+    const fit = await guideFit(page);
+    log(`official 1.4.4 guide: scrollWidth ${fit.scrollWidth}, Save and Done in view: ${fit.saveVisible}, ${fit.tooWide.length} guide elements too wide`);
+    tencent.reset();
+    tencent.set({ numberCodes: { [`+${phone.testRoute}`]: limitCode } });
+    await fillConfigForm(page, config);
+    log(`official 1.4.4, daily limit: ${await testSendError(page, testPhone)}`);
+    await shoot(page, 'before-test-daily-limit');
+    // 1.4.4 has no endpoint field, so only the missing Generic can make its config invalid.
+    await fillConfigForm(page, withoutGeneric);
+    log(`official 1.4.4, no Generic template: ${await testSendError(page, testPhone)}`);
+    await shoot(page, 'before-test-no-generic');
+  });
+  await browser.close();
+  report(`     screenshots:\n${shots.map((file) => `       ${path.relative(root, file)}`).join('\n')}`);
 };
 
 const workDir = mkdtempSync(path.join(tmpdir(), 'e2e-logto-'));

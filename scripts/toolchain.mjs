@@ -88,6 +88,17 @@ export const findChromium = () => {
   return [...chromiumCandidates, ...onPath].find((candidate) => existsSync(candidate));
 };
 
+/** Chromium as the tests drive it: headless in a container, with no calls home. */
+export const chromiumLaunchArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** With REQUIRE_BROWSER=1 (set by `.ci/run`) a missing browser fails the run instead of skipping. */
 export const browserRequired = () => process.env.REQUIRE_BROWSER === '1';
 

@@ -9,17 +9,7 @@ import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { startAdminServer } from '../../scripts/admin-server.mjs';
-import { browserRequired, findChromium, missingBrowserMessage } from '../../scripts/toolchain.mjs';
-
-const launchArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { browserRequired, chromiumLaunchArgs, findChromium, missingBrowserMessage } from '../../scripts/toolchain.mjs';
 
 const SECRET = 'TopSecretValue-DoNotEcho-0123456789';
 
@@ -67,7 +57,7 @@ test('admin page validates the config in the browser while the operator types', 
   // May build pkg/ first, hence the generous outer timeout; the browser steps below are bounded tightly.
   const server = await startAdminServer({ port: 0 });
   t.after(() => server.close());
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: launchArgs, timeout: 15_000 });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumLaunchArgs, timeout: 15_000 });
   t.after(() => browser.close());
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

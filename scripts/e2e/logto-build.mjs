@@ -1,8 +1,8 @@
-// Unpacks, installs and builds Logto (core and CLI only) once per source, under a git-ignored
-// cache directory, so later runs start from a ready tree.
+// Unpacks, installs and builds Logto (core and CLI; on request the console and experience apps)
+// once per source, under a git-ignored cache directory, so later runs start from a ready tree.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, createReadStream, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { runLogged } from './processes.mjs';
@@ -75,4 +75,43 @@ export const prepareLogto = async ({ source, cacheRoot, logDir, env }) => {
   buildCore(logtoDir, options);
   writeFileSync(readyMarker, `${new Date().toISOString()}\n`);
   return { logtoDir, cached: false };
+};
+
+const frontEnds = ['console', 'experience'];
+
+/**
+ * Builds Logto's console and experience apps from `source` once (cached beside core's build as
+ * `logto-<key>-frontends/<app>/dist`) and links them where production-mode core serves them from:
+ * `node_modules/@logto/<app>/dist`, relative to packages/core (koa-spa-proxy).
+ */
+export const prepareFrontEnds = async ({ source, cacheRoot, logDir, env, logtoDir }) => {
+  const { key, unpack } = await describeSource(source);
+  const cacheDir = path.join(cacheRoot, `logto-${key}-frontends`);
+  const readyMarker = path.join(cacheDir, 'ready');
+  const cached = existsSync(readyMarker);
+  if (!cached) {
+    rmSync(cacheDir, { recursive: true, force: true });
+    // A tree of its own: the vendored core package.json no longer depends on the apps, and
+    // installing them into core's tree would make its cache depend on this step.
+    const buildDir = path.join(cacheDir, 'logto');
+    mkdirSync(buildDir, { recursive: true });
+    const logFile = path.join(logDir, 'logto-frontends-build.log');
+    const options = { cwd: buildDir, env, logFile, timeoutMs: 900_000 };
+    const filters = frontEnds.flatMap((app) => ['--filter', `@logto/${app}...`]);
+    console.error(`[e2e:logto] building Logto's console and experience apps into ${path.relative(process.cwd(), cacheDir)} (first run only, several minutes)`);
+    unpack(buildDir, logFile);
+    runLogged('pnpm install (front ends)', 'pnpm', ['install', ...filters, '--no-frozen-lockfile'], options);
+    runLogged('build front ends', 'pnpm', ['-r', ...filters, 'build'], options);
+    for (const app of frontEnds) {
+      cpSync(path.join(buildDir, 'packages', app, 'dist'), path.join(cacheDir, app, 'dist'), { recursive: true });
+    }
+    rmSync(buildDir, { recursive: true, force: true }); // only the bundles are kept
+    writeFileSync(readyMarker, `${new Date().toISOString()}\n`);
+  }
+  for (const app of frontEnds) {
+    const link = path.join(logtoDir, 'packages', 'core', 'node_modules', '@logto', app);
+    rmSync(link, { recursive: true, force: true });
+    symlinkSync(path.relative(path.dirname(link), path.join(cacheDir, app)), link);
+  }
+  return { cached };
 };

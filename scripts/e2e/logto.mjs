@@ -18,7 +18,9 @@ export const createLogto = ({ logtoDir, databaseUrl, logDir, env }) => {
   const connectorDir = (packageName) => path.join(connectorsDir, packageName.replaceAll('/', '-'));
 
   return {
-    seed: () => runCli('logto db seed', ['db', 'seed', '--swe']),
+    // --dapc: the admin tenant's first sign-up skips the breached-password check, whose service
+    // (api.pwnedpasswords.com) is unreachable from a loopback-only run.
+    seed: () => runCli('logto db seed', ['db', 'seed', '--swe', '--dapc']),
 
     /** `logto connector add` logs a failed package and still exits 0, so check that it landed. */
     addConnector: (source, packageName) => {
@@ -35,10 +37,11 @@ export const createLogto = ({ logtoDir, databaseUrl, logDir, env }) => {
     },
 
     /**
-     * Starts core in development mode on two free loopback ports; resolves once both answer.
+     * Starts core on two free loopback ports; resolves once both answer. Development mode unless
+     * `production` (which serves the built console and experience apps and has no bootstrap header).
      * `preloads` are extra `node --import` modules, with `extraEnv` for them.
      */
-    startCore: async ({ preloads = [], extraEnv = {} } = {}) => {
+    startCore: async ({ production = false, preloads = [], extraEnv = {} } = {}) => {
       const [port, adminPort] = [await freePort(), await freePort()];
       const urls = { core: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}` };
       const core = startProcess('logto core', process.execPath, [...[loopbackOnly, ...preloads].flatMap((preload) => ['--import', preload]), '.'], {
@@ -51,6 +54,7 @@ export const createLogto = ({ logtoDir, databaseUrl, logDir, env }) => {
           ADMIN_PORT: String(adminPort),
           ENDPOINT: urls.core,
           ADMIN_ENDPOINT: urls.admin,
+          ...(production ? { NODE_ENV: 'production' } : {}),
           ...extraEnv,
         },
       });

@@ -62,8 +62,13 @@ export const startProcess = (name, command, args, { logFile, stopSignal = 'SIGTE
   const fd = openSync(logFile, 'a');
   const child = spawn(command, args, { stdio: ['ignore', fd, fd], ...options });
   closeSync(fd);
+  return adoptProcess(name, child, { stopSignal });
+};
+
+/** Tracks a child someone else spawned (e.g. Playwright's Chromium) so stopAll() stops it too. */
+export const adoptProcess = (name, child, { stopSignal = 'SIGTERM' } = {}) => {
   if (child.pid === undefined) {
-    throw new Error(`could not start ${name} (${command})`);
+    throw new Error(`could not start ${name}`);
   }
   const exited = new Promise((resolve) =>
     child.once('exit', (code, signal) => {
