@@ -269,6 +269,16 @@ describe('errors reach Logto as its own ConnectorError', () => {
     assert.equal(error.data.delivery, 'not_sent');
   });
 
+  test('console Test: the unsaved form is held to the rules of saving, a missing Generic included', async () => {
+    const before = server.requests.length;
+    const error = await consoleTest({ templates: config.templates.filter(({ usageType }) => usageType !== 'Generic') });
+    assert.equal(error.code, 'invalid_config');
+    assert.ok(error.data instanceof ZodError);
+    assert.deepEqual(error.data.issues.map(({ path }) => path.join('.')), ['templates']);
+    assert.match(error.data.issues[0].message, /Generic/);
+    assert.equal(server.requests.length, before, 'nothing was sent');
+  });
+
   test('console Test: an invalid unsaved config is a host ZodError naming each field', async () => {
     const error = await consoleTest({ accessKeyId: 42, region: undefined });
     assert.equal(error.code, 'invalid_config');

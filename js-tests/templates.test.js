@@ -164,15 +164,19 @@ test('an untouched "<template-code>" is never sent: the type falls back to Gener
   assert.match(warnings[0].message, /Generic/);
 });
 
-test('the form prefills only the four required types, and its language select has an empty default', () => {
+test('the form prefills only the four required types, and its language select shows a real default', () => {
   const items = new Map(metadata.formItems.map((item) => [item.key, item]));
   assert.deepEqual(
     items.get('templates').defaultValue.map(({ usageType }) => usageType).sort(),
     ['ForgotPassword', 'Generic', 'Register', 'SignIn'],
   );
   const language = items.get('language');
-  assert.equal(language.defaultValue, '');
+  // Logto's Select shows an empty value as a blank box, so every option and the default are real
+  // languages, and the default is Tencent's own.
+  assert.equal(language.defaultValue, 'zh-CN');
+  assert.ok(language.selectItems.every(({ value }) => value !== ''));
   assert.ok(language.selectItems.some(({ value }) => value === language.defaultValue));
+  assert.deepEqual(validateConfig({ ...makeConfig(server.url), language: language.defaultValue }).errors, []);
   for (const key of ['senderId', 'endpoint', 'templates']) {
     assert.ok(items.get(key)?.tooltip, `${key} has a tooltip`);
   }

@@ -121,6 +121,14 @@ const createConnector = async ({ getConfig }) => ({
     // The admin Test button passes the unsaved config; only real sends read the saved one.
     const isConsoleTest = config !== undefined;
     try {
+      if (isConsoleTest) {
+        // Logto has not validated the unsaved form: hold it to the rules of saving (a missing
+        // Generic template included), so Test names each field as Save would.
+        const { valid, errors } = validateConfig(config);
+        if (!valid) {
+          throw new ConnectorError(ConnectorErrorCodes.InvalidConfig, { issues: errors });
+        }
+      }
       return await sendMessage(data, isConsoleTest ? config : await getConfig(metadata.id));
     } catch (error) {
       const detailed = withFieldDetails(error);

@@ -112,14 +112,14 @@ export const metadata = Object.freeze({
       label: 'Error message language',
       type: 'Select',
       required: false,
-      // An empty value is a real choice the console can show and return to.
-      defaultValue: '',
+      // Tencent's own default is zh-CN, so this default changes nothing. Not an empty option:
+      // Logto's Select shows an empty value as a blank box and cannot be cleared.
+      defaultValue: 'zh-CN',
       selectItems: [
-        { value: '', title: "Tencent's default" },
+        { value: 'zh-CN', title: "简体中文 (Tencent's default)" },
         { value: 'en-US', title: 'English' },
-        { value: 'zh-CN', title: '简体中文' },
       ],
-      tooltip: "Language of Tencent's error messages (X-TC-Language). Tencent's default sends no language header.",
+      tooltip: "Language of Tencent's error messages (X-TC-Language). Left out of the config, Tencent answers in Chinese.",
     },
   ],
 });
