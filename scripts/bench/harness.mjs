@@ -53,7 +53,9 @@ async function connectorSender({ specifier, endpoint }) {
   const { default: createConnector } = await import(specifier);
   const config = connectorConfig(endpoint);
   const connector = await createConnector({ getConfig: async () => config });
-  return () => connector.sendMessage(message, config);
+  // As Logto's real sends call it: no config argument, the saved one comes from getConfig (a
+  // config argument means the console's Test button, which ours checks in full first).
+  return () => connector.sendMessage(message);
 }
 
 // Logto calls the factory at load time with a getConfig that throws.
