@@ -14,8 +14,8 @@ pub enum ErrorCode {
     InvalidRequestParameters,
     InvalidResponse,
     TemplateNotFound,
+    /// Also for an exhausted quota: Logto's `usage_limit_exceeded` sentence speaks of email.
     RateLimitExceeded,
-    UsageLimitExceeded,
 }
 
 /// Whether an SMS may have gone out when a call failed without a Tencent answer.

@@ -16,15 +16,8 @@ const engine = createEngine({
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));
 
-// `usage_limit_exceeded` exists only in connector-kit ≥ 5.1.1; older hosts get the nearest code.
-const hostCode = (code) => {
-  if (knownCodes.has(code)) {
-    return code;
-  }
-  return code === 'usage_limit_exceeded'
-    ? ConnectorErrorCodes.RateLimitExceeded
-    : ConnectorErrorCodes.General;
-};
+// Every code the core raises exists in connector-kit 4.7 and later; anything else is general.
+const hostCode = (code) => (knownCodes.has(code) ? code : ConnectorErrorCodes.General);
 
 /** Every failure reaches Logto as the host kit's own ConnectorError, with plain JSON data. */
 const toConnectorError = (error) => {
