@@ -20,9 +20,34 @@ pub fn find_text(haystack: &str, needle: &str) -> Option<usize> {
         .position(|window| window == needle.as_bytes())
 }
 
+/// `value` in decimal, without core::fmt.
+pub fn decimal(mut value: u64) -> String {
+    let mut digits = [0_u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(digit) = digits.get_mut(start) {
+            *digit = b'0' + (value % 10) as u8;
+        }
+        value /= 10;
+        if value == 0 || start == 0 {
+            break;
+        }
+    }
+    let digits = digits.get(start..).unwrap_or_default().to_vec();
+    String::from_utf8(digits).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_writes_every_u64() {
+        for value in [0, 7, 10, 1_551_113_065, u64::MAX] {
+            assert_eq!(decimal(value), value.to_string());
+        }
+    }
 
     #[test]
     fn truncate_counts_characters_not_bytes() {

@@ -18,6 +18,7 @@ use crate::response::{SendResult, MAX_BODY_BYTES};
 use crate::retry::is_plausible_clock_offset;
 use crate::send_sms::{self, SmsRequest};
 use crate::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
+use crate::text::decimal;
 use crate::validation::{Issue, PathSegment, Validation};
 
 /// What one input may weigh: a connector config or message is a few kilobytes.
@@ -148,20 +149,15 @@ pub fn sign_request(
         // characters), so lines are a complete and cheap encoding: no JSON escaping either way.
         Ok(signed) => {
             let mut lines = String::with_capacity(512);
-            for (name, value) in &signed.headers {
-                lines.push_str(name);
-                lines.push('\n');
-                lines.push_str(value);
-                lines.push('\n');
-            }
+            push_header_lines(&mut lines, &signed.headers, true);
             lines
         }
         Err(error) => refuse(&error.message()),
     }
 }
 
-/// Starts a send: `config` and `message` as JSON text, `now_ms` the local clock. Returns
-/// `{ send, timeoutMs, url, headers, body }` (the first request) or `{ error }`.
+/// Starts a send: `config` and `message` as JSON text, `now_ms` the local clock. Returns the
+/// first request as lines (see `request_text`) or `{ error }` as JSON text.
 #[wasm_bindgen(js_name = sendBegin)]
 pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
     let begun = cached_config(config).and_then(|config| {
@@ -194,7 +190,7 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
     }
 }
 
-/// The request for a retry the previous step asked for: `{ url, headers, body }` or `{ error }`.
+/// The request for a retry the previous step asked for, as lines, or `{ error }`.
 #[wasm_bindgen(js_name = sendRetry)]
 pub fn send_retry(send: u32, now_ms: f64) -> String {
     let request = with_send(send, |exchange| {
@@ -385,47 +381,35 @@ fn parse_input(text: &str) -> Result<Value, &'static str> {
     serde_json::from_slice(text.as_bytes()).map_err(|_| "it is not JSON text")
 }
 
-/// Headers as one plain object; `Host` is left to `fetch`, which sets it from the URL (browsers
-/// forbid setting it), and validation guarantees it equals the signed value.
-struct Headers<'a> {
-    headers: &'a [(&'static str, String)],
-    with_host: bool,
-}
-
-impl Serialize for Headers<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(
-            self.headers
-                .iter()
-                .filter(|(name, _)| self.with_host || *name != "Host")
-                .map(|(name, value)| (*name, value)),
-        )
+/// `name\nvalue\n` per header. `Host` can be left to `fetch`, which sets it from the URL
+/// (browsers forbid setting it); validation guarantees it equals the signed value.
+fn push_header_lines(lines: &mut String, headers: &[(&'static str, String)], with_host: bool) {
+    for (name, value) in headers {
+        if with_host || *name != "Host" {
+            push_line(lines, name);
+            push_line(lines, value);
+        }
     }
 }
 
-// Typed outputs, not serde_json::Value: serialising a Value would pull float formatting in.
+fn push_line(lines: &mut String, line: &str) {
+    lines.push_str(line);
+    lines.push('\n');
+}
+
+/// A request as lines: `send` and `timeoutMs` (first request only), the URL, the body, then the
+/// headers. None of them holds a line break (serde_json's compact output escapes every one, the
+/// URL and header values are validated), and lines need no JSON escaping either way.
 fn request_text(request: &SmsRequest, begun: Option<(u32, u32)>) -> String {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Request<'a> {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        send: Option<u32>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        timeout_ms: Option<u32>,
-        url: &'a str,
-        headers: Headers<'a>,
-        body: &'a str,
+    let mut lines = String::with_capacity(1_024);
+    if let Some((send, timeout_ms)) = begun {
+        push_line(&mut lines, &decimal(u64::from(send)));
+        push_line(&mut lines, &decimal(u64::from(timeout_ms)));
     }
-    to_text(&Request {
-        send: begun.map(|(send, _)| send),
-        timeout_ms: begun.map(|(_, timeout_ms)| timeout_ms),
-        url: &request.url,
-        headers: Headers {
-            headers: &request.headers,
-            with_host: false,
-        },
-        body: &request.body,
-    })
+    push_line(&mut lines, &request.url);
+    push_line(&mut lines, &request.body);
+    push_header_lines(&mut lines, &request.headers, false);
+    lines
 }
 
 fn error_text(error: &ConnectorError) -> String {

@@ -145,6 +145,29 @@ const sleep = (ms, signal) =>
     }, { once: true });
   });
 
+/**
+ * The core answers a request or signature as lines (nothing in them holds a line break, and
+ * lines need no JSON escaping) and an error as JSON text, which starts with `{`.
+ */
+const linesOrThrow = (text) => {
+  if (text.startsWith('{')) {
+    throw fromCore(JSON.parse(text).error);
+  }
+  return text.split('\n');
+};
+
+/** `name`, `value` line pairs from `start` on, as one plain object. */
+const headersFrom = (lines, start) => {
+  const headers = {};
+  for (let index = start; index + 1 < lines.length; index += 2) {
+    headers[lines[index]] = lines[index + 1];
+  }
+  return headers;
+};
+
+/** The URL, the body, then the headers, from line `start` on. */
+const requestFrom = (lines, start) => ({ url: lines[start], body: lines[start + 1], headers: headersFrom(lines, start + 2) });
+
 const optionalText = (input, key) => {
   const value = input[key];
   if (value === undefined || value === null) {
@@ -254,16 +277,7 @@ export const createEngine = ({ glue, load }) => {
     } catch (error) {
       throw error?.code === 'invalid_request_parameters' ? error : refuse(`the input could not be read (${reason(error)})`);
     }
-    const signed = call('none', 'signRequest', ...args);
-    if (signed.startsWith('{')) {
-      throw fromCore(JSON.parse(signed).error);
-    }
-    // `name\nvalue\n` lines: header values never hold a line break.
-    const lines = signed.split('\n');
-    const headers = {};
-    for (let index = 0; index + 1 < lines.length; index += 2) {
-      headers[lines[index]] = lines[index + 1];
-    }
+    const headers = headersFrom(linesOrThrow(call('none', 'signRequest', ...args)), 0);
     return { authorization: headers.Authorization, headers };
   };
 
@@ -277,11 +291,9 @@ export const createEngine = ({ glue, load }) => {
     if (messageText.problem) {
       throw failure('invalid_request_parameters', describe(messageText.problem));
     }
-    const begun = JSON.parse(call('not_sent', 'sendBegin', configText.text, messageText.text, Date.now()));
-    if (begun.error) {
-      throw fromCore(begun.error);
-    }
-    const { send } = begun;
+    const first = linesOrThrow(call('not_sent', 'sendBegin', configText.text, messageText.text, Date.now()));
+    const send = Number(first[0]);
+    const timeoutMs = Number(first[1]);
     const sameInstance = generation;
     // After a trap the core no longer knows this send, and its request may have left.
     const step = (name, ...args) => {
@@ -294,8 +306,8 @@ export const createEngine = ({ glue, load }) => {
       }
       return out;
     };
-    const signal = AbortSignal.timeout(begun.timeoutMs);
-    let request = begun;
+    const signal = AbortSignal.timeout(timeoutMs);
+    let request = requestFrom(first, 2);
     try {
       // The core allows at most four attempts; the bound here only guards against a broken core.
       for (let attempt = 0; attempt < 8; attempt += 1) {
@@ -325,7 +337,10 @@ export const createEngine = ({ glue, load }) => {
           return next.result;
         }
         await sleep(next.retryInMs, signal);
-        request = step('sendRetry', Date.now());
+        if (generation !== sameInstance) {
+          throw trapped('restarted while this send was in flight', 'unknown');
+        }
+        request = requestFrom(linesOrThrow(call('unknown', 'sendRetry', send, Date.now())), 0);
       }
       throw failure('general', describe('The send was retried more often than allowed; the SMS may or may not have been sent.'));
     } finally {
