@@ -295,12 +295,15 @@ export const createEngine = ({ glue, load }) => {
     const send = Number(first[0]);
     const timeoutMs = Number(first[1]);
     const sameInstance = generation;
-    // After a trap the core no longer knows this send, and its request may have left.
-    const step = (name, ...args) => {
+    /** A later step of this send; after a trap the core no longer knows it, and it may have left. */
+    const onItsInstance = (name, ...args) => {
       if (generation !== sameInstance) {
         throw trapped('restarted while this send was in flight', 'unknown');
       }
-      const out = JSON.parse(call('unknown', name, send, ...args));
+      return call('unknown', name, send, ...args);
+    };
+    const step = (name, ...args) => {
+      const out = JSON.parse(onItsInstance(name, ...args));
       if (out.error) {
         throw fromCore(out.error);
       }
@@ -337,10 +340,7 @@ export const createEngine = ({ glue, load }) => {
           return next.result;
         }
         await sleep(next.retryInMs, signal);
-        if (generation !== sameInstance) {
-          throw trapped('restarted while this send was in flight', 'unknown');
-        }
-        request = requestFrom(linesOrThrow(call('unknown', 'sendRetry', send, Date.now())), 0);
+        request = requestFrom(linesOrThrow(onItsInstance('sendRetry', Date.now())), 0);
       }
       throw failure('general', describe('The send was retried more often than allowed; the SMS may or may not have been sent.'));
     } finally {
