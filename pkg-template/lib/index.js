@@ -56,6 +56,15 @@ export const sendMessage = async (data, config) => {
   }
 };
 
+/** One validator issue as a zod issue of the host's zod; `custom` keeps our message as it is. */
+const zodIssue = ({ path, code, message }) => ({ code: z.ZodIssueCode.custom, path, message, params: { code } });
+
+/**
+ * An invalid config as Logto formats it best: `invalid_config` carrying a ZodError of the host's
+ * own zod, which Logto prints field by field ("Error in key path ...").
+ */
+const invalidConfig = (issues) => new ConnectorError(ConnectorErrorCodes.InvalidConfig, new z.ZodError(issues.map(zodIssue)));
+
 /**
  * A zod schema of the host's own zod whose checks are the wasm validator's errors, so Logto's
  * console shows them per field. A valid config is returned unchanged.
@@ -69,26 +78,17 @@ export const configGuard = z.unknown().superRefine((config, context) => {
     return;
   }
   for (const issue of result.errors) {
-    context.addIssue({
-      code: z.ZodIssueCode.custom,
-      path: issue.path,
-      message: issue.message,
-      params: { code: issue.code },
-    });
+    context.addIssue(zodIssue(issue));
   }
 });
 
-/**
- * An invalid config as Logto formats it best: `invalid_config` carrying a ZodError of the host's
- * own zod, which Logto prints field by field ("Error in key path ...").
- */
+/** An `invalid_config` from the core, listing its issues, as the ZodError Logto formats. */
 const withFieldDetails = (error) => {
   const issues = error?.data?.issues;
   if (error?.code !== ConnectorErrorCodes.InvalidConfig || !Array.isArray(issues) || issues.length === 0) {
     return error;
   }
-  const zodIssues = issues.map(({ path, message }) => ({ code: z.ZodIssueCode.custom, path, message }));
-  return new ConnectorError(ConnectorErrorCodes.InvalidConfig, new z.ZodError(zodIssues));
+  return invalidConfig(issues);
 };
 
 /**
@@ -119,7 +119,7 @@ const createConnector = async ({ getConfig }) => ({
         // Generic template included), so Test names each field as Save would.
         const { valid, errors } = validateConfig(config);
         if (!valid) {
-          throw new ConnectorError(ConnectorErrorCodes.InvalidConfig, { issues: errors });
+          throw invalidConfig(errors);
         }
       }
       return await sendMessage(data, isConsoleTest ? config : await getConfig(metadata.id));
