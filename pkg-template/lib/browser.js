@@ -30,7 +30,7 @@ const fetched = async (url) => {
   return checked(response, where);
 };
 
-const checked = async (response, where = response.url) => {
+const checked = async (response, where = response.url || 'the Response given to init()') => {
   if (!response.ok) {
     throw new Error(`Could not load the connector's wasm: HTTP ${response.status} from ${where}. ${guide}`);
   }

@@ -4,7 +4,7 @@
 // one headless Chromium and must load the wasm, accept the good config and refuse the bad one.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -242,8 +242,11 @@ test('Vite dev server, with the documented optimizeDeps.exclude', async (t) => {
   await viteDev({ exclude: [name] }, 'vite-dev-cache', (url) => runsInChromium(t, url));
 });
 
-test('Vite dev server without it: init() says what to do', async (t) => {
-  await viteDev({}, 'vite-dev-plain-cache', (url) => failsWithGuidance(t, url));
+test('Vite dev server without it: init() says what to do, and `?url` needs no setting', async (t) => {
+  await viteDev({}, 'vite-dev-plain-cache', async (url) => {
+    await failsWithGuidance(t, url);
+    await runsInChromium(t, new URL('vite-url.html', url).href);
+  });
 });
 
 test('Rollup 4 + node-resolve, with importMetaAssets()', async (t) => {
@@ -283,6 +286,18 @@ test('esbuild without passing the URL: init() says what to do', async (t) => {
   await esbuild.build({ entryPoints: [path.join(app, 'main.js')], bundle: true, format: 'esm', platform: 'browser', outfile: path.join(dist, 'main.js'), logLevel: 'error' });
   page(dist, 'main.js');
   await failsWithGuidance(t, `${origin}/esbuild-plain/`);
+});
+
+test('no bundler: an import map to the package’s files', async (t) => {
+  const dist = path.join(out, 'importmap');
+  cpSync(installed, path.join(dist, name), { recursive: true });
+  cpSync(app, path.join(dist, 'app'), { recursive: true });
+  const imports = { [name]: `./${name}/lib/browser.js`, [`${name}/browser`]: `./${name}/lib/browser.js` };
+  writeFileSync(
+    path.join(dist, 'index.html'),
+    `<!doctype html><meta charset="utf-8"><script type="importmap">${JSON.stringify({ imports })}</script><script type="module" src="./app/main.js"></script>\n`,
+  );
+  await runsInChromium(t, `${origin}/importmap/`);
 });
 
 // Parcel reads package.json "exports" only when told to; ./package.json says
