@@ -7,12 +7,17 @@ import type {
 
 export type * from './index.js';
 
-/** Where `init` loads the wasm from; by default the .wasm beside this module, fetched. */
+/**
+ * Where `init` loads the wasm from: its URL (as a `URL`, a string or a `Request`), a `Response`,
+ * the bytes, or a compiled module. The package exports the file as
+ * `connector-tencent-sms-wasm/tencent_sms_bg.wasm` for bundlers that need to be told about it.
+ */
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
 /**
- * Loads the wasm; call and await it once before the other exports (they throw before). Later
- * calls return the same promise. In Node, import the package's default entry instead.
+ * Loads the wasm (by default the .wasm beside this module, fetched); call and await it once
+ * before the other exports (they throw before). Later calls return the same promise; after a
+ * failure the next call tries again. In Node, import the package's default entry instead.
  */
 export default function init(input?: InitInput | Promise<InitInput>): Promise<void>;
 

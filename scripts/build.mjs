@@ -1,5 +1,5 @@
 // Assembles pkg/ (the npm package): Rust → wasm32 → wasm-bindgen `--target web` glue →
-// wasm-opt -Oz, plus the hand-written JS, types, README and logo from pkg-template/.
+// wasm-opt -Oz, plus the hand-written JS, types, READMEs and logo from pkg-template/ and the LICENSE.
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,7 +34,7 @@ export const isStale = () => {
   if (!existsSync(built) || !existsSync(path.join(pkgDir, 'package.json'))) {
     return true;
   }
-  const sources = ['src', 'pkg-template', 'Cargo.toml', 'Cargo.lock'].map((name) => path.join(root, name));
+  const sources = ['src', 'pkg-template', 'Cargo.toml', 'Cargo.lock', 'LICENSE'].map((name) => path.join(root, name));
   return Math.max(...sources.map(newestChange)) > statSync(built).mtimeMs;
 };
 
@@ -49,6 +49,8 @@ export const build = () => {
   mkdirSync(wasmOut, { recursive: true });
   // Brings pkg-template/README.md, the operator's guide Logto's console renders beside the form.
   cpSync(path.join(root, 'pkg-template'), stagingDir, { recursive: true });
+  // The repository's MPL-2.0 text, which npm ships whatever `files` says.
+  cpSync(path.join(root, 'LICENSE'), path.join(stagingDir, 'LICENSE'));
   run('wasm-bindgen', [
     '--target', 'web',
     '--no-typescript',

@@ -1,10 +1,8 @@
 // `npm test`: the whole suite on a fresh machine. Installs what is missing without root (the wasm
 // target, wasm-bindgen-cli, npm dev dependencies), checks formatting and lints, runs the Rust tests natively and in wasm, builds the package and runs the Node and
 // Chromium tests against it.
-import { readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-
 import { build } from './build.mjs';
+import { jsTestArgs } from './js-tests.mjs';
 import {
   browserRequired,
   ensureNodeModules,
@@ -12,22 +10,10 @@ import {
   ensureWasmBindgen,
   findChromium,
   missingBrowserMessage,
-  root,
   run,
 } from './toolchain.mjs';
 
 const step = (title) => console.error(`\n=== ${title}`);
-
-const testFiles = (directory) =>
-  readdirSync(directory)
-    .flatMap((name) => {
-      const entry = path.join(directory, name);
-      if (statSync(entry).isDirectory()) {
-        return name === 'support' ? [] : testFiles(entry);
-      }
-      return name.endsWith('.test.js') ? [entry] : [];
-    })
-    .sort();
 
 step('setup');
 ensureNodeModules();
@@ -55,4 +41,4 @@ step('build the npm package');
 build();
 
 step('node --test js-tests/');
-run(process.execPath, ['--test', '--test-concurrency=1', ...testFiles(path.join(root, 'js-tests'))]);
+run(process.execPath, jsTestArgs());
