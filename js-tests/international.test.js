@@ -8,6 +8,9 @@ import { ConnectorError } from '@logto/connector-kit';
 import { sendMessage, validateConfig } from '../pkg/lib/index.js';
 
 import { makeConfig, secretId, secretKey, templateCodeFor, templateTypes } from '../tests/support/fixtures.js';
+import { validConfig } from '../tests/support/valid-config.js';
+
+const { sdkAppId, signName } = validConfig();
 import { startTencentServer } from '../tests/support/tencent-server.js';
 
 const internationalCodeFor = (type) => String(200_001 + templateTypes.indexOf(type));
@@ -22,7 +25,7 @@ before(async () => {
     templates[templateCodeFor(type)] = { international: false, params: 1 };
     templates[internationalCodeFor(type)] = { international: true, params: 1 };
   }
-  server = await startTencentServer({ credentials: { [secretId]: secretKey }, templates, signNames: ['腾讯云'] });
+  server = await startTencentServer({ credentials: { [secretId]: secretKey }, templates, signNames: [signName] });
   oldConfig = makeConfig(server.url);
   bothAudiences = makeConfig(server.url, {
     internationalSignName: 'Acme',
@@ -44,7 +47,7 @@ test('one config: +86 gets the mainland template and sign, others the internatio
   const mainland = await send('8613711112222', bothAudiences);
   assert.equal(mainland.isoCode, 'CN');
   assert.equal(lastBody().TemplateId, templateCodeFor('SignIn'));
-  assert.equal(lastBody().SignName, '腾讯云');
+  assert.equal(lastBody().SignName, signName);
   for (const [to, isoCode] of [['14155550123', 'US'], ['85291234567', 'HK'], ['447911123456', 'GB']]) {
     const result = await send(to, bothAudiences, 'Register');
     assert.equal(result.isoCode, isoCode);
@@ -67,8 +70,8 @@ test('an old config behaves exactly as before for mainland numbers', async () =>
   assert.equal(result.isoCode, 'CN');
   assert.deepEqual(lastBody(), {
     PhoneNumberSet: ['+8613711112222'],
-    SmsSdkAppId: '1400006666',
-    SignName: '腾讯云',
+    SmsSdkAppId: sdkAppId,
+    SignName: signName,
     TemplateId: templateCodeFor('SignIn'),
     TemplateParamSet: ['123456'],
   });

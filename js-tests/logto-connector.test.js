@@ -15,6 +15,9 @@ import {
 import { ZodError } from 'zod';
 
 import { everythingPrinted, makeConfig, secretId, secretKey, templateCodeFor, templateTypes } from '../tests/support/fixtures.js';
+import { validConfig } from '../tests/support/valid-config.js';
+
+const { sdkAppId, signName } = validConfig();
 import { connectorId, installLikeLogto, loadWithLogtoLoader } from '../tests/support/logto-host.js';
 import { startTencentServer } from '../tests/support/tencent-server.js';
 
@@ -103,8 +106,8 @@ describe('sending', () => {
       assert.deepEqual(request.body.PhoneNumberSet, [`+${to}`]);
       assert.equal(request.body.TemplateId, templateCodeFor(type));
       assert.deepEqual(request.body.TemplateParamSet, [`12345${index}`]);
-      assert.equal(request.body.SmsSdkAppId, '1400006666');
-      assert.equal(request.body.SignName, '腾讯云');
+      assert.equal(request.body.SmsSdkAppId, sdkAppId);
+      assert.equal(request.body.SignName, signName);
       assert.equal(result.phoneNumber, `+${to}`);
       assert.equal(result.isoCode, 'CN');
       assert.ok(result.requestId && result.serialNo);

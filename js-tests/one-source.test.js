@@ -82,6 +82,27 @@ test('template fields: index.d.ts and the validator name the same keys', () => {
   assert.ok(!warningCodes(config).includes('unknown_key'));
 });
 
+test('issue codes: what validateConfig reports, from wasm or engine.js, is declared in index.d.ts', () => {
+  const errorCodes = new Set(union('ConfigErrorCode'));
+  const warningCodeSet = new Set(union('ConfigWarningCode'));
+  const configs = [
+    10n, // not JSON: engine.js answers before the wasm
+    'text',
+    { ...validConfig, accessKeyId: 1, region: 'ap-mars', timeoutMs: 5, language: 'fr', endpoint: 'http://example.com', extra: 1 },
+    { ...validConfig, sdkAppId: 'x', signName: 'X', accessKeySecret: ' AKID ', templates: [{ usageType: 'Signin', templateCode: '<template-code>', templateParams: ['http://x'] }] },
+    { ...validConfig, templates: [{ usageType: 'SignIn', templateCode: '1', templateParams: ['5'] }] },
+  ];
+  const seen = [];
+  for (const config of configs) {
+    const { errors, warnings } = validateConfig(config);
+    for (const { code } of errors) assert.ok(errorCodes.has(code), `error code ${code} is not a ConfigErrorCode`);
+    for (const { code } of warnings) assert.ok(warningCodeSet.has(code), `warning code ${code} is not a ConfigWarningCode`);
+    seen.push(...errors, ...warnings);
+  }
+  assert.ok(seen.some(({ code }) => code === 'not_json'), 'engine.js\'s own code is covered');
+  assert.ok(seen.length > 15, 'the configs above raise many codes');
+});
+
 test('error data: every key an error carries is declared in index.d.ts', async () => {
   const declared = new Set(properties('TencentSmsErrorData'));
   const server = await startTencentServer({ credentials: { [secretId]: secretKey } });

@@ -275,6 +275,24 @@ describe('fake Tencent SMS server', () => {
     assert.ok(Date.now() - started >= 290);
   });
 
+  test('hold keeps every answer until release()', async () => {
+    server.set({ hold: true });
+    let answered = false;
+    const pending = sendSms(server).then((answer) => {
+      answered = true;
+      return answer;
+    });
+    const deadline = Date.now() + 5_000;
+    while (server.requests.length < 1 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(answered, false);
+    server.release();
+    assert.deepEqual(codesOf(await pending), ['Ok']);
+    server.reset();
+  });
+
   test('reset() clears requests and modes', async () => {
     server.set({ requestCode: 'InternalError', fault: 'empty' });
     await sendSms(server);

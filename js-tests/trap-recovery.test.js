@@ -63,7 +63,8 @@ test('a send that traps before its request left says not_sent, and the next send
 
 test('a trap while sends are in flight fails each of them as unknown; none is left pending', async () => {
   server.reset();
-  server.set({ delayMs: 300 });
+  // Held answers: no send can finish before the trap, however slow the machine.
+  server.set({ hold: true });
   try {
     const sends = Array.from({ length: 5 }, (_, index) => sendMessage(message(String(300_000 + index)), config));
     // Let every request reach the server, then trap the instance under them.
@@ -73,6 +74,7 @@ test('a trap while sends are in flight fails each of them as unknown; none is le
     }
     assert.equal(server.requests.length, sends.length, 'all requests were sent');
     corruptLiveInstance();
+    server.release();
     const outcomes = await Promise.allSettled(sends);
     for (const outcome of outcomes) {
       assert.equal(outcome.status, 'rejected');

@@ -62,23 +62,50 @@ export interface TencentSmsConfig {
   language?: 'zh-CN' | 'en-US' | '';
 }
 
-export interface ConfigIssue {
+/** Codes of `errors`: the config cannot be saved. The README's "Error codes" says what each means. */
+export type ConfigErrorCode =
+  | 'not_json'
+  | 'invalid_type'
+  | 'required'
+  | 'missing_templates'
+  | 'missing_code_placeholder'
+  | 'invalid_endpoint'
+  | 'insecure_endpoint'
+  | 'blocked_port'
+  | 'invalid_timeout'
+  | 'invalid_language';
+
+/** Codes of `warnings`: saved, but Tencent would likely refuse a send. See the README's "Warning codes". */
+export type ConfigWarningCode =
+  | 'empty'
+  | 'whitespace'
+  | 'secret_id_shape'
+  | 'secret_key_length'
+  | 'secret_looks_like_id'
+  | 'not_digits'
+  | 'not_template_id'
+  | 'unknown_region'
+  | 'sign_name_length'
+  | 'unknown_usage_type'
+  | 'duplicate_usage_type'
+  | 'template_param_format'
+  | 'template_param_link'
+  | 'unknown_key';
+
+export interface ConfigIssue<Code extends string = ConfigErrorCode | ConfigWarningCode> {
   /** Keys and indices to the field, like zod's issue paths. */
   path: Array<string | number>;
-  /**
-   * Stable machine code, e.g. "required", "invalid_type", "missing_templates", "unknown_region",
-   * "blocked_port", "missing_code_placeholder", "template_param_format", "not_template_id".
-   */
-  code: string;
+  /** Stable machine code; errors carry a ConfigErrorCode, warnings a ConfigWarningCode. */
+  code: Code;
   /** Names the field and how to fix it. */
   message: string;
 }
 
 export interface ConfigValidation {
   valid: boolean;
-  errors: ConfigIssue[];
+  errors: ConfigIssue<ConfigErrorCode>[];
   /** What Tencent would reject later; never blocks saving. */
-  warnings: ConfigIssue[];
+  warnings: ConfigIssue<ConfigWarningCode>[];
 }
 
 export interface SendMessageData {
@@ -114,7 +141,7 @@ export interface TencentSmsErrorData {
   /** Whether an SMS may have gone out when no usable answer came back. */
   delivery?: 'not_sent' | 'unknown';
   /** Config errors, for invalid_config. */
-  issues?: ConfigIssue[];
+  issues?: ConfigIssue<ConfigErrorCode>[];
   /** The wasm's own words when it trapped (the connector restarted itself). */
   trap?: string;
 }

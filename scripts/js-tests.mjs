@@ -18,5 +18,5 @@ const testFiles = (directory) =>
 
 export const jsTestFiles = () => testFiles(path.join(root, 'js-tests'));
 
-/** `node --test` arguments for the whole suite, one file at a time (tests share ports and pkg/). */
-export const jsTestArgs = () => ['--test', '--test-concurrency=1', ...jsTestFiles()];
+/** `node --test` arguments for `files` (the whole suite by default), one file at a time (tests share ports and pkg/). */
+export const jsTestArgs = (files = jsTestFiles()) => ['--test', '--test-concurrency=1', ...files];

@@ -5,6 +5,7 @@
 use std::fmt;
 
 use crate::text::find_text;
+use crate::validation::IssueCode;
 
 /// China-site accounts (cloud.tencent.com).
 pub const DEFAULT_HOST: &str = "sms.tencentcloudapi.com";
@@ -32,7 +33,7 @@ pub struct Endpoint {
 /// Why an endpoint was refused: an issue code and the rest of a sentence that starts with
 /// "endpoint ".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EndpointError(pub &'static str, pub &'static str);
+pub struct EndpointError(pub IssueCode, pub &'static str);
 
 impl fmt::Display for EndpointError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -43,27 +44,27 @@ impl fmt::Display for EndpointError {
 impl std::error::Error for EndpointError {}
 
 const BAD_FORMAT: EndpointError = EndpointError(
-    "invalid_endpoint",
+    IssueCode::InvalidEndpoint,
     "must be a host like \"sms.tencentcloudapi.com\" (China site) or \"sms.intl.tencentcloudapi.com\" (international site), or an https:// URL without path, query or credentials",
 );
 const BAD_NAME: EndpointError = EndpointError(
-    "invalid_endpoint",
+    IssueCode::InvalidEndpoint,
     "has an invalid host name: use letters, digits and hyphens in dot-separated labels (RFC 1123), e.g. \"sms.ap-guangzhou.tencentcloudapi.com\"",
 );
 const BAD_IPV4: EndpointError = EndpointError(
-    "invalid_endpoint",
+    IssueCode::InvalidEndpoint,
     "has an IPv4 address fetch would rewrite: write four decimal numbers 0-255 without leading zeros, e.g. 127.0.0.1",
 );
 const BAD_IPV6: EndpointError = EndpointError(
-    "invalid_endpoint",
+    IssueCode::InvalidEndpoint,
     "has an IPv6 address fetch would rewrite: write it in brackets, lower-case hex without leading zeros, the longest run of zero groups as ::, e.g. [::1]",
 );
 const BAD_PORT_FORMAT: EndpointError = EndpointError(
-    "invalid_endpoint",
+    IssueCode::InvalidEndpoint,
     "has an invalid port: use a number from 1 to 65535 without leading zeros",
 );
 const BLOCKED_PORT: EndpointError = EndpointError(
-    "blocked_port",
+    IssueCode::BlockedPort,
     "uses a port that fetch refuses (the Fetch standard's bad ports, e.g. 25 or 6667): every send would fail; use another port",
 );
 
@@ -86,7 +87,7 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint, EndpointError> {
         .is_some_and(|(_, rest)| rest.starts_with("//"))
     {
         return Err(EndpointError(
-            "invalid_endpoint",
+            IssueCode::InvalidEndpoint,
             "must use https:// (http:// is allowed only for 127.x.x.x, [::1] or localhost)",
         ));
     } else {
@@ -101,7 +102,7 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint, EndpointError> {
     };
     if !secure && !is_loopback(name) {
         return Err(EndpointError(
-            "insecure_endpoint",
+            IssueCode::InsecureEndpoint,
             "uses http://, which would send the API signature in clear text: use https:// (http:// is allowed only for 127.x.x.x, [::1] or localhost)",
         ));
     }
@@ -379,7 +380,7 @@ mod tests {
     use super::*;
 
     fn code(raw: &str) -> &'static str {
-        parse_endpoint(raw).unwrap_err().0
+        parse_endpoint(raw).unwrap_err().0.as_str()
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::error::ConnectorError;
 use crate::response::{self, SendResult};
 use crate::retry::{Next, RetryPolicy, MAX_ATTEMPTS};
 use crate::send_sms::{self, Message, SmsRequest};
+use crate::tc3::SigningKeys;
 use crate::transport;
 
 /// What the host saw of one HTTP exchange.
@@ -75,10 +76,14 @@ impl Exchange {
     }
 
     /// The next request, signed for `server_now_ms` (our clock plus any learnt offset).
-    pub fn request(&mut self, server_now_ms: f64) -> Result<SmsRequest, ConnectorError> {
+    pub fn request(
+        &mut self,
+        server_now_ms: f64,
+        keys: &mut SigningKeys,
+    ) -> Result<SmsRequest, ConnectorError> {
         self.attempts = self.attempts.saturating_add(1);
         let timestamp = (server_now_ms / 1_000.0).floor().max(0.0) as u64;
-        send_sms::build_request(&self.config, &self.message, timestamp)
+        send_sms::build_request(&self.config, &self.message, timestamp, keys)
             .map_err(|error| self.clean(error))
     }
 
@@ -170,7 +175,7 @@ mod tests {
     #[test]
     fn an_expired_signature_is_retried_once_then_reported() {
         let mut send = exchange();
-        send.request(NOW).unwrap();
+        send.request(NOW, &mut SigningKeys::default()).unwrap();
         let body = error_answer("AuthFailure.SignatureExpire");
         let date = Some("Mon, 25 Feb 2019 16:54:25 GMT");
         let Step::Retry {
@@ -180,7 +185,9 @@ mod tests {
         else {
             panic!("expected a clock retry");
         };
-        let request = send.request(NOW + offset).unwrap();
+        let request = send
+            .request(NOW + offset, &mut SigningKeys::default())
+            .unwrap();
         assert!(request
             .headers
             .iter()
@@ -194,7 +201,7 @@ mod tests {
     #[test]
     fn a_server_clock_years_off_is_reported_not_followed() {
         let mut send = exchange();
-        send.request(NOW).unwrap();
+        send.request(NOW, &mut SigningKeys::default()).unwrap();
         let body = error_answer("AuthFailure.SignatureExpire");
         let Step::Failed(error) =
             send.on_answer(&answer(&body, Some("Mon, 25 Feb 2030 16:54:25 GMT")), NOW)
@@ -214,7 +221,7 @@ mod tests {
         let body = error_answer("RequestLimitExceeded");
         let mut retries = 0;
         loop {
-            send.request(NOW).unwrap();
+            send.request(NOW, &mut SigningKeys::default()).unwrap();
             match send.on_answer(&answer(&body, None), NOW) {
                 Step::Retry { .. } => retries += 1,
                 Step::Failed(error) => {

@@ -1,6 +1,22 @@
 //! Tencent Cloud SMS for Logto: a pure core (no clock, no I/O) and, on wasm32, a thin binding that
 //! feeds it JavaScript values and the host's `fetch`.
 
+// No panics in exported paths: every error is a value. Tests may unwrap.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
+// Public: the sans-IO API a native caller, `tests/` and `fuzz/` use. Private: helpers.
+mod bounded;
 pub mod config;
 pub mod endpoint;
 pub mod error;
@@ -10,10 +26,11 @@ pub mod redact;
 pub mod response;
 pub mod retry;
 pub mod send_sms;
+pub mod state;
 pub mod tc3;
-pub mod text;
+mod text;
 pub mod time;
-pub mod transport;
+mod transport;
 pub mod validation;
 
 #[cfg(target_arch = "wasm32")]

@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::config::{fill_code, is_template_id, Config};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::phone::{self, E164};
-use crate::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
+use crate::tc3::{self, SignInput, SigningKeys, DEFAULT_SIGNED_HEADERS};
 use crate::text::truncate;
 
 pub const SERVICE: &str = "sms";
@@ -149,6 +149,7 @@ pub fn build_request(
     config: &Config,
     message: &Message,
     timestamp: u64,
+    keys: &mut SigningKeys,
 ) -> Result<SmsRequest, ConnectorError> {
     let choice = choose(config, message)?;
     let body = SendSmsBody {
@@ -169,21 +170,24 @@ pub fn build_request(
             "Could not serialise the SendSms request.",
         )
     })?;
-    let signed = tc3::sign(&SignInput {
-        secret_id: &config.access_key_id,
-        secret_key: &config.access_key_secret,
-        service: SERVICE,
-        host: &config.endpoint.host,
-        action: ACTION,
-        version: VERSION,
-        region: Some(&config.region),
-        timestamp,
-        payload: body.as_bytes(),
-        content_type: CONTENT_TYPE,
-        token: None,
-        language: config.language.map(|language| language.as_str()),
-        signed_headers: &DEFAULT_SIGNED_HEADERS,
-    })
+    let signed = tc3::sign(
+        &SignInput {
+            secret_id: &config.access_key_id,
+            secret_key: &config.access_key_secret,
+            service: SERVICE,
+            host: &config.endpoint.host,
+            action: ACTION,
+            version: VERSION,
+            region: Some(&config.region),
+            timestamp,
+            payload: body.as_bytes(),
+            content_type: CONTENT_TYPE,
+            token: None,
+            language: config.language.map(|language| language.as_str()),
+            signed_headers: &DEFAULT_SIGNED_HEADERS,
+        },
+        keys,
+    )
     .map_err(|error| {
         // The signer's inputs come from these config fields.
         let field = match error.field {
@@ -215,19 +219,8 @@ mod tests {
     use serde_json::json;
 
     fn config(extra: Value) -> Config {
-        let mut value = json!({
-            "accessKeyId": "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
-            "accessKeySecret": "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
-            "signName": "腾讯云",
-            "sdkAppId": "1400006666",
-            "region": "ap-guangzhou",
-            "templates": [
-                { "usageType": "SignIn", "templateCode": "1001", "internationalTemplateCode": "2001" },
-                { "usageType": "Register", "templateCode": "1002" },
-                { "usageType": "ForgotPassword", "templateCode": "1003" },
-                { "usageType": "Generic", "templateCode": "1004" }
-            ]
-        });
+        let mut value = config::tests::valid();
+        value["templates"][0]["internationalTemplateCode"] = json!("2001");
         for (key, field) in extra.as_object().unwrap() {
             value[key] = field.clone();
         }
@@ -248,6 +241,7 @@ mod tests {
             &config(json!({})),
             &message("8613711112222", "Register"),
             1_700_000_000,
+            &mut SigningKeys::default(),
         )
         .unwrap();
         assert_eq!(
@@ -260,23 +254,31 @@ mod tests {
     #[test]
     fn headers_are_signed_over_the_exact_body() {
         let config = config(json!({}));
-        let request =
-            build_request(&config, &message("8613711112222", "SignIn"), 1_700_000_000).unwrap();
-        let steps = tc3::signing_steps(&SignInput {
-            secret_id: &config.access_key_id,
-            secret_key: &config.access_key_secret,
-            service: "sms",
-            host: "sms.tencentcloudapi.com",
-            action: "SendSms",
-            version: "2021-01-11",
-            region: Some("ap-guangzhou"),
-            timestamp: 1_700_000_000,
-            payload: request.body.as_bytes(),
-            content_type: CONTENT_TYPE,
-            token: None,
-            language: None,
-            signed_headers: &DEFAULT_SIGNED_HEADERS,
-        })
+        let request = build_request(
+            &config,
+            &message("8613711112222", "SignIn"),
+            1_700_000_000,
+            &mut SigningKeys::default(),
+        )
+        .unwrap();
+        let steps = tc3::signing_steps(
+            &SignInput {
+                secret_id: &config.access_key_id,
+                secret_key: &config.access_key_secret,
+                service: "sms",
+                host: "sms.tencentcloudapi.com",
+                action: "SendSms",
+                version: "2021-01-11",
+                region: Some("ap-guangzhou"),
+                timestamp: 1_700_000_000,
+                payload: request.body.as_bytes(),
+                content_type: CONTENT_TYPE,
+                token: None,
+                language: None,
+                signed_headers: &DEFAULT_SIGNED_HEADERS,
+            },
+            &mut SigningKeys::default(),
+        )
         .unwrap();
         let authorization = &request.headers[0];
         assert_eq!(authorization.0, "Authorization");
@@ -291,15 +293,25 @@ mod tests {
 
     #[test]
     fn unknown_types_fall_back_to_generic_then_fail() {
-        let request =
-            build_request(&config(json!({})), &message("8613711112222", "BindMfa"), 1).unwrap();
+        let request = build_request(
+            &config(json!({})),
+            &message("8613711112222", "BindMfa"),
+            1,
+            &mut SigningKeys::default(),
+        )
+        .unwrap();
         assert_eq!(body(&request)["TemplateId"], "1004");
         let mut no_generic = config(json!({}));
         no_generic
             .templates
             .retain(|template| template.usage_type != "Generic");
-        let error =
-            build_request(&no_generic, &message("8613711112222", "BindMfa"), 1).unwrap_err();
+        let error = build_request(
+            &no_generic,
+            &message("8613711112222", "BindMfa"),
+            1,
+            &mut SigningKeys::default(),
+        )
+        .unwrap_err();
         assert_eq!(error.code, ErrorCode::TemplateNotFound);
         assert!(error.message().contains("BindMfa"));
     }
@@ -307,7 +319,15 @@ mod tests {
     #[test]
     fn foreign_numbers_use_the_international_template_and_sign() {
         let both = config(json!({ "internationalSignName": "Acme" }));
-        let mainland = body(&build_request(&both, &message("8613711112222", "SignIn"), 1).unwrap());
+        let mainland = body(
+            &build_request(
+                &both,
+                &message("8613711112222", "SignIn"),
+                1,
+                &mut SigningKeys::default(),
+            )
+            .unwrap(),
+        );
         assert_eq!(
             (
                 mainland["TemplateId"].as_str(),
@@ -315,19 +335,41 @@ mod tests {
             ),
             (Some("1001"), Some("腾讯云"))
         );
-        let foreign = body(&build_request(&both, &message("14155550123", "SignIn"), 1).unwrap());
+        let foreign = body(
+            &build_request(
+                &both,
+                &message("14155550123", "SignIn"),
+                1,
+                &mut SigningKeys::default(),
+            )
+            .unwrap(),
+        );
         assert_eq!(
             (foreign["TemplateId"].as_str(), foreign["SignName"].as_str()),
             (Some("2001"), Some("Acme"))
         );
         let without_sign = config(json!({}));
-        let foreign =
-            body(&build_request(&without_sign, &message("85291234567", "SignIn"), 1).unwrap());
+        let foreign = body(
+            &build_request(
+                &without_sign,
+                &message("85291234567", "SignIn"),
+                1,
+                &mut SigningKeys::default(),
+            )
+            .unwrap(),
+        );
         assert_eq!(foreign["TemplateId"], "2001");
         assert!(foreign.get("SignName").is_none());
         // A template without an international variant behaves as before.
-        let old =
-            body(&build_request(&without_sign, &message("14155550123", "Register"), 1).unwrap());
+        let old = body(
+            &build_request(
+                &without_sign,
+                &message("14155550123", "Register"),
+                1,
+                &mut SigningKeys::default(),
+            )
+            .unwrap(),
+        );
         assert_eq!(
             (old["TemplateId"].as_str(), old["SignName"].as_str()),
             (Some("1002"), Some("腾讯云"))
@@ -339,7 +381,13 @@ mod tests {
         let config = config(
             json!({ "language": "zh-CN", "endpoint": "sms.ap-guangzhou.tencentcloudapi.com" }),
         );
-        let request = build_request(&config, &message("8613711112222", "SignIn"), 1).unwrap();
+        let request = build_request(
+            &config,
+            &message("8613711112222", "SignIn"),
+            1,
+            &mut SigningKeys::default(),
+        )
+        .unwrap();
         assert!(request.headers.contains(&("X-TC-Language", "zh-CN".into())));
         assert!(request
             .headers
@@ -359,7 +407,10 @@ mod tests {
             ]
         }));
         let sent = |to: &str, kind: &str| {
-            body(&build_request(&config, &message(to, kind), 1).unwrap())["TemplateParamSet"]
+            body(
+                &build_request(&config, &message(to, kind), 1, &mut SigningKeys::default())
+                    .unwrap(),
+            )["TemplateParamSet"]
                 .clone()
         };
         assert_eq!(sent("8613711112222", "SignIn"), json!(["123456", "10"]));
@@ -379,15 +430,38 @@ mod tests {
     #[test]
     fn sender_id_goes_only_to_numbers_outside_mainland_china() {
         let with_sender = config(json!({ "senderId": "Acme" }));
-        let mainland =
-            body(&build_request(&with_sender, &message("8613711112222", "SignIn"), 1).unwrap());
+        let mainland = body(
+            &build_request(
+                &with_sender,
+                &message("8613711112222", "SignIn"),
+                1,
+                &mut SigningKeys::default(),
+            )
+            .unwrap(),
+        );
         assert!(mainland.get("SenderId").is_none());
         for (to, kind) in [("14155550123", "SignIn"), ("85291234567", "Register")] {
-            let foreign = body(&build_request(&with_sender, &message(to, kind), 1).unwrap());
+            let foreign = body(
+                &build_request(
+                    &with_sender,
+                    &message(to, kind),
+                    1,
+                    &mut SigningKeys::default(),
+                )
+                .unwrap(),
+            );
             assert_eq!(foreign["SenderId"], "Acme", "{to} {kind}");
         }
         let without = config(json!({}));
-        let foreign = body(&build_request(&without, &message("14155550123", "SignIn"), 1).unwrap());
+        let foreign = body(
+            &build_request(
+                &without,
+                &message("14155550123", "SignIn"),
+                1,
+                &mut SigningKeys::default(),
+            )
+            .unwrap(),
+        );
         assert!(foreign.get("SenderId").is_none());
     }
 
@@ -400,17 +474,37 @@ mod tests {
                 { "usageType": "Generic", "templateCode": "1004", "internationalTemplateCode": "2004" }
             ]
         }));
-        let foreign = body(&build_request(&config, &message("14155550123", "SignIn"), 1).unwrap());
+        let foreign = body(
+            &build_request(
+                &config,
+                &message("14155550123", "SignIn"),
+                1,
+                &mut SigningKeys::default(),
+            )
+            .unwrap(),
+        );
         assert_eq!(foreign["TemplateId"], "1001");
-        let register =
-            body(&build_request(&config, &message("14155550123", "Register"), 1).unwrap());
+        let register = body(
+            &build_request(
+                &config,
+                &message("14155550123", "Register"),
+                1,
+                &mut SigningKeys::default(),
+            )
+            .unwrap(),
+        );
         assert_eq!(register["TemplateId"], "2004");
     }
 
     #[test]
     fn the_request_names_this_client_unsigned() {
-        let request =
-            build_request(&config(json!({})), &message("8613711112222", "SignIn"), 1).unwrap();
+        let request = build_request(
+            &config(json!({})),
+            &message("8613711112222", "SignIn"),
+            1,
+            &mut SigningKeys::default(),
+        )
+        .unwrap();
         let client = request
             .headers
             .iter()
@@ -432,8 +526,13 @@ mod tests {
     fn the_international_site_endpoint_is_signed_for_sms() {
         let config =
             config(json!({ "endpoint": "sms.intl.tencentcloudapi.com", "region": "ap-singapore" }));
-        let request =
-            build_request(&config, &message("6591234567", "SignIn"), 1_700_000_000).unwrap();
+        let request = build_request(
+            &config,
+            &message("6591234567", "SignIn"),
+            1_700_000_000,
+            &mut SigningKeys::default(),
+        )
+        .unwrap();
         assert_eq!(request.url, "https://sms.intl.tencentcloudapi.com/");
         assert!(request
             .headers
@@ -445,7 +544,13 @@ mod tests {
     fn padded_keys_are_refused_naming_the_config_field() {
         let mut padded = config(json!({}));
         padded.access_key_id.push(' ');
-        let error = build_request(&padded, &message("8613711112222", "SignIn"), 1).unwrap_err();
+        let error = build_request(
+            &padded,
+            &message("8613711112222", "SignIn"),
+            1,
+            &mut SigningKeys::default(),
+        )
+        .unwrap_err();
         assert_eq!(error.code, ErrorCode::InvalidConfig);
         assert!(
             error.message().starts_with("accessKeyId "),

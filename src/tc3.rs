@@ -8,6 +8,7 @@ use std::fmt;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
+use crate::bounded::BoundedMap;
 use crate::endpoint::is_host;
 use crate::redact::MASK;
 use crate::text::{decimal, truncate};
@@ -119,8 +120,10 @@ pub struct SigningSteps {
     pub signature: String,
 }
 
-pub fn sign(input: &SignInput) -> Result<SignedRequest, SignError> {
-    let steps = signing_steps(input)?;
+/// Signs `input`; `keys` keeps derived signing keys between calls (the caller owns it, so the
+/// signer holds no state of its own).
+pub fn sign(input: &SignInput, keys: &mut SigningKeys) -> Result<SignedRequest, SignError> {
+    let steps = signing_steps(input, keys)?;
     let authorization = concat(&[
         ALGORITHM,
         " Credential=",
@@ -155,7 +158,7 @@ pub fn sign(input: &SignInput) -> Result<SignedRequest, SignError> {
     })
 }
 
-pub fn signing_steps(input: &SignInput) -> Result<SigningSteps, SignError> {
+pub fn signing_steps(input: &SignInput, keys: &mut SigningKeys) -> Result<SigningSteps, SignError> {
     check_input(input)?;
     let names = signed_header_names(input.signed_headers)?;
     let mut canonical_headers = String::new();
@@ -192,7 +195,7 @@ pub fn signing_steps(input: &SignInput) -> Result<SigningSteps, SignError> {
         "\n",
         &hex_digest(&Sha256::digest(canonical_request.as_bytes()).into()),
     ]);
-    let signing_key = cached_signing_key(input.secret_key, &date, input.service);
+    let signing_key = keys.get(input.secret_key, &date, input.service);
     let signature = hex_digest(&hmac_sha256(&signing_key, string_to_sign.as_bytes()));
     Ok(SigningSteps {
         signed_headers,
@@ -219,34 +222,46 @@ fn concat(parts: &[&str]) -> String {
     out
 }
 
-/// The key for (secret, date, service) changes once a day: deriving it costs four of the five
-/// HMACs of a signature, so the last few are kept (in this instance's memory only).
-fn cached_signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
-    const KEPT: usize = 4;
-    type Entry = (String, String, String, [u8; 32]);
-    thread_local! {
-        static KEYS: std::cell::RefCell<Vec<Entry>> = const { std::cell::RefCell::new(Vec::new()) };
+/// Signing keys by (secret, date, service). A key changes once a day and deriving it costs four of
+/// the five HMACs of a signature, so the last few are kept, in the caller's memory only.
+pub struct SigningKeys(BoundedMap<(String, String, String), [u8; 32]>);
+
+/// The keys and their secrets are never formatted: only how many there are.
+impl fmt::Debug for SigningKeys {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "SigningKeys({} kept)", self.0.len())
     }
-    KEYS.with(|keys| {
-        let mut keys = keys.borrow_mut();
-        let found = keys
-            .iter()
-            .find(|(secret, day, name, _)| secret == secret_key && day == date && name == service);
-        if let Some((_, _, _, key)) = found {
+}
+
+impl Default for SigningKeys {
+    fn default() -> Self {
+        SigningKeys::new()
+    }
+}
+
+/// Enough for a key rotation or two configs, across a change of date.
+const KEPT_SIGNING_KEYS: usize = 4;
+
+impl SigningKeys {
+    /// Empty; allocates nothing until the first key.
+    pub const fn new() -> Self {
+        SigningKeys(BoundedMap::new(KEPT_SIGNING_KEYS))
+    }
+
+    fn get(&mut self, secret_key: &str, date: &str, service: &str) -> [u8; 32] {
+        let found = self
+            .0
+            .find(|(secret, day, name)| secret == secret_key && day == date && name == service);
+        if let Some(key) = found {
             return *key;
         }
         let key = derive_signing_key(secret_key, date, service);
-        if keys.len() >= KEPT {
-            keys.remove(0);
-        }
-        keys.push((
-            secret_key.to_owned(),
-            date.to_owned(),
-            service.to_owned(),
+        self.0.insert(
+            (secret_key.to_owned(), date.to_owned(), service.to_owned()),
             key,
-        ));
+        );
         key
-    })
+    }
 }
 
 /// kSigning = HMAC(HMAC(HMAC("TC3" + SecretKey, date), service), "tc3_request"). Raw bytes only:
@@ -424,14 +439,22 @@ mod tests {
 
     #[test]
     fn signing_without_host_or_content_type_is_refused() {
-        let error = sign(&cvm_input(b"{}", &["content-type"])).unwrap_err();
+        let error = sign(
+            &cvm_input(b"{}", &["content-type"]),
+            &mut SigningKeys::default(),
+        )
+        .unwrap_err();
         assert_eq!(error.field, "signedHeaders");
         assert_eq!(error.message(), "signedHeaders must include host");
     }
 
     #[test]
     fn unknown_signed_header_is_refused_by_name() {
-        let error = sign(&cvm_input(b"{}", &["content-type", "host", "x-evil"])).unwrap_err();
+        let error = sign(
+            &cvm_input(b"{}", &["content-type", "host", "x-evil"]),
+            &mut SigningKeys::default(),
+        )
+        .unwrap_err();
         assert!(error.message().contains("x-evil"), "{}", error.message());
     }
 
@@ -439,31 +462,43 @@ mod tests {
     fn a_signed_header_without_a_value_is_refused() {
         let mut input = cvm_input(b"{}", &["content-type", "host", "x-tc-token"]);
         input.token = None;
-        assert_eq!(sign(&input).unwrap_err().field, "signedHeaders");
+        assert_eq!(
+            sign(&input, &mut SigningKeys::default()).unwrap_err().field,
+            "signedHeaders"
+        );
     }
 
     #[test]
     fn header_injection_through_values_is_refused() {
         let mut input = cvm_input(b"{}", &DEFAULT_SIGNED_HEADERS);
         input.secret_id = "AKID\r\nX-Evil: 1";
-        assert_eq!(sign(&input).unwrap_err().field, "secretId");
+        assert_eq!(
+            sign(&input, &mut SigningKeys::default()).unwrap_err().field,
+            "secretId"
+        );
         let mut input = cvm_input(b"{}", &DEFAULT_SIGNED_HEADERS);
         input.token = Some("token\nX-Evil: 1");
-        assert_eq!(sign(&input).unwrap_err().field, "token");
+        assert_eq!(
+            sign(&input, &mut SigningKeys::default()).unwrap_err().field,
+            "token"
+        );
     }
 
     #[test]
     fn millisecond_timestamps_are_refused() {
         let mut input = cvm_input(b"{}", &DEFAULT_SIGNED_HEADERS);
         input.timestamp = 1_551_113_065_000;
-        assert_eq!(sign(&input).unwrap_err().field, "timestamp");
+        assert_eq!(
+            sign(&input, &mut SigningKeys::default()).unwrap_err().field,
+            "timestamp"
+        );
     }
 
     #[test]
     fn errors_never_contain_the_secret_key() {
         let mut input = cvm_input(b"{}", &["content-type", "host", "bad header"]);
         input.secret_key = "very-secret-value-123";
-        let error = sign(&input).unwrap_err();
+        let error = sign(&input, &mut SigningKeys::default()).unwrap_err();
         assert!(!format!("{error:?}").contains("very-secret-value-123"));
     }
 
@@ -477,7 +512,11 @@ mod tests {
 
     #[test]
     fn sign_error_displays_as_its_message() {
-        let error = sign(&cvm_input(b"{}", &["content-type"])).unwrap_err();
+        let error = sign(
+            &cvm_input(b"{}", &["content-type"]),
+            &mut SigningKeys::default(),
+        )
+        .unwrap_err();
         assert_eq!(error.to_string(), error.message());
         let _: &dyn std::error::Error = &error;
     }
@@ -486,7 +525,7 @@ mod tests {
     fn headers_carry_optional_values_only_when_given() {
         let mut input = cvm_input(b"{}", &DEFAULT_SIGNED_HEADERS);
         input.region = None;
-        let names: Vec<_> = sign(&input)
+        let names: Vec<_> = sign(&input, &mut SigningKeys::default())
             .unwrap()
             .headers
             .into_iter()
@@ -505,7 +544,7 @@ mod tests {
         );
         input.token = Some("sts-token");
         input.language = Some("en-US");
-        let headers = sign(&input).unwrap().headers;
+        let headers = sign(&input, &mut SigningKeys::default()).unwrap().headers;
         assert!(headers.contains(&("X-TC-Token", "sts-token".into())));
         assert!(headers.contains(&("X-TC-Language", "en-US".into())));
     }
@@ -521,7 +560,8 @@ mod tests {
     fn the_cached_signing_key_is_per_secret_date_and_service() {
         let derived =
             |secret, date, service| hex::encode(derive_signing_key(secret, date, service));
-        let cached = |secret, date, service| hex::encode(cached_signing_key(secret, date, service));
+        let mut keys = SigningKeys::default();
+        let mut cached = |secret, date, service| hex::encode(keys.get(secret, date, service));
         let inputs = [
             ("secret-a", "2026-12-01", "sms"),
             ("secret-b", "2026-12-01", "sms"),
@@ -582,8 +622,8 @@ mod published_vectors {
                 language: None,
                 signed_headers: &signed,
             };
-            let steps = signing_steps(&input).unwrap();
-            let signed_request = sign(&input).unwrap();
+            let steps = signing_steps(&input, &mut SigningKeys::default()).unwrap();
+            let signed_request = sign(&input, &mut SigningKeys::default()).unwrap();
             let hex_sha = |text: &str| hex::encode(Sha256::digest(text.as_bytes()));
             let mut checked = 0;
             for (key, actual) in [
@@ -629,21 +669,24 @@ mod published_vectors {
         payload: &[u8],
         signed: &[&str],
     ) -> String {
-        sign(&SignInput {
-            secret_id: "AKIDtest",
-            secret_key,
-            service: "sms",
-            host: "sms.tencentcloudapi.com",
-            action: "SendSms",
-            version: "2021-01-11",
-            region: Some("ap-guangzhou"),
-            timestamp,
-            payload,
-            content_type: "application/json; charset=utf-8",
-            token: None,
-            language: None,
-            signed_headers: signed,
-        })
+        sign(
+            &SignInput {
+                secret_id: "AKIDtest",
+                secret_key,
+                service: "sms",
+                host: "sms.tencentcloudapi.com",
+                action: "SendSms",
+                version: "2021-01-11",
+                region: Some("ap-guangzhou"),
+                timestamp,
+                payload,
+                content_type: "application/json; charset=utf-8",
+                token: None,
+                language: None,
+                signed_headers: signed,
+            },
+            &mut SigningKeys::default(),
+        )
         .unwrap()
         .authorization
     }

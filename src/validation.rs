@@ -1,10 +1,101 @@
 //! A validation report: where each problem is and what to do about it. Shared by the config
 //! validator, which fills it, and errors, which carry its issues to Logto.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// Bounds the report for hostile input (a million bad templates still yields a readable answer).
 pub const MAX_ISSUES: usize = 100;
+
+/// Declares [`IssueCode`] from one list of errors and one of warnings: variant and wire name.
+macro_rules! issue_codes {
+    (
+        errors { $($error:ident => $error_name:literal,)* }
+        warnings { $($warning:ident => $warning_name:literal,)* }
+    ) => {
+        /// Every code an issue can carry. `index.d.ts` and the README list them again;
+        /// `tests/one_source.rs` fails when they drift from this list.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum IssueCode {
+            $($error,)*
+            $($warning,)*
+        }
+
+        impl IssueCode {
+            pub const ALL: &'static [IssueCode] =
+                &[$(IssueCode::$error,)* $(IssueCode::$warning,)*];
+            const ERRORS: usize = [$(IssueCode::$error,)*].len();
+
+            /// The name it is serialised by, stable for JS callers.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(IssueCode::$error => $error_name,)*
+                    $(IssueCode::$warning => $warning_name,)*
+                }
+            }
+
+            /// Errors block saving; warnings never do.
+            pub fn is_error(self) -> bool {
+                // Errors are declared first.
+                (self as usize) < Self::ERRORS
+            }
+        }
+    };
+}
+
+issue_codes! {
+    // The config cannot be saved.
+    errors {
+        NotJson => "not_json",
+        InvalidType => "invalid_type",
+        Required => "required",
+        MissingTemplates => "missing_templates",
+        MissingCodePlaceholder => "missing_code_placeholder",
+        InvalidEndpoint => "invalid_endpoint",
+        InsecureEndpoint => "insecure_endpoint",
+        BlockedPort => "blocked_port",
+        InvalidTimeout => "invalid_timeout",
+        InvalidLanguage => "invalid_language",
+    }
+    // Saved, but Tencent would likely refuse a send.
+    warnings {
+        Empty => "empty",
+        Whitespace => "whitespace",
+        SecretIdShape => "secret_id_shape",
+        SecretKeyLength => "secret_key_length",
+        SecretLooksLikeId => "secret_looks_like_id",
+        NotDigits => "not_digits",
+        NotTemplateId => "not_template_id",
+        UnknownRegion => "unknown_region",
+        SignNameLength => "sign_name_length",
+        UnknownUsageType => "unknown_usage_type",
+        DuplicateUsageType => "duplicate_usage_type",
+        TemplateParamFormat => "template_param_format",
+        TemplateParamLink => "template_param_link",
+        UnknownKey => "unknown_key",
+    }
+}
+
+impl IssueCode {
+    /// Whether an error also stops a send. The required usage types are a rule for saving: a
+    /// send needs only its own template (or Generic), and reports `template_not_found` without.
+    pub fn blocks_sending(self) -> bool {
+        self.is_error() && self != IssueCode::MissingTemplates
+    }
+}
+
+/// By name: one `match` serves both this and [`IssueCode::as_str`].
+impl Serialize for IssueCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Lets tests and callers compare with the wire name.
+impl PartialEq<&str> for IssueCode {
+    fn eq(&self, name: &&str) -> bool {
+        self.as_str() == *name
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
@@ -31,7 +122,7 @@ impl From<usize> for PathSegment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Issue {
     pub path: Vec<PathSegment>,
-    pub code: &'static str,
+    pub code: IssueCode,
     pub message: String,
 }
 
@@ -44,22 +135,17 @@ pub struct Validation {
 
 impl Validation {
     /// Records an error, up to [`MAX_ISSUES`]; `valid` is the caller's to set once all are in.
-    pub fn error(&mut self, path: Vec<PathSegment>, code: &'static str, message: String) {
+    pub fn error(&mut self, path: Vec<PathSegment>, code: IssueCode, message: String) {
         push_bounded(&mut self.errors, path, code, message);
     }
 
     /// Records a warning, up to [`MAX_ISSUES`].
-    pub fn warn(&mut self, path: Vec<PathSegment>, code: &'static str, message: String) {
+    pub fn warn(&mut self, path: Vec<PathSegment>, code: IssueCode, message: String) {
         push_bounded(&mut self.warnings, path, code, message);
     }
 }
 
-fn push_bounded(
-    issues: &mut Vec<Issue>,
-    path: Vec<PathSegment>,
-    code: &'static str,
-    message: String,
-) {
+fn push_bounded(issues: &mut Vec<Issue>, path: Vec<PathSegment>, code: IssueCode, message: String) {
     if issues.len() < MAX_ISSUES {
         issues.push(Issue {
             path,

@@ -5,46 +5,35 @@
 //! even when the wasm traps.
 
 use std::cell::RefCell;
-use std::rc::Rc;
 
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::config::{self, Config};
+use crate::config;
 use crate::error::{ConnectorError, ErrorCode};
 use crate::exchange::{Answer, Exchange, NoAnswer, Step};
 use crate::response::{SendResult, MAX_BODY_BYTES};
-use crate::retry::is_plausible_clock_offset;
 use crate::send_sms::{self, SmsRequest};
+use crate::state::ProcessState;
 use crate::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
 use crate::text::decimal;
-use crate::validation::{Issue, PathSegment, Validation};
+use crate::validation::{Issue, IssueCode, PathSegment, Validation};
 
 /// What one input may weigh: a connector config or message is a few kilobytes.
 const MAX_INPUT_BYTES: usize = 1 << 20;
 /// A signed payload may be larger (signRequest signs any API call).
 const MAX_PAYLOAD_BYTES: usize = 8 << 20;
-/// Sends that may be in flight at once; more means the host never finishes them.
-const MAX_SENDS_IN_FLIGHT: usize = 4_096;
-/// Parsed configs kept by their text: sends reuse one config, and parsing it is most of a step.
-const MAX_CACHED_CONFIGS: usize = 4;
-/// Endpoints whose clock offset is remembered.
-const MAX_REMEMBERED_CLOCKS: usize = 32;
 const MAX_SIGNED_HEADERS: usize = 16;
 
-#[derive(Default)]
-struct Sends {
-    in_flight: Vec<(u32, Exchange)>,
-    last_id: u32,
+// All the state the core keeps between calls. Each export borrows it once and calls no
+// JavaScript while it does, so the borrow never nests.
+thread_local! {
+    static STATE: RefCell<ProcessState> = const { RefCell::new(ProcessState::new()) };
 }
 
-// Separate cells: a step that holds one (a send) may read another (the clock offsets).
-thread_local! {
-    static SENDS: RefCell<Sends> = RefCell::new(Sends::default());
-    static CONFIGS: RefCell<Vec<(String, Rc<Config>)>> = const { RefCell::new(Vec::new()) };
-    /// Tencent's clock minus ours, per endpoint host, learnt from `AuthFailure.SignatureExpire`.
-    static CLOCK_OFFSETS: RefCell<Vec<(String, f64)>> = const { RefCell::new(Vec::new()) };
+fn with_state<T>(step: impl FnOnce(&mut ProcessState) -> T) -> T {
+    STATE.with(|state| step(&mut state.borrow_mut()))
 }
 
 /// wasm-bindgen's reset-state support re-runs the start function on every fresh instance.
@@ -77,7 +66,7 @@ pub fn validate_config(config: &str) -> String {
             valid: false,
             errors: vec![Issue {
                 path: Vec::<PathSegment>::new(),
-                code: "not_json",
+                code: IssueCode::NotJson,
                 message: format!("The config must be a JSON object: {problem}."),
             }],
             warnings: Vec::new(),
@@ -129,7 +118,7 @@ pub fn sign_request(
     if names.len() > MAX_SIGNED_HEADERS {
         return refuse("signedHeaders lists more than 16 names");
     }
-    let signed = tc3::sign(&SignInput {
+    let input = SignInput {
         secret_id,
         secret_key,
         service,
@@ -143,8 +132,8 @@ pub fn sign_request(
         token: token.as_deref(),
         language: language.as_deref(),
         signed_headers: &names,
-    });
-    match signed {
+    };
+    match with_state(|state| tc3::sign(&input, &mut state.keys)) {
         // Header names and values never hold a line break (the signer refuses control
         // characters), so lines are a complete and cheap encoding: no JSON escaping either way.
         Ok(signed) => {
@@ -160,7 +149,8 @@ pub fn sign_request(
 /// first request as lines (see `request_text`) or `{ error }` as JSON text.
 #[wasm_bindgen(js_name = sendBegin)]
 pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
-    let begun = cached_config(config).and_then(|config| {
+    let begun = with_state(|state| {
+        let config = state.config(config, parse_config)?;
         let message = parse_input(message)
             .map_err(|problem| {
                 ConnectorError::new(
@@ -170,22 +160,13 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
             })
             .and_then(|value| send_sms::parse_message(&value))
             .map_err(|error| error.redact(&config.access_key_secret))?;
-        Ok(Exchange::new(config, message, now_ms))
+        let exchange = Exchange::new(config, message, now_ms);
+        let timeout_ms = exchange.timeout_ms();
+        let (send, request) = state.begin(exchange, now_ms)?;
+        Ok((send, timeout_ms, request))
     });
-    let mut exchange = match begun {
-        Ok(exchange) => exchange,
-        Err(error) => return error_text(&error),
-    };
-    let request = exchange.request(now_ms + clock_offset(exchange.host()));
-    let timeout_ms = exchange.timeout_ms();
-    match request {
-        Ok(request) => match keep(exchange) {
-            Some(send) => request_text(&request, Some((send, timeout_ms))),
-            None => error_text(&ConnectorError::new(
-                ErrorCode::General,
-                "More than 4096 sends are in flight: the host is not finishing them.",
-            )),
-        },
+    match begun {
+        Ok((send, timeout_ms, request)) => request_text(&request, Some((send, timeout_ms))),
         Err(error) => error_text(&error),
     }
 }
@@ -193,10 +174,7 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
 /// The request for a retry the previous step asked for, as lines, or `{ error }`.
 #[wasm_bindgen(js_name = sendRetry)]
 pub fn send_retry(send: u32, now_ms: f64) -> String {
-    let request = with_send(send, |exchange| {
-        exchange.request(now_ms + clock_offset(exchange.host()))
-    });
-    match request {
+    match with_state(|state| state.retry(send, now_ms)) {
         Some(Ok(request)) => request_text(&request, None),
         Some(Err(error)) => {
             send_end(send);
@@ -223,11 +201,12 @@ pub fn send_answer(
         body,
         truncated,
     };
-    let step = with_send(send, |exchange| {
-        (
+    let step = with_state(|state| {
+        let exchange = state.send_mut(send)?;
+        Some((
             exchange.on_answer(&answer, now_ms),
             exchange.host().to_owned(),
-        )
+        ))
     });
     let Some((step, host)) = step else {
         return unknown_send();
@@ -238,7 +217,7 @@ pub fn send_answer(
             clock_offset_ms,
         } => {
             if let Some(offset) = clock_offset_ms {
-                remember_clock_offset(&host, offset);
+                with_state(|state| state.remember_clock_offset(&host, offset));
             }
             #[derive(Serialize)]
             #[serde(rename_all = "camelCase")]
@@ -270,12 +249,12 @@ pub fn send_answer(
 #[wasm_bindgen(js_name = sendFailed)]
 pub fn send_failed(send: u32, stage: &str, detail: Option<String>) -> String {
     let detail = detail.as_deref();
-    let error = with_send(send, |exchange| {
-        exchange.on_no_answer(match stage {
+    let error = with_state(|state| {
+        Some(state.send_mut(send)?.on_no_answer(match stage {
             "timeout" => NoAnswer::Timeout,
             "not_started" => NoAnswer::NotStarted(detail.unwrap_or("refused by the host")),
             _ => NoAnswer::Network { cause_code: detail },
-        })
+        }))
     });
     send_end(send);
     match error {
@@ -287,28 +266,7 @@ pub fn send_failed(send: u32, stage: &str, detail: Option<String>) -> String {
 /// Forgets a send; harmless when it is already over.
 #[wasm_bindgen(js_name = sendEnd)]
 pub fn send_end(send: u32) {
-    SENDS.with(|sends| sends.borrow_mut().in_flight.retain(|(id, _)| *id != send));
-}
-
-fn keep(exchange: Exchange) -> Option<u32> {
-    SENDS.with(|sends| {
-        let mut sends = sends.borrow_mut();
-        if sends.in_flight.len() >= MAX_SENDS_IN_FLIGHT {
-            return None;
-        }
-        sends.last_id = sends.last_id.wrapping_add(1);
-        let id = sends.last_id;
-        sends.in_flight.push((id, exchange));
-        Some(id)
-    })
-}
-
-fn with_send<T>(send: u32, step: impl FnOnce(&mut Exchange) -> T) -> Option<T> {
-    SENDS.with(|sends| {
-        let mut sends = sends.borrow_mut();
-        let (_, exchange) = sends.in_flight.iter_mut().find(|(id, _)| *id == send)?;
-        Some(step(exchange))
-    })
+    with_state(|state| state.end(send));
 }
 
 fn unknown_send() -> String {
@@ -318,59 +276,15 @@ fn unknown_send() -> String {
     ))
 }
 
-/// The parsed config for this text, parsed and validated once.
-fn cached_config(text: &str) -> Result<Rc<Config>, ConnectorError> {
-    let cached = CONFIGS.with(|configs| {
-        configs
-            .borrow()
-            .iter()
-            .find(|(known, _)| known == text)
-            .map(|(_, config)| Rc::clone(config))
-    });
-    if let Some(config) = cached {
-        return Ok(config);
-    }
+/// A config from its JSON text, for [`ProcessState::config`], which keeps it.
+fn parse_config(text: &str) -> Result<config::Config, ConnectorError> {
     let value = parse_input(text).map_err(|problem| {
         ConnectorError::new(
             ErrorCode::InvalidConfig,
             format!("The connector config must be a JSON object: {problem}."),
         )
     })?;
-    let config = Rc::new(config::parse(&value)?);
-    CONFIGS.with(|configs| {
-        let mut configs = configs.borrow_mut();
-        if configs.len() >= MAX_CACHED_CONFIGS {
-            configs.remove(0);
-        }
-        configs.push((text.to_owned(), Rc::clone(&config)));
-    });
-    Ok(config)
-}
-
-fn clock_offset(host: &str) -> f64 {
-    CLOCK_OFFSETS.with(|offsets| {
-        offsets
-            .borrow()
-            .iter()
-            .find(|(known, _)| known == host)
-            .map_or(0.0, |(_, offset)| *offset)
-    })
-}
-
-fn remember_clock_offset(host: &str, offset: f64) {
-    // The retry policy bounds offsets already; checked again so nothing remembered can ever
-    // make a later send fail before it is sent.
-    if !is_plausible_clock_offset(offset) {
-        return;
-    }
-    CLOCK_OFFSETS.with(|offsets| {
-        let mut offsets = offsets.borrow_mut();
-        offsets.retain(|(known, _)| known != host);
-        if offsets.len() >= MAX_REMEMBERED_CLOCKS {
-            offsets.remove(0);
-        }
-        offsets.push((host.to_owned(), offset));
-    });
+    config::parse(&value)
 }
 
 fn parse_input(text: &str) -> Result<Value, &'static str> {

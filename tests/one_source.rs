@@ -6,9 +6,14 @@ use std::collections::BTreeSet;
 use tencent_sms_connector::config::{
     KNOWN_USAGE_TYPES, REQUIRED_USAGE_TYPES, ROOT_KEYS, TEMPLATE_KEYS,
 };
+use tencent_sms_connector::validation::IssueCode;
 
 fn package_file(name: &str) -> String {
-    let path = format!("{}/pkg-template/{name}", env!("CARGO_MANIFEST_DIR"));
+    repository_file(&format!("pkg-template/{name}"))
+}
+
+fn repository_file(name: &str) -> String {
+    let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
 }
 
@@ -90,4 +95,65 @@ fn typescript_and_the_form_know_the_core_s_message_types() {
         set(&REQUIRED_USAGE_TYPES),
         "metadata.js requiredUsageTypes"
     );
+}
+
+/// The codes of a Markdown list whose items start "- `code`:".
+fn listed_codes(list: &str) -> BTreeSet<String> {
+    list.lines()
+        .filter_map(|line| line.strip_prefix("- `"))
+        .filter_map(|rest| rest.split_once("`:"))
+        .map(|(code, _)| code.to_owned())
+        .collect()
+}
+
+fn issue_codes(errors: bool) -> BTreeSet<String> {
+    IssueCode::ALL
+        .iter()
+        .filter(|code| code.is_error() == errors)
+        .map(|code| code.as_str().to_owned())
+        .collect()
+}
+
+#[test]
+fn typescript_and_the_readmes_list_exactly_the_core_s_issue_codes() {
+    let (errors, warnings) = (issue_codes(true), issue_codes(false));
+    let types = package_file("index.d.ts");
+    assert_eq!(
+        quoted(section(&types, "export type ConfigErrorCode =", ";")),
+        errors,
+        "index.d.ts ConfigErrorCode"
+    );
+    assert_eq!(
+        quoted(section(&types, "export type ConfigWarningCode =", ";")),
+        warnings,
+        "index.d.ts ConfigWarningCode"
+    );
+    let readme = repository_file("README.md");
+    assert_eq!(
+        listed_codes(section(&readme, "Error codes:\n", "Warning codes:")),
+        errors,
+        "README.md Error codes"
+    );
+    assert_eq!(
+        listed_codes(section(&readme, "Warning codes:\n", "\n#")),
+        warnings,
+        "README.md Warning codes"
+    );
+    // pkg-template/README.md, the operator's guide, explains fields and Tencent's codes; it
+    // lists no issue codes, so there is nothing there to drift.
+}
+
+#[test]
+fn issue_codes_are_listed_once_and_serialised_by_name() {
+    let names: BTreeSet<_> = IssueCode::ALL.iter().map(|code| code.as_str()).collect();
+    assert_eq!(names.len(), IssueCode::ALL.len(), "a name used twice");
+    for &code in IssueCode::ALL {
+        assert_eq!(
+            serde_json::to_string(&code).unwrap(),
+            format!("\"{}\"", code.as_str())
+        );
+    }
+    assert!(!IssueCode::MissingTemplates.blocks_sending());
+    assert!(IssueCode::Required.blocks_sending());
+    assert!(!IssueCode::UnknownRegion.blocks_sending());
 }

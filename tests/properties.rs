@@ -15,15 +15,14 @@ use tencent_sms_connector::retry::{
     is_plausible_clock_offset, Next, RetryPolicy, MAX_ATTEMPTS, MAX_RATE_LIMIT_RETRIES,
 };
 use tencent_sms_connector::send_sms;
-use tencent_sms_connector::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS, MAX_TIMESTAMP};
+use tencent_sms_connector::tc3::{
+    self, SignInput, SigningKeys, DEFAULT_SIGNED_HEADERS, MAX_TIMESTAMP,
+};
 use tencent_sms_connector::time::{parse_http_date, utc_date};
 use tencent_sms_connector::validation::{PathSegment, Validation, MAX_ISSUES};
 
+/// The usage types of `valid_config`'s templates, in order.
 const USAGE_TYPES: [&str; 4] = ["SignIn", "Register", "ForgotPassword", "Generic"];
-/// The template codes of `valid_config`, in the order of `USAGE_TYPES`.
-const TEMPLATE_CODES: [&str; 4] = ["1001", "1002", "1003", "1004"];
-const SIGN_NAME: &str = "腾讯云";
-const SDK_APP_ID: &str = "1400006666";
 /// This test's own bound on one issue's message: no crate constant states it.
 const MAX_MESSAGE_CHARS: usize = 400;
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -34,21 +33,21 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// The valid config of the unit tests in src/config.rs.
+/// The valid config every test layer shares.
 fn valid_config() -> Value {
-    let templates: Vec<Value> = USAGE_TYPES
+    serde_json::from_str(include_str!("fixtures/valid-config.json")).unwrap()
+}
+
+#[test]
+fn the_fixture_has_a_template_per_usage_type_in_order() {
+    let fixture = valid_config();
+    let usage_types: Vec<_> = fixture["templates"]
+        .as_array()
+        .unwrap()
         .iter()
-        .zip(TEMPLATE_CODES)
-        .map(|(usage_type, code)| json!({ "usageType": usage_type, "templateCode": code }))
+        .map(|template| template["usageType"].as_str().unwrap())
         .collect();
-    json!({
-        "accessKeyId": "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
-        "accessKeySecret": "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
-        "signName": SIGN_NAME,
-        "sdkAppId": SDK_APP_ID,
-        "region": "ap-guangzhou",
-        "templates": templates,
-    })
+    assert_eq!(usage_types, USAGE_TYPES);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,6 +361,12 @@ fn check_validation(value: &Value) -> Result<(Validation, Option<config::Config>
     prop_assert_eq!(parsed.is_some(), validation.valid);
     prop_assert!(validation.errors.len() <= MAX_ISSUES);
     prop_assert!(validation.warnings.len() <= MAX_ISSUES);
+    // Each code is an error or a warning, never both: README and index.d.ts list them so.
+    prop_assert!(validation.errors.iter().all(|issue| issue.code.is_error()));
+    prop_assert!(validation
+        .warnings
+        .iter()
+        .all(|issue| !issue.code.is_error()));
     for issue in validation.errors.iter().chain(&validation.warnings) {
         prop_assert!(!issue.message.is_empty());
         prop_assert!(
@@ -376,7 +381,7 @@ fn check_validation(value: &Value) -> Result<(Validation, Option<config::Config>
     let blocking: Vec<_> = validation
         .errors
         .iter()
-        .filter(|issue| issue.code != "missing_templates")
+        .filter(|issue| issue.code.blocks_sending())
         .cloned()
         .collect();
     match config::parse(value) {
@@ -589,7 +594,7 @@ proptest! {
             let message = send_sms::parse_message(
                 &json!({ "to": recipient, "type": "SignIn", "payload": { "code": "123456" } }),
             ).unwrap();
-            match send_sms::build_request(&config, &message, 1_700_000_000) {
+            match send_sms::build_request(&config, &message, 1_700_000_000, &mut SigningKeys::default()) {
                 Ok(request) => {
                     prop_assert!(!request.body.contains(&secret));
                     for (name, header) in &request.headers {
@@ -921,9 +926,9 @@ proptest! {
             language: language.as_deref(),
             signed_headers: &names,
         };
-        let signed = tc3::sign(&input).unwrap();
-        prop_assert_eq!(&signed, &tc3::sign(&input).unwrap());
-        let steps = tc3::signing_steps(&input).unwrap();
+        let signed = tc3::sign(&input, &mut SigningKeys::default()).unwrap();
+        prop_assert_eq!(&signed, &tc3::sign(&input, &mut SigningKeys::default()).unwrap());
+        let steps = tc3::signing_steps(&input, &mut SigningKeys::default()).unwrap();
         let date = utc_date(timestamp);
         let prefix = format!(
             "TC3-HMAC-SHA256 Credential={secret_id}/{date}/sms/tc3_request, \
@@ -941,9 +946,9 @@ proptest! {
 
         let mut changed = payload.clone();
         *changed_byte.get_mut(&mut changed) ^= 1 << bit;
-        let resigned = tc3::sign(&SignInput { payload: &changed, ..input.clone() }).unwrap();
+        let resigned = tc3::sign(&SignInput { payload: &changed, ..input.clone() }, &mut SigningKeys::default()).unwrap();
         prop_assert_ne!(&resigned.authorization, &signed.authorization);
-        let later = tc3::sign(&SignInput { timestamp: timestamp + 1, ..input.clone() }).unwrap();
+        let later = tc3::sign(&SignInput { timestamp: timestamp + 1, ..input.clone() }, &mut SigningKeys::default()).unwrap();
         prop_assert_ne!(&later.authorization, &signed.authorization);
     }
 
@@ -980,7 +985,7 @@ proptest! {
             language: optional[2].as_deref(),
             signed_headers: &names,
         };
-        match tc3::sign(&input) {
+        match tc3::sign(&input, &mut SigningKeys::default()) {
             Ok(signed) => {
                 prop_assert!(timestamp <= MAX_TIMESTAMP);
                 prop_assert!(!secret_key.is_empty());
@@ -1041,7 +1046,7 @@ proptest! {
         let message = send_sms::parse_message(
             &json!({ "to": recipient, "type": "SignIn", "payload": { "code": code } }),
         ).unwrap();
-        let request = send_sms::build_request(&config, &message, 1_700_000_000).unwrap();
+        let request = send_sms::build_request(&config, &message, 1_700_000_000, &mut SigningKeys::default()).unwrap();
         let body: Value = serde_json::from_str(&request.body).unwrap();
         let expected: Vec<String> = params.iter().map(|param| param.replace("{code}", &code)).collect();
         prop_assert_eq!(&body["TemplateParamSet"], &json!(expected));
@@ -1070,7 +1075,7 @@ proptest! {
         let message = send_sms::parse_message(
             &json!({ "to": recipient, "type": usage_type, "payload": { "code": code } }),
         ).unwrap();
-        let request = match send_sms::build_request(&config, &message, timestamp) {
+        let request = match send_sms::build_request(&config, &message, timestamp, &mut SigningKeys::default()) {
             Ok(request) => request,
             Err(error) => {
                 prop_assert!(timestamp > MAX_TIMESTAMP, "{:?}", error);
@@ -1081,7 +1086,8 @@ proptest! {
         let code_text = code.as_str().map(str::to_owned).unwrap_or_else(|| code.to_string());
         prop_assert_eq!(&body["TemplateParamSet"], &json!([code_text]));
         prop_assert_eq!(&body["PhoneNumberSet"], &json!([format!("+{recipient}")]));
-        prop_assert_eq!(&body["SmsSdkAppId"], &json!(SDK_APP_ID));
+        let fixture = valid_config();
+        prop_assert_eq!(&body["SmsSdkAppId"], &fixture["sdkAppId"]);
 
         // The template of the type, else Generic; its international variant outside mainland China.
         let index = USAGE_TYPES.iter().position(|known| *known == usage_type).unwrap_or(3);
@@ -1090,11 +1096,14 @@ proptest! {
             (Some(international), false) => {
                 (international.as_str(), international_sign_name.as_deref())
             }
-            _ => (TEMPLATE_CODES[index], Some(SIGN_NAME)),
+            _ => (
+                fixture["templates"][index]["templateCode"].as_str().unwrap_or_default(),
+                fixture["signName"].as_str(),
+            ),
         };
         let mut expected = json!({
             "PhoneNumberSet": [format!("+{recipient}")],
-            "SmsSdkAppId": SDK_APP_ID,
+            "SmsSdkAppId": fixture["sdkAppId"],
             "TemplateId": template_id,
             "TemplateParamSet": [code_text],
         });
@@ -1118,7 +1127,7 @@ proptest! {
             token: None,
             language: None,
             signed_headers: &DEFAULT_SIGNED_HEADERS,
-        }).unwrap();
+        }, &mut SigningKeys::default()).unwrap();
         // The signature covers exactly the bytes that are sent.
         prop_assert_eq!(request.headers[0].0, "Authorization");
         prop_assert!(request.headers[0].1.ends_with(&steps.signature));

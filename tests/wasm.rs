@@ -15,20 +15,11 @@ fn parsed(text: String) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// The valid config every test layer shares, sending to a loopback endpoint.
 fn config() -> String {
-    json!({
-        "accessKeyId": "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
-        "accessKeySecret": "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
-        "signName": "Sign", "sdkAppId": "1400006666", "region": "ap-guangzhou",
-        "endpoint": "http://127.0.0.1:8080",
-        "templates": [
-            { "usageType": "SignIn", "templateCode": "1" },
-            { "usageType": "Register", "templateCode": "2" },
-            { "usageType": "ForgotPassword", "templateCode": "3" },
-            { "usageType": "Generic", "templateCode": "4" }
-        ]
-    })
-    .to_string()
+    let mut config = parsed(include_str!("fixtures/valid-config.json").to_owned());
+    config["endpoint"] = json!("http://127.0.0.1:8080");
+    config.to_string()
 }
 
 const MESSAGE: &str =
@@ -160,7 +151,7 @@ fn a_send_is_a_signed_request_then_a_result() {
     assert_eq!(request["timeoutMs"], 10_000);
     assert_eq!(
         request["body"],
-        r#"{"PhoneNumberSet":["+8613711112222"],"SmsSdkAppId":"1400006666","SignName":"Sign","TemplateId":"1","TemplateParamSet":["123456"]}"#
+        r#"{"PhoneNumberSet":["+8613711112222"],"SmsSdkAppId":"1400006666","SignName":"腾讯云","TemplateId":"1001","TemplateParamSet":["123456"]}"#
     );
     assert!(request["headers"]["Host"].is_null(), "fetch sets Host");
     // Every header of the request is sent, the unsigned client name included.

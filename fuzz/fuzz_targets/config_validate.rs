@@ -8,6 +8,7 @@ use tencent_sms_connector::config::{self, Config};
 use tencent_sms_connector::error::{ConnectorError, ErrorCode};
 use tencent_sms_connector::redact;
 use tencent_sms_connector::send_sms::{self, SmsRequest};
+use tencent_sms_connector::tc3::SigningKeys;
 use tencent_sms_connector::validation::{Validation, MAX_ISSUES};
 
 const CODE: &str = "123456";
@@ -31,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     let blocking = validation
         .errors
         .iter()
-        .any(|issue| issue.code != "missing_templates");
+        .any(|issue| issue.code.blocks_sending());
     assert_eq!(parsed.is_ok(), !blocking);
     if validation.valid {
         assert_eq!(parsed.as_ref().ok(), validated.as_ref());
@@ -61,8 +62,8 @@ fuzz_target!(|data: &[u8]| {
             "payload": { "code": CODE },
         }))
         .unwrap();
-        let request = send_sms::build_request(&config, &message, TIMESTAMP);
-        let masked = send_sms::build_request(&masked_config, &message, TIMESTAMP);
+        let request = send_sms::build_request(&config, &message, TIMESTAMP, &mut SigningKeys::default());
+        let masked = send_sms::build_request(&masked_config, &message, TIMESTAMP, &mut SigningKeys::default());
         assert_no_leak(secret, &render_request(&request), &render_request(&masked));
         match request {
             Ok(request) => {

@@ -6,7 +6,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use tencent_sms_connector::redact;
 use tencent_sms_connector::tc3::{
-    self, SignError, SignInput, SignedRequest, DEFAULT_SIGNED_HEADERS, MAX_TIMESTAMP,
+    self, SignError, SignInput, SignedRequest, SigningKeys, DEFAULT_SIGNED_HEADERS, MAX_TIMESTAMP,
     SIGNABLE_HEADERS,
 };
 use tencent_sms_connector::time::utc_date;
@@ -105,10 +105,10 @@ fuzz_target!(|input: Input| {
         language: input.language.or("en-US"),
         signed_headers: &names,
     };
-    let signed = tc3::sign(&sign_input);
+    let signed = tc3::sign(&sign_input, &mut SigningKeys::default());
     assert_eq!(
         signed,
-        tc3::sign(&sign_input),
+        tc3::sign(&sign_input, &mut SigningKeys::default()),
         "signing is not deterministic"
     );
     // Another secret tells fixed text and other fields from an echo of the secret.
@@ -116,7 +116,7 @@ fuzz_target!(|input: Input| {
     let other = tc3::sign(&SignInput {
         secret_key: &other_key,
         ..sign_input.clone()
-    });
+    }, &mut SigningKeys::default());
     if sign_input.secret_key.chars().count() >= MIN_SECRET_CHARS {
         let (text, other_text) = (render(&signed), render(&other));
         assert!(
@@ -127,7 +127,7 @@ fuzz_target!(|input: Input| {
     match signed {
         Ok(signed) => {
             assert!(timestamp <= MAX_TIMESTAMP);
-            let steps = tc3::signing_steps(&sign_input).expect("steps of a signed request");
+            let steps = tc3::signing_steps(&sign_input, &mut SigningKeys::default()).expect("steps of a signed request");
             assert_eq!(steps.signature.len(), 64);
             assert!(steps
                 .signature
@@ -157,7 +157,7 @@ fuzz_target!(|input: Input| {
                 let changed = tc3::sign(&SignInput {
                     payload: &changed,
                     ..sign_input.clone()
-                })
+                }, &mut SigningKeys::default())
                 .expect("the payload is not validated");
                 assert_ne!(changed.authorization, signed.authorization);
             }

@@ -10,23 +10,12 @@ import { chromium } from 'playwright-core';
 
 import { startAdminServer } from '../../scripts/admin-server.mjs';
 import { browserRequired, chromiumLaunchArgs, findChromium, missingBrowserMessage } from '../../scripts/toolchain.mjs';
+import { validConfig as sharedValidConfig } from '../../tests/support/valid-config.js';
 
-const SECRET = 'TopSecretValue-DoNotEcho-0123456789';
+const validConfig = sharedValidConfig();
+const SECRET = validConfig.accessKeySecret;
 
 const template = (usageType, templateCode) => ({ usageType, templateCode });
-const validConfig = {
-  accessKeyId: 'AKIDabcdefghijklmnopqrstuvwxyz012345',
-  accessKeySecret: SECRET,
-  signName: 'MySign',
-  sdkAppId: '1400000000',
-  region: 'ap-guangzhou',
-  templates: [
-    template('SignIn', '100001'),
-    template('Register', '100002'),
-    template('ForgotPassword', '100003'),
-    template('Generic', '100004'),
-  ],
-};
 const brokenConfig = {
   ...validConfig,
   accessKeyId: 1,

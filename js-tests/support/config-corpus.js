@@ -5,6 +5,7 @@
 import { TemplateType } from '@logto/connector-kit';
 
 import { metadata } from '../../pkg-template/lib/metadata.js';
+import { validConfig } from '../../tests/support/valid-config.js';
 
 // The official guard's own fields: the oracle's facts, stated here on purpose.
 const STRING_FIELDS = ['accessKeyId', 'accessKeySecret', 'signName', 'sdkAppId', 'region'];
@@ -59,11 +60,7 @@ const template = (usageType, templateCode = '100001') => ({ usageType, templateC
 
 function baseConfig(usageTypes = REQUIRED_USAGE_TYPES) {
   return {
-    accessKeyId: 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE',
-    accessKeySecret: 'Gu5t9xGARNpq86cd98joQYCN3EXAMPLE',
-    signName: '腾讯云测试',
-    sdkAppId: '1400000000',
-    region: 'ap-guangzhou',
+    ...validConfig(),
     templates: usageTypes.map((usageType, index) => template(usageType, String(100001 + index))),
   };
 }

@@ -19,7 +19,10 @@ export async function useNodeEntry(config: unknown): Promise<SendResult> {
   const typed: TencentSmsConfig = parsed.data;
   const validation = validateConfig(typed);
   const firstPath: Array<string | number> | undefined = validation.errors[0]?.path;
-  void firstPath;
+  const blocksOnTemplates = validation.errors.some((issue) => issue.code === 'missing_templates');
+  // @ts-expect-error: unknown_region is a warning code, never an error's.
+  const impossible = validation.errors.some((issue) => issue.code === 'unknown_region');
+  void [firstPath, blocksOnTemplates, impossible];
   const { authorization, headers } = signRequest({
     secretId: typed.accessKeyId,
     secretKey: typed.accessKeySecret,

@@ -3,14 +3,13 @@
 
 use serde_json::{Map, Value};
 
+use super::model::{Template, CODE_PLACEHOLDER, REQUIRED_USAGE_TYPES, TEMPLATE_KEYS};
+use super::value::type_name;
 use super::warnings::{
     warn_template_codes, warn_template_param, warn_unknown_keys, warn_usage_type,
 };
-use super::{
-    type_name, Template, CODE_PLACEHOLDER, MISSING_TEMPLATES, REQUIRED_USAGE_TYPES, TEMPLATE_KEYS,
-};
 use crate::text::find_text;
-use crate::validation::{PathSegment, Validation};
+use crate::validation::{IssueCode, PathSegment, Validation};
 
 pub(super) fn check_templates(
     value: Option<&Value>,
@@ -42,7 +41,7 @@ fn template_items<'a>(value: Option<&'a Value>, report: &mut Validation) -> Opti
         None => {
             report.error(
                 path(),
-                "required",
+                IssueCode::Required,
                 "templates is required: a list of { \"usageType\": \"SignIn\", \"templateCode\": \"<approved template ID>\" }, including Register, SignIn, ForgotPassword and Generic.".into(),
             );
             None
@@ -51,7 +50,7 @@ fn template_items<'a>(value: Option<&'a Value>, report: &mut Validation) -> Opti
         Some(other) => {
             report.error(
                 path(),
-                "invalid_type",
+                IssueCode::InvalidType,
                 format!(
                     "templates must be a list of {{ usageType, templateCode }} objects, not {}.",
                     type_name(other)
@@ -72,7 +71,7 @@ fn check_template(
     let Value::Object(fields) = item else {
         report.error(
             vec![PathSegment::from("templates"), index.into()],
-            "invalid_type",
+            IssueCode::InvalidType,
             format!(
                 "templates[{index}] must be an object like {{ \"usageType\": \"SignIn\", \"templateCode\": \"1234567\" }}, not {}.",
                 type_name(item)
@@ -135,7 +134,7 @@ fn require_usage_types(templates: &[Template], report: &mut Validation) {
     if !missing.is_empty() {
         report.error(
             vec![PathSegment::from("templates")],
-            MISSING_TEMPLATES,
+            IssueCode::MissingTemplates,
             format!(
                 "templates has no entry for usageType {}: add one {{ \"usageType\": \"<type>\", \"templateCode\": \"<approved template ID>\" }} per missing type.",
                 missing.join(", ")
@@ -162,7 +161,7 @@ fn template_string<'a>(
             if text.is_empty() && key == "usageType" {
                 report.warn(
                     path,
-                    "empty",
+                    IssueCode::Empty,
                     format!("templates[{index}].{key} is empty: set it to {help}."),
                 );
             }
@@ -171,7 +170,7 @@ fn template_string<'a>(
         None => {
             report.error(
                 path,
-                "required",
+                IssueCode::Required,
                 format!("templates[{index}].{key} is required: {help}."),
             );
             None
@@ -179,7 +178,7 @@ fn template_string<'a>(
         Some(other) => {
             report.error(
                 path,
-                "invalid_type",
+                IssueCode::InvalidType,
                 format!(
                     "templates[{index}].{key} must be a string, not {}: use {help}.",
                     type_name(other)
@@ -210,7 +209,7 @@ fn check_template_params(
         Some(other) => {
             report.error(
                 path(),
-                "invalid_type",
+                IssueCode::InvalidType,
                 format!("templates[{index}].{key} must be a list of strings, one per template placeholder ({{1}}, {{2}}, …), with \"{{code}}\" where the code goes, e.g. [\"{{code}}\", \"10\"]; not {}.", type_name(other)),
             );
             return None;
@@ -227,7 +226,7 @@ fn check_template_params(
         let Value::String(text) = item else {
             report.error(
                 item_path(),
-                "invalid_type",
+                IssueCode::InvalidType,
                 format!("templates[{index}].{key}[{position}] must be a string, not {}: write numbers in quotes, e.g. \"10\".", type_name(item)),
             );
             well_formed = false;
@@ -245,7 +244,7 @@ fn check_template_params(
     {
         report.error(
             path(),
-            "missing_code_placeholder",
+            IssueCode::MissingCodePlaceholder,
             format!("templates[{index}].{key} has no \"{{code}}\", so the verification code would never be sent: write \"{{code}}\" where the template's code placeholder is, e.g. [\"{{code}}\", \"10\"] for \"Your code is {{1}}. It expires in {{2}} minutes.\""),
         );
         return None;
@@ -265,7 +264,7 @@ fn template_optional_string<'a>(
         Some(other) => {
             report.error(
                 vec![PathSegment::from("templates"), index.into(), "internationalTemplateCode".into()],
-                "invalid_type",
+                IssueCode::InvalidType,
                 format!(
                     "templates[{index}].internationalTemplateCode must be a string (an approved international template ID), not {}.",
                     type_name(other)

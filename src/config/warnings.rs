@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use super::{fill_code, is_template_id, KNOWN_USAGE_TYPES, SMS_REGIONS};
+use super::model::{fill_code, is_template_id, KNOWN_USAGE_TYPES, SMS_REGIONS};
 use crate::text::{find_text, truncate};
-use crate::validation::{PathSegment, Validation, MAX_ISSUES};
+use crate::validation::{IssueCode, PathSegment, Validation, MAX_ISSUES};
 
 // Warnings whose path already names the field: static text keeps the wasm small.
 const PARAM_FORMAT: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError).";
@@ -19,7 +19,7 @@ pub(super) fn warn_access_key_id(id: &str, report: &mut Validation) {
     if !trimmed.is_empty() && !is_secret_id_shaped(trimmed) {
         report.warn(
             vec!["accessKeyId".into()],
-            "secret_id_shape",
+            IssueCode::SecretIdShape,
             "accessKeyId does not look like a Tencent Cloud SecretId (AKID followed by letters and digits): check that it is not the SecretKey or an app ID.".into(),
         );
     }
@@ -36,14 +36,14 @@ pub(super) fn warn_access_key_secret(secret: &str, report: &mut Validation) {
     if length > 0 && length < SECRET_KEY_LENGTH {
         report.warn(
             vec!["accessKeySecret".into()],
-            "secret_key_length",
+            IssueCode::SecretKeyLength,
             "accessKeySecret is shorter than a Tencent Cloud SecretKey (32 characters): copy the whole SecretKey from the CAM console's API keys page.".into(),
         );
     }
     if secret.trim().starts_with("AKID") {
         report.warn(
             vec!["accessKeySecret".into()],
-            "secret_looks_like_id",
+            IssueCode::SecretLooksLikeId,
             "accessKeySecret looks like a SecretId (AKID…): put the SecretId in accessKeyId and its SecretKey here.".into(),
         );
     }
@@ -65,7 +65,7 @@ pub(super) fn warn_region(region: &str, report: &mut Validation) {
     if !region.trim().is_empty() && !SMS_REGIONS.contains(&region.trim()) {
         report.warn(
             vec!["region".into()],
-            "unknown_region",
+            IssueCode::UnknownRegion,
             format!(
                 "region \"{}\" is not a Tencent Cloud SMS region: use one of {}.",
                 truncate(region, 40),
@@ -81,7 +81,7 @@ pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Valid
     if !name.is_empty() && !(2..=12).contains(&length) {
         report.warn(
             vec![field.into()],
-            "sign_name_length",
+            IssueCode::SignNameLength,
             format!("{field} has {length} characters; Tencent approves signatures of 2 to 12 characters: copy it exactly from the SMS console."),
         );
     }
@@ -107,7 +107,7 @@ pub(super) fn warn_usage_type(
             .unwrap_or_default();
         report.warn(
             field_path(),
-            "unknown_usage_type",
+            IssueCode::UnknownUsageType,
             format!(
                 "templates[{index}].usageType \"{}\" is not a Logto message type, so it is only used if Logto sends that exact type.{hint}",
                 truncate(usage_type, 40)
@@ -120,7 +120,7 @@ pub(super) fn warn_usage_type(
     {
         report.warn(
             field_path(),
-            "duplicate_usage_type",
+            IssueCode::DuplicateUsageType,
             format!(
                 "templates[{index}] repeats usageType \"{}\"; only the first one is used: remove or rename the duplicate.",
                 truncate(usage_type, 40)
@@ -147,7 +147,7 @@ pub(super) fn warn_template_codes(
             };
             report.warn(
                 field_path("templateCode"),
-                "not_template_id",
+                IssueCode::NotTemplateId,
                 fallback.into(),
             );
         }
@@ -156,7 +156,7 @@ pub(super) fn warn_template_codes(
         if !is_template_id(code) {
             report.warn(
                 field_path("internationalTemplateCode"),
-                "not_template_id",
+                IssueCode::NotTemplateId,
                 "internationalTemplateCode is not a Tencent template ID (digits only), so it is never sent: numbers outside mainland China get templateCode instead. Set it to the approved international template ID, or remove it.".into(),
             );
         }
@@ -175,7 +175,7 @@ pub(super) fn warn_template_param(
     if length > 6 || !filled.bytes().all(|byte| byte.is_ascii_digit()) {
         report.warn(
             item_path(),
-            "template_param_format",
+            IssueCode::TemplateParamFormat,
             if length > 12 {
                 PARAM_FORMAT_AND_LENGTH
             } else {
@@ -187,7 +187,7 @@ pub(super) fn warn_template_param(
     if find_text(&filled, "://").is_some() || filled.starts_with("www.") {
         report.warn(
             item_path(),
-            "template_param_link",
+            IssueCode::TemplateParamLink,
             "This value looks like a link; Tencent refuses links in template variables: put the link in the approved template text.".into(),
         );
     }
@@ -207,7 +207,7 @@ pub(super) fn warn_whitespace(
         };
         report.warn(
             path,
-            "whitespace",
+            IssueCode::Whitespace,
             format!("{name} starts or ends with whitespace, which is sent as part of the value so sends fail{answer}: remove it."),
         );
     }
@@ -224,7 +224,7 @@ fn warn_not_digits(
     if !trimmed.is_empty() && !trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
         report.warn(
             path,
-            "not_digits",
+            IssueCode::NotDigits,
             format!("{name} should be digits only: {expected}."),
         );
     }
@@ -250,7 +250,7 @@ pub(super) fn warn_unknown_keys(
         path.push(PathSegment::Key(key.clone()));
         report.warn(
             path,
-            "unknown_key",
+            IssueCode::UnknownKey,
             format!("Unknown key \"{}\".{hint}", truncate(key, 40)),
         );
     }

@@ -2,9 +2,9 @@
 import { TemplateType } from '@logto/connector-kit';
 
 import { startTencentServer } from './tencent-server.js';
+import { validConfig } from './valid-config.js';
 
-export const secretId = 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE';
-export const secretKey = 'Gu5t9xGARNpq86cd98joQYCN3EXAMPLE';
+export const { accessKeyId: secretId, accessKeySecret: secretKey } = validConfig();
 
 /** The host's own list of message types, so the tests follow connector-kit, not our metadata. */
 export const templateTypes = Object.values(TemplateType);
@@ -12,12 +12,9 @@ export const templateTypes = Object.values(TemplateType);
 /** Template codes 100001… in templateTypes order, mainland templates on the local server. */
 export const templateCodeFor = (type) => String(100_001 + templateTypes.indexOf(type));
 
+/** The shared valid config with a template for every type, sending to `endpoint`. */
 export const makeConfig = (endpoint, overrides = {}) => ({
-  accessKeyId: secretId,
-  accessKeySecret: secretKey,
-  signName: '腾讯云',
-  sdkAppId: '1400006666',
-  region: 'ap-guangzhou',
+  ...validConfig(),
   templates: templateTypes.map((usageType) => ({ usageType, templateCode: templateCodeFor(usageType) })),
   endpoint,
   ...overrides,

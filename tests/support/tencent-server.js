@@ -19,6 +19,8 @@ const DEFAULT_MODES = Object.freeze({
   fault: null,
   trickleMs: 200,
   delayMs: 0,
+  /** Keep every answer until release(): a test can act while requests are surely unanswered. */
+  hold: false,
 });
 // Longest prefixes first so +852 is not taken for something shorter.
 const ISO_BY_PREFIX = [['+852', 'HK'], ['+86', 'CN'], ['+44', 'GB'], ['+65', 'SG'], ['+1', 'US']];
@@ -177,6 +179,8 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
   const timers = new Set();
   let modes = { ...DEFAULT_MODES };
   let rateLimitedLeft = 0;
+  /** Answers kept by the hold mode, in arrival order. */
+  const held = [];
 
   const serverClockMs = () => Date.now() + modes.skewMs;
 
@@ -398,7 +402,9 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       if (fault) return misbehave(fault, req, res, envelope, record);
       sendJson(res, JSON.stringify(answerFor(envelope, record)));
     };
-    if (modes.delayMs > 0 && fault !== 'hang') {
+    if (modes.hold && fault !== 'hang') {
+      held.push(respond);
+    } else if (modes.delayMs > 0 && fault !== 'hang') {
       const timer = later(modes.delayMs, respond);
       res.once('close', () => cancel(timer));
     } else {
@@ -481,8 +487,13 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       modes = { ...modes, ...changes };
       if ('rateLimitFirst' in changes) rateLimitedLeft = changes.rateLimitFirst;
     },
-    /** Forgets recorded requests and restores default modes. */
+    /** Sends the answers kept by the hold mode (which stays on until set or reset). */
+    release() {
+      for (const respond of held.splice(0)) respond();
+    },
+    /** Forgets recorded requests, restores default modes and releases held answers. */
     reset() {
+      for (const respond of held.splice(0)) respond();
       requests.length = 0;
       modes = { ...DEFAULT_MODES };
       rateLimitedLeft = 0;

@@ -1,0 +1,147 @@
+//! What a valid config is: its fields, the lists the checks use, and template choice.
+
+use std::fmt;
+
+use crate::endpoint::Endpoint;
+use crate::redact::MASK;
+use crate::text::find_text;
+
+pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+pub const MIN_TIMEOUT_MS: u64 = 100;
+pub const MAX_TIMEOUT_MS: u64 = 60_000;
+
+/// The usage types the official guard insists on.
+pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
+/// connector-kit's `TemplateType` values.
+pub const KNOWN_USAGE_TYPES: [&str; 9] = [
+    "SignIn",
+    "Register",
+    "ForgotPassword",
+    "OrganizationInvitation",
+    "Generic",
+    "UserPermissionValidation",
+    "BindNewIdentifier",
+    "MfaVerification",
+    "BindMfa",
+];
+pub const SMS_REGIONS: [&str; 4] = ["ap-beijing", "ap-guangzhou", "ap-nanjing", "ap-singapore"];
+
+/// Every key the root may have; others get an `unknown_key` warning.
+pub const ROOT_KEYS: [&str; 11] = [
+    "accessKeyId",
+    "accessKeySecret",
+    "signName",
+    "sdkAppId",
+    "region",
+    "templates",
+    "endpoint",
+    "timeoutMs",
+    "language",
+    "internationalSignName",
+    "senderId",
+];
+/// Every key a template may have.
+pub const TEMPLATE_KEYS: [&str; 5] = [
+    "usageType",
+    "templateCode",
+    "internationalTemplateCode",
+    "templateParams",
+    "internationalTemplateParams",
+];
+/// Replaced by the verification code in `templateParams`.
+pub const CODE_PLACEHOLDER: &str = "{code}";
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub usage_type: String,
+    pub template_code: String,
+    pub international_template_code: Option<String>,
+    /// `TemplateParamSet` in order, `{code}` still in place; default `["{code}"]`.
+    pub template_params: Vec<String>,
+    /// For `international_template_code`; defaults to `template_params`.
+    pub international_template_params: Vec<String>,
+}
+
+/// `param` with every `{code}` replaced by `code`.
+pub fn fill_code(param: &str, code: &str) -> String {
+    let mut out = String::with_capacity(param.len() + code.len());
+    let mut rest = param;
+    while let Some((before, after)) =
+        find_text(rest, CODE_PLACEHOLDER).and_then(|at| rest.split_at_checked(at))
+    {
+        out.push_str(before);
+        out.push_str(code);
+        rest = after.get(CODE_PLACEHOLDER.len()..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `code` can be a Tencent template ID (digits only). Anything else, e.g. the form's
+/// `<template-code>` placeholder, is never sent: the entry counts as absent.
+pub fn is_template_id(code: &str) -> bool {
+    !code.is_empty() && code.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    ZhCn,
+    EnUs,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::EnUs => "en-US",
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct Config {
+    pub access_key_id: String,
+    pub access_key_secret: String,
+    pub sign_name: String,
+    pub sdk_app_id: String,
+    pub region: String,
+    pub templates: Vec<Template>,
+    pub endpoint: Endpoint,
+    pub timeout_ms: u32,
+    pub language: Option<Language>,
+    pub international_sign_name: Option<String>,
+    /// `SenderId`, sent only to numbers outside mainland China.
+    pub sender_id: Option<String>,
+}
+
+/// Every field but the secret key, which is never formatted.
+impl fmt::Debug for Config {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Config")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &MASK)
+            .field("sign_name", &self.sign_name)
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("region", &self.region)
+            .field("templates", &self.templates)
+            .field("endpoint", &self.endpoint)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("language", &self.language)
+            .field("international_sign_name", &self.international_sign_name)
+            .field("sender_id", &self.sender_id)
+            .finish()
+    }
+}
+
+impl Config {
+    /// The template for a Logto message type, else the `Generic` one; an entry whose code is not
+    /// a template ID counts as absent.
+    pub fn template_for(&self, usage_type: &str) -> Option<&Template> {
+        let find = |wanted: &str| {
+            self.templates.iter().find(|template| {
+                template.usage_type == wanted && is_template_id(&template.template_code)
+            })
+        };
+        find(usage_type).or_else(|| find("Generic"))
+    }
+}

@@ -1,0 +1,194 @@
+//! What the connector keeps between calls: parsed configs, signing keys, clock offsets learnt per
+//! endpoint and the sends in flight. One value, owned by the binding and passed in, so the rest of
+//! the core holds no hidden state and every part of it is bounded.
+
+use std::rc::Rc;
+
+use crate::bounded::BoundedMap;
+use crate::config::Config;
+use crate::error::{ConnectorError, ErrorCode};
+use crate::exchange::Exchange;
+use crate::retry::is_plausible_clock_offset;
+use crate::send_sms::SmsRequest;
+use crate::tc3::SigningKeys;
+
+/// Sends that may be in flight at once; more means the host never finishes them.
+pub const MAX_SENDS_IN_FLIGHT: usize = 4_096;
+/// Parsed configs kept by their text: sends reuse one config, and parsing it is most of a step.
+const MAX_CACHED_CONFIGS: usize = 4;
+/// Endpoints whose clock offset is remembered.
+const MAX_REMEMBERED_CLOCKS: usize = 32;
+
+#[derive(Debug)]
+pub struct ProcessState {
+    configs: BoundedMap<String, Rc<Config>>,
+    /// Derived TC3 keys, for the connector's sends and `signRequest` alike.
+    pub keys: SigningKeys,
+    /// Tencent's clock minus ours, per endpoint host, learnt from `AuthFailure.SignatureExpire`.
+    clock_offsets: BoundedMap<String, f64>,
+    sends: BoundedMap<u32, Exchange>,
+    last_send: u32,
+}
+
+impl Default for ProcessState {
+    fn default() -> Self {
+        ProcessState::new()
+    }
+}
+
+impl ProcessState {
+    /// Empty; allocates nothing until used.
+    pub const fn new() -> Self {
+        ProcessState {
+            configs: BoundedMap::new(MAX_CACHED_CONFIGS),
+            keys: SigningKeys::new(),
+            clock_offsets: BoundedMap::new(MAX_REMEMBERED_CLOCKS),
+            sends: BoundedMap::new(MAX_SENDS_IN_FLIGHT),
+            last_send: 0,
+        }
+    }
+
+    /// The config for this text, parsed (by `parse`) and validated once.
+    pub fn config(
+        &mut self,
+        text: &str,
+        parse: impl FnOnce(&str) -> Result<Config, ConnectorError>,
+    ) -> Result<Rc<Config>, ConnectorError> {
+        if let Some(config) = self.configs.get(text) {
+            return Ok(Rc::clone(config));
+        }
+        let config = Rc::new(parse(text)?);
+        self.configs.insert(text.to_owned(), Rc::clone(&config));
+        Ok(config)
+    }
+
+    pub fn clock_offset(&self, host: &str) -> f64 {
+        self.clock_offsets.get(host).copied().unwrap_or(0.0)
+    }
+
+    pub fn remember_clock_offset(&mut self, host: &str, offset: f64) {
+        // The retry policy bounds offsets already; checked again so nothing remembered can ever
+        // make a later send fail before it is sent.
+        if !is_plausible_clock_offset(offset) {
+            return;
+        }
+        self.clock_offsets.remove(|known| known == host);
+        self.clock_offsets.insert(host.to_owned(), offset);
+    }
+
+    /// Keeps a new send and returns its id with its first request, signed for our clock `now_ms`
+    /// plus the endpoint's learnt offset.
+    pub fn begin(
+        &mut self,
+        mut exchange: Exchange,
+        now_ms: f64,
+    ) -> Result<(u32, SmsRequest), ConnectorError> {
+        let server_now_ms = now_ms + self.clock_offset(exchange.host());
+        let request = exchange.request(server_now_ms, &mut self.keys)?;
+        if self.sends.is_full() {
+            return Err(ConnectorError::new(
+                ErrorCode::General,
+                "More than 4096 sends are in flight: the host is not finishing them.",
+            ));
+        }
+        self.last_send = self.last_send.wrapping_add(1);
+        self.sends.insert(self.last_send, exchange);
+        Ok((self.last_send, request))
+    }
+
+    /// The next request of a send that asked for a retry; `None` for an unknown send.
+    pub fn retry(&mut self, send: u32, now_ms: f64) -> Option<Result<SmsRequest, ConnectorError>> {
+        let exchange = self.sends.find_mut(|id| *id == send)?;
+        let server_now_ms = now_ms
+            + self
+                .clock_offsets
+                .get(exchange.host())
+                .copied()
+                .unwrap_or(0.0);
+        Some(exchange.request(server_now_ms, &mut self.keys))
+    }
+
+    pub fn send_mut(&mut self, send: u32) -> Option<&mut Exchange> {
+        self.sends.find_mut(|id| *id == send)
+    }
+
+    /// Forgets a send; harmless when it is already over.
+    pub fn end(&mut self, send: u32) {
+        self.sends.remove(|id| *id == send);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config;
+    use crate::config::tests::valid;
+    use crate::send_sms::parse_message;
+    use serde_json::json;
+
+    fn exchange() -> Exchange {
+        let config = Rc::new(config::parse(&valid()).unwrap());
+        let message = parse_message(&json!({
+            "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" }
+        }))
+        .unwrap();
+        Exchange::new(config, message, 0.0)
+    }
+
+    #[test]
+    fn sends_are_bounded_and_refused_when_full_not_evicted() {
+        let mut state = ProcessState::new();
+        let (first, _) = state.begin(exchange(), 0.0).unwrap();
+        for _ in 1..MAX_SENDS_IN_FLIGHT {
+            state.begin(exchange(), 0.0).unwrap();
+        }
+        let refused = state.begin(exchange(), 0.0).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::General);
+        assert!(state.send_mut(first).is_some(), "the oldest send is kept");
+        state.end(first);
+        assert!(state.send_mut(first).is_none());
+        assert!(state.begin(exchange(), 0.0).is_ok());
+    }
+
+    #[test]
+    fn clock_offsets_are_per_host_and_the_newest_replaces_the_old() {
+        let mut state = ProcessState::new();
+        state.remember_clock_offset("a", 1_000.0);
+        state.remember_clock_offset("a", 2_000.0);
+        assert_eq!(state.clock_offset("a"), 2_000.0);
+        assert_eq!(state.clock_offset("b"), 0.0);
+        state.remember_clock_offset("b", f64::INFINITY);
+        assert_eq!(state.clock_offset("b"), 0.0);
+        for host in 0..MAX_REMEMBERED_CLOCKS {
+            state.remember_clock_offset(&host.to_string(), 5.0);
+        }
+        assert_eq!(state.clock_offset("a"), 0.0, "the oldest host is forgotten");
+    }
+
+    #[test]
+    fn a_config_text_is_parsed_once_and_the_oldest_is_evicted() {
+        let mut state = ProcessState::new();
+        let parse = |text: &str| config::parse(&serde_json::from_str(text).unwrap());
+        let texts: Vec<String> = (0..=MAX_CACHED_CONFIGS)
+            .map(|n| {
+                let mut config = valid();
+                config["sdkAppId"] = json!(format!("140000000{n}"));
+                config.to_string()
+            })
+            .collect();
+        let first = state.config(&texts[0], parse).unwrap();
+        let again = state.config(&texts[0], |_| panic!("parsed twice")).unwrap();
+        assert!(Rc::ptr_eq(&first, &again));
+        for text in &texts[1..] {
+            state.config(text, parse).unwrap();
+        }
+        let mut parsed = false;
+        state
+            .config(&texts[0], |text| {
+                parsed = true;
+                parse(text)
+            })
+            .unwrap();
+        assert!(parsed, "the oldest config was evicted");
+    }
+}
