@@ -12,7 +12,7 @@ pub use crate::endpoint::{
     DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
 };
 use crate::error::{ConnectorError, ErrorCode};
-use crate::redact::{redact, MASK};
+use crate::redact::{redacted, unquote, MASK};
 use crate::text::find_text;
 use crate::validation::{PathSegment, Validation};
 use templates::check_templates;
@@ -177,20 +177,21 @@ pub fn validate(value: &Value) -> (Validation, Option<Config>) {
 }
 
 /// The validator quotes input back (a region, a key name, a usageType): a secret pasted into one
-/// of them must not come back with it, in a message or in a path.
+/// of them must not come back with it, in a message or in a path. Only the quoted input is
+/// scanned, never the sentence around it.
 fn mask_secret(value: &Value, validation: &mut Validation) {
-    let Some(secret) = value.get("accessKeySecret").and_then(Value::as_str) else {
-        return;
-    };
+    let secret = value.get("accessKeySecret").and_then(Value::as_str);
     for issue in validation
         .errors
         .iter_mut()
         .chain(validation.warnings.iter_mut())
     {
-        redact(&mut issue.message, secret);
+        unquote(&mut issue.message, secret);
         for segment in &mut issue.path {
-            if let PathSegment::Key(key) = segment {
-                redact(key, secret);
+            if let (PathSegment::Key(key), Some(secret)) = (segment, secret) {
+                if redacted(key, secret).is_some() {
+                    *key = MASK.to_owned();
+                }
             }
         }
     }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::config::{self, Config};
-use crate::error::{ConnectorError, ErrorCode};
+use crate::error::{ConnectorError, Delivery, ErrorCode};
 use crate::exchange::{Answer, Exchange, NoAnswer, Step};
 use crate::response::{SendResult, MAX_BODY_BYTES};
 use crate::retry::is_plausible_clock_offset;
@@ -77,7 +77,12 @@ pub fn validate_config(config: &str) -> String {
             valid: false,
             errors: vec![Issue {
                 path: Vec::<PathSegment>::new(),
-                code: "not_json",
+                // The JS layer refuses both before the text crosses; this is the backstop.
+                code: if config.len() > MAX_INPUT_BYTES {
+                    "too_large"
+                } else {
+                    "not_json"
+                },
                 message: format!("The config must be a JSON object: {problem}."),
             }],
             warnings: Vec::new(),
@@ -174,20 +179,26 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
     });
     let mut exchange = match begun {
         Ok(exchange) => exchange,
-        Err(error) => return error_text(&error),
+        Err(error) => return not_sent_text(error),
     };
     let request = exchange.request(now_ms + clock_offset(exchange.host()));
     let timeout_ms = exchange.timeout_ms();
     match request {
         Ok(request) => match keep(exchange) {
             Some(send) => request_text(&request, Some((send, timeout_ms))),
-            None => error_text(&ConnectorError::new(
+            None => not_sent_text(ConnectorError::new(
                 ErrorCode::General,
-                "More than 4096 sends are in flight: the host is not finishing them.",
+                "More than 4096 sends are in flight, so this one was refused and the SMS was not sent: the host is not finishing its sends.",
             )),
         },
-        Err(error) => error_text(&error),
+        Err(error) => not_sent_text(error),
     }
+}
+
+/// A send refused before its request left: whatever the reason, nothing was sent.
+fn not_sent_text(mut error: ConnectorError) -> String {
+    error.data.delivery.get_or_insert(Delivery::NotSent);
+    error_text(&error)
 }
 
 /// The request for a retry the previous step asked for, as lines, or `{ error }`.
@@ -199,8 +210,9 @@ pub fn send_retry(send: u32, now_ms: f64) -> String {
     match request {
         Some(Ok(request)) => request_text(&request, None),
         Some(Err(error)) => {
+            // Retries follow only answers proving the last request was not processed.
             send_end(send);
-            error_text(&error)
+            not_sent_text(error)
         }
         None => unknown_send(),
     }
