@@ -686,6 +686,41 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_short_secret_leaves_our_sentences_whole_and_is_never_spelt_out() {
+        // The fuzz case: a secret of one space once turned every space into a mask.
+        for secret in [" ", "e", "the", "short"] {
+            let mut config = valid();
+            config["accessKeySecret"] = json!(secret);
+            config["region"] = json!(secret);
+            config["signName"] = json!(format!(" {secret} x"));
+            config[secret] = json!(1);
+            config["timeoutMs"] = json!("soon");
+            let (validation, _) = validate(&config);
+            let issues: Vec<_> = validation
+                .errors
+                .iter()
+                .chain(&validation.warnings)
+                .collect();
+            assert!(issues.len() >= 4, "{issues:?}");
+            for issue in issues {
+                let masks = issue.message.matches(MASK).count();
+                assert!(masks <= 1, "{secret:?}: {}", issue.message);
+                assert!(issue.message.chars().count() <= 400);
+                assert!(!issue.message.contains(['\u{E000}', '\u{E001}']));
+            }
+            let region = validation
+                .warnings
+                .iter()
+                .find(|issue| issue.code == "unknown_region");
+            assert_eq!(
+                region.map(|issue| issue.message.starts_with("region \"[redacted]\" is not")),
+                (secret != " ").then_some(true),
+                "{secret:?}"
+            );
+        }
+    }
+
+    #[test]
     fn messages_never_echo_the_secret() {
         let mut config = valid();
         config["accessKeySecret"] = json!(" secret-with-space ");

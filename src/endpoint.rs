@@ -308,7 +308,12 @@ mod punycode {
             if output.len() >= 63 {
                 return None;
             }
-            output.insert(usize::try_from(i).ok()?, char::from_u32(n)?);
+            // Not `insert` or `rotate_right`: each costs hundreds of bytes of wasm.
+            let at = usize::try_from(i).ok()?;
+            output.push(char::from_u32(n)?);
+            for index in (at..output.len().saturating_sub(1)).rev() {
+                output.swap(index, index + 1);
+            }
             i += 1;
         }
         Some(output)

@@ -6,14 +6,17 @@
 //! as a whole word: masking its every occurrence inside words would garble the text and spell
 //! the secret out by where the masks fall.
 
+use crate::text::find_text;
+
 /// Shorter runs are too likely to be ordinary text; a real SecretKey has 32 characters.
 pub const MIN_FRAGMENT_CHARS: usize = 8;
 /// What stands where the secret was, in text and in `Debug` output.
 pub const MASK: &str = "[redacted]";
 /// Marks input quoted inside the connector's own sentences (see [`quote`]); private-use code
-/// points, removed from the quoted text itself so input cannot end a quote early.
-const QUOTE_START: char = '\u{E000}';
-const QUOTE_END: char = '\u{E001}';
+/// points, removed from the quoted text itself so input cannot end a quote early. Searched as
+/// bytes with `find_text`: `str` pattern search of a non-ASCII char costs kilobytes of wasm.
+const QUOTE_START: &str = "\u{E000}";
+const QUOTE_END: &str = "\u{E001}";
 
 /// `text` with every piece of `secret` masked; `None` when there was nothing to mask.
 pub fn redacted(text: &str, secret: &str) -> Option<String> {
@@ -50,7 +53,8 @@ fn whole_word_at(text: &[char], at: usize, secret: &[char]) -> usize {
     let in_word = |index: Option<usize>| {
         index
             .and_then(|index| text.get(index))
-            .is_some_and(|character| character.is_alphanumeric())
+            // ASCII only: Unicode's alphanumeric tables cost 2 KB of wasm gzipped.
+            .is_some_and(|character| character.is_ascii_alphanumeric())
     };
     if text.get(at..end) == Some(secret) && !in_word(at.checked_sub(1)) && !in_word(Some(end)) {
         secret.len()
@@ -63,33 +67,35 @@ fn whole_word_at(text: &[char], at: usize, secret: &[char]) -> usize {
 /// secret in it, and only in it.
 pub fn quote(value: &str, max: usize) -> String {
     let mut out = String::with_capacity(value.len().min(max * 4) + 6);
-    out.push(QUOTE_START);
+    out.push_str(QUOTE_START);
     for character in crate::text::truncate(value, max).chars() {
         out.push(match character {
-            QUOTE_START | QUOTE_END => '\u{FFFD}',
+            '\u{E000}' | '\u{E001}' => '\u{FFFD}',
             other => other,
         });
     }
-    out.push(QUOTE_END);
+    out.push_str(QUOTE_END);
     out
 }
 
 /// Removes the quote marks from `text`; a quote holding the secret (as [`redacted`] finds it)
 /// is replaced whole by [`MASK`], so nothing of it shows and the text stays bounded.
 pub fn unquote(text: &mut String, secret: Option<&str>) {
-    if !text.contains(QUOTE_START) {
+    if find_text(text, QUOTE_START).is_none() {
         return;
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
-    while let Some((before, after)) = rest.split_once(QUOTE_START) {
-        out.push_str(before);
-        let (quoted, after) = after.split_once(QUOTE_END).unwrap_or((after, ""));
+    while let Some(start) = find_text(rest, QUOTE_START) {
+        out.push_str(rest.get(..start).unwrap_or_default());
+        let after = rest.get(start + QUOTE_START.len()..).unwrap_or_default();
+        let end = find_text(after, QUOTE_END).unwrap_or(after.len());
+        let quoted = after.get(..end).unwrap_or_default();
         match secret {
             Some(secret) if redacted(quoted, secret).is_some() => out.push_str(MASK),
             _ => out.push_str(quoted),
         }
-        rest = after;
+        rest = after.get(end + QUOTE_END.len()..).unwrap_or_default();
     }
     out.push_str(rest);
     *text = out;

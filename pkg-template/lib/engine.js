@@ -430,7 +430,7 @@ export const createEngine = ({ glue, load }) => {
         await sleep(next.retryInMs, signal);
         request = requestFrom(linesOrThrow(onItsInstance('sendRetry', Date.now())), 0);
       }
-      throw failure('general', describe('The send was retried more often than allowed; the SMS may or may not have been sent.'));
+      throw failure('general', { ...describe('The send was retried more often than allowed; the SMS may or may not have been sent.'), delivery: 'unknown' });
     } finally {
       if (generation === sameInstance) {
         try {
