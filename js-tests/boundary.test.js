@@ -61,13 +61,15 @@ describe('1. a JS exception while reading the input rejects the call itself', ()
       const asConfig = await rejection(sendMessage(message(), value));
       assert.ok(asConfig instanceof ConnectorError);
       assert.equal(asConfig.code, 'invalid_config');
-      assert.match(asConfig.data.message, /cannot be read as JSON/);
+      // A claimed length over the input budget is refused as too large before it is walked.
+      assert.match(asConfig.data.message, /cannot be read as JSON|is larger than 1 MiB/);
+      assert.equal(asConfig.data.delivery, 'not_sent');
       const asMessage = await rejection(sendMessage(value, config));
       assert.ok(asMessage instanceof ConnectorError);
       assert.equal(asMessage.code, 'invalid_request_parameters');
       const validation = validateConfig(value);
       assert.equal(validation.valid, false);
-      assert.equal(validation.errors[0].code, 'not_json');
+      assert.equal(validation.errors[0].code, name.startsWith('a sparse array') ? 'too_large' : 'not_json');
       // zod's safeParse inspects the value itself (Array.isArray, .then) before any check of
       // ours runs, so a revoked Proxy throws inside zod; Logto's configs are parsed JSON.
       if (name !== 'a revoked Proxy') {

@@ -65,6 +65,7 @@ export interface TencentSmsConfig {
 /** Codes of `errors`: the config cannot be saved. The README's "Error codes" says what each means. */
 export type ConfigErrorCode =
   | 'not_json'
+  | 'too_large'
   | 'invalid_type'
   | 'required'
   | 'missing_templates'

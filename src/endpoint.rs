@@ -51,6 +51,10 @@ const BAD_NAME: EndpointError = EndpointError(
     IssueCode::InvalidEndpoint,
     "has an invalid host name: use letters, digits and hyphens in dot-separated labels (RFC 1123), e.g. \"sms.ap-guangzhou.tencentcloudapi.com\"",
 );
+const BAD_PUNYCODE: EndpointError = EndpointError(
+    IssueCode::InvalidEndpoint,
+    "has a label starting \"xn--\" that is not valid Punycode of a host name, which fetch refuses: copy the host name again, or write it in its ASCII form",
+);
 const BAD_IPV4: EndpointError = EndpointError(
     IssueCode::InvalidEndpoint,
     "has an IPv4 address fetch would rewrite: write four decimal numbers 0-255 without leading zeros, e.g. 127.0.0.1",
@@ -189,10 +193,176 @@ fn check_name(name: &str) -> Result<(), EndpointError> {
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         });
-    if labels_ok {
+    if !labels_ok {
+        return Err(BAD_NAME);
+    }
+    // WHATWG URL decodes every `xn--` label (UTS 46 ToASCII) and refuses the host when it does
+    // not decode to a valid label; fetch then fails before connecting.
+    if name
+        .split('.')
+        .filter_map(|label| label.strip_prefix("xn--"))
+        .all(is_valid_punycode)
+    {
         Ok(())
     } else {
-        Err(BAD_NAME)
+        Err(BAD_PUNYCODE)
+    }
+}
+
+/// Whether the part of a label after `xn--` is Punycode that WHATWG URL keeps unchanged: it
+/// decodes, to a label with a non-ASCII character, of code points surely valid under UTS 46,
+/// and encodes back to the same text. The code point check is a short allow-list instead of
+/// the UTS 46 tables (kilobytes of wasm): an exotic but valid name is refused, never the reverse.
+fn is_valid_punycode(encoded: &str) -> bool {
+    let Some(decoded) = punycode::decode(encoded) else {
+        return false;
+    };
+    decoded.iter().any(|character| !character.is_ascii())
+        && decoded
+            .iter()
+            .all(|&character| is_allowed_in_label(character))
+        && punycode::encode(&decoded).as_deref() == Some(encoded)
+}
+
+/// Lower-case or uncased letters, precomposed and left-to-right (so NFC, no bidi or joiner
+/// rules apply): Latin-1, Greek, Cyrillic, kana, CJK ideographs and Hangul syllables.
+fn is_allowed_in_label(character: char) -> bool {
+    matches!(character,
+        'a'..='z' | '0'..='9' | '-'
+        | '\u{DF}'..='\u{F6}' | '\u{F8}'..='\u{FF}'
+        | '\u{3AC}'..='\u{3CE}'
+        | '\u{430}'..='\u{44F}' | '\u{451}'..='\u{45F}'
+        | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{30FC}'
+        | '\u{4E00}'..='\u{9FEF}'
+        | '\u{AC00}'..='\u{D7A3}')
+}
+
+/// Punycode (RFC 3492) with the parameters IDNA uses; arithmetic overflow is a failure.
+mod punycode {
+    const BASE: u32 = 36;
+    const T_MIN: u32 = 1;
+    const T_MAX: u32 = 26;
+    const SKEW: u32 = 38;
+    const DAMP: u32 = 700;
+    const INITIAL_BIAS: u32 = 72;
+    const INITIAL_N: u32 = 128;
+
+    fn adapt(delta: u32, points: u32, first: bool) -> u32 {
+        let mut delta = if first { delta / DAMP } else { delta / 2 };
+        delta += delta / points;
+        let mut k = 0;
+        while delta > ((BASE - T_MIN) * T_MAX) / 2 {
+            delta /= BASE - T_MIN;
+            k += BASE;
+        }
+        k + (((BASE - T_MIN + 1) * delta) / (delta + SKEW))
+    }
+
+    fn threshold(k: u32, bias: u32) -> u32 {
+        k.saturating_sub(bias).clamp(T_MIN, T_MAX)
+    }
+
+    fn digit_value(byte: u8) -> Option<u32> {
+        match byte {
+            b'a'..=b'z' => Some(u32::from(byte - b'a')),
+            b'0'..=b'9' => Some(u32::from(byte - b'0') + 26),
+            _ => None,
+        }
+    }
+
+    fn digit(value: u32) -> char {
+        let value = value as u8;
+        char::from(if value < 26 {
+            b'a' + value
+        } else {
+            b'0' + value - 26
+        })
+    }
+
+    pub fn decode(input: &str) -> Option<Vec<char>> {
+        let (basic, extended) = match input.bytes().rposition(|byte| byte == b'-') {
+            Some(at) => (input.get(..at)?, input.get(at + 1..)?),
+            None => ("", input),
+        };
+        let mut output: Vec<char> = basic.chars().collect();
+        let (mut n, mut i, mut bias) = (INITIAL_N, 0_u32, INITIAL_BIAS);
+        let mut bytes = extended.bytes().peekable();
+        while bytes.peek().is_some() {
+            let old_i = i;
+            let mut weight = 1_u32;
+            let mut k = BASE;
+            loop {
+                let value = digit_value(bytes.next()?)?;
+                i = i.checked_add(value.checked_mul(weight)?)?;
+                let t = threshold(k, bias);
+                if value < t {
+                    break;
+                }
+                weight = weight.checked_mul(BASE - t)?;
+                k += BASE;
+            }
+            let length = u32::try_from(output.len()).ok()? + 1;
+            bias = adapt(i - old_i, length, old_i == 0);
+            n = n.checked_add(i / length)?;
+            i %= length;
+            // A label has at most 63 bytes: longer output is not a label anyway.
+            if output.len() >= 63 {
+                return None;
+            }
+            // Not `insert` or `rotate_right`: each costs hundreds of bytes of wasm.
+            let at = usize::try_from(i).ok()?;
+            output.push(char::from_u32(n)?);
+            for index in (at..output.len().saturating_sub(1)).rev() {
+                output.swap(index, index + 1);
+            }
+            i += 1;
+        }
+        Some(output)
+    }
+
+    pub fn encode(input: &[char]) -> Option<String> {
+        let mut output: String = input.iter().filter(|c| c.is_ascii()).collect();
+        let basic = u32::try_from(output.len()).ok()?;
+        if basic > 0 {
+            output.push('-');
+        }
+        let (mut n, mut delta, mut bias, mut handled) = (INITIAL_N, 0_u32, INITIAL_BIAS, basic);
+        let total = u32::try_from(input.len()).ok()?;
+        while handled < total {
+            let next = input
+                .iter()
+                .map(|&c| u32::from(c))
+                .filter(|&c| c >= n)
+                .min()?;
+            delta = delta.checked_add((next - n).checked_mul(handled + 1)?)?;
+            n = next;
+            for &character in input {
+                let code = u32::from(character);
+                if code < n {
+                    delta = delta.checked_add(1)?;
+                }
+                if code == n {
+                    let mut q = delta;
+                    let mut k = BASE;
+                    loop {
+                        let t = threshold(k, bias);
+                        if q < t {
+                            break;
+                        }
+                        output.push(digit(t + (q - t) % (BASE - t)));
+                        q = (q - t) / (BASE - t);
+                        k += BASE;
+                    }
+                    output.push(digit(q));
+                    bias = adapt(delta, handled + 1, handled == basic);
+                    delta = 0;
+                    handled += 1;
+                }
+            }
+            delta = delta.checked_add(1)?;
+            n = n.checked_add(1)?;
+        }
+        Some(output)
     }
 }
 
@@ -466,6 +636,39 @@ mod tests {
         ] {
             assert_eq!(parse_endpoint(raw).unwrap_err(), BAD_NAME, "{raw}");
         }
+    }
+
+    #[test]
+    fn punycode_labels_must_decode_to_a_valid_name_and_back() {
+        for good in [
+            "xn--bcher-kva.com",
+            "xn--fiqs8s.xn--fiqz9s",
+            "xn--e1afmkfd.com",
+            "sms.xn--3e0b707e",
+            "ab--cd.com",
+        ] {
+            assert!(parse_endpoint(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "xn--a.com",
+            "xn--zz",
+            "xn--bcher-kvb.com",
+            "xn--99999999999.com",
+            "xn--a-ecp.com",
+            // Valid for WHATWG URL but outside the allow-list (an emoji): refused, the safe way.
+            "a.xn--ls8h",
+        ] {
+            assert_eq!(parse_endpoint(bad).unwrap_err(), BAD_PUNYCODE, "{bad}");
+        }
+        assert!(parse_endpoint("xn--abc-.com").is_err());
+        assert_eq!(
+            punycode::decode("bcher-kva"),
+            Some("bücher".chars().collect())
+        );
+        assert_eq!(
+            punycode::encode(&"中国".chars().collect::<Vec<_>>()).as_deref(),
+            Some("fiqs8s")
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::redact::redact;
+use crate::redact::{redact, unquote};
 use crate::validation::Issue;
 
 /// The subset of connector-kit's `ConnectorErrorCodes` this connector raises.
@@ -77,12 +77,13 @@ impl ConnectorError {
         &self.data.message
     }
 
-    /// Masks the secret and every long run of it in the strings this error carries. Defence in
-    /// depth: nothing here formats the secret, and answers are redacted field by field already.
+    /// Masks the secret in the input its sentences quote (see [`quote`](crate::redact::quote))
+    /// and in the texts taken from an answer, never in the connector's own words. Answers are
+    /// redacted field by field already; this is defence in depth for them.
     pub fn redact(mut self, secret: &str) -> Self {
         let data = &mut self.data;
         for text in [&mut data.error_description, &mut data.message] {
-            redact(text, secret);
+            unquote(text, Some(secret));
         }
         for text in [
             &mut data.body_excerpt,
@@ -118,7 +119,8 @@ mod tests {
 
     #[test]
     fn redact_removes_the_secret_from_every_text_field() {
-        let mut error = ConnectorError::new(ErrorCode::InvalidResponse, "got s3cr3t-key-value");
+        let quoted = crate::redact::quote("s3cr3t-key-value", 40);
+        let mut error = ConnectorError::new(ErrorCode::InvalidResponse, format!("got {quoted}"));
         error.data.body_excerpt = Some("echo s3cr3t-key-value".into());
         let error = error.redact("s3cr3t-key-value");
         let text = serde_json::to_string(&error).unwrap();

@@ -1,11 +1,22 @@
-//! Keeps the access key secret out of everything a caller sees: the whole secret, whatever its
-//! length, and any run of [`MIN_FRAGMENT_CHARS`] or more of its consecutive characters (a cut
-//! start or end, or one half of a secret split across two fields).
+//! Keeps the access key secret out of everything a caller sees. Only text from outside is
+//! scanned (Tencent's answers, input the validator quotes back), never the connector's own
+//! sentences. A secret of [`MIN_FRAGMENT_CHARS`] or more characters is masked whole and in any
+//! run of that many consecutive characters (a cut start or end, or one half of a secret split
+//! across two fields). A shorter one (a placeholder such as `e`) is masked only where it stands
+//! as a whole word: masking its every occurrence inside words would garble the text and spell
+//! the secret out by where the masks fall.
+
+use crate::text::find_text;
 
 /// Shorter runs are too likely to be ordinary text; a real SecretKey has 32 characters.
 pub const MIN_FRAGMENT_CHARS: usize = 8;
 /// What stands where the secret was, in text and in `Debug` output.
 pub const MASK: &str = "[redacted]";
+/// Marks input quoted inside the connector's own sentences (see [`quote`]); private-use code
+/// points, removed from the quoted text itself so input cannot end a quote early. Searched as
+/// bytes with `find_text`: `str` pattern search of a non-ASCII char costs kilobytes of wasm.
+const QUOTE_START: &str = "\u{E000}";
+const QUOTE_END: &str = "\u{E001}";
 
 /// `text` with every piece of `secret` masked; `None` when there was nothing to mask.
 pub fn redacted(text: &str, secret: &str) -> Option<String> {
@@ -13,14 +24,18 @@ pub fn redacted(text: &str, secret: &str) -> Option<String> {
     if secret.is_empty() || text.is_empty() {
         return None;
     }
-    let shortest = secret.len().min(MIN_FRAGMENT_CHARS);
+    let short = secret.len() < MIN_FRAGMENT_CHARS;
     let text: Vec<char> = text.chars().collect();
     let mut out = String::new();
     let mut found = false;
     let mut at = 0;
     while let Some(&character) = text.get(at) {
-        let run = longest_run(text.get(at..).unwrap_or_default(), &secret);
-        if run >= shortest {
+        let run = if short {
+            whole_word_at(&text, at, &secret)
+        } else {
+            longest_run(text.get(at..).unwrap_or_default(), &secret)
+        };
+        if run >= secret.len().min(MIN_FRAGMENT_CHARS) {
             out.push_str(MASK);
             found = true;
             at += run;
@@ -30,6 +45,60 @@ pub fn redacted(text: &str, secret: &str) -> Option<String> {
         }
     }
     found.then_some(out)
+}
+
+/// The secret's length when it starts at `at` and is not part of a longer word, else 0.
+fn whole_word_at(text: &[char], at: usize, secret: &[char]) -> usize {
+    let end = at + secret.len();
+    let in_word = |index: Option<usize>| {
+        index
+            .and_then(|index| text.get(index))
+            // ASCII only: Unicode's alphanumeric tables cost 2 KB of wasm gzipped.
+            .is_some_and(|character| character.is_ascii_alphanumeric())
+    };
+    if text.get(at..end) == Some(secret) && !in_word(at.checked_sub(1)) && !in_word(Some(end)) {
+        secret.len()
+    } else {
+        0
+    }
+}
+
+/// `value` cut to `max` characters and marked as quoted input: [`unquote`] later masks the
+/// secret in it, and only in it.
+pub fn quote(value: &str, max: usize) -> String {
+    let mut out = String::with_capacity(value.len().min(max * 4) + 6);
+    out.push_str(QUOTE_START);
+    for character in crate::text::truncate(value, max).chars() {
+        out.push(match character {
+            '\u{E000}' | '\u{E001}' => '\u{FFFD}',
+            other => other,
+        });
+    }
+    out.push_str(QUOTE_END);
+    out
+}
+
+/// Removes the quote marks from `text`; a quote holding the secret (as [`redacted`] finds it)
+/// is replaced whole by [`MASK`], so nothing of it shows and the text stays bounded.
+pub fn unquote(text: &mut String, secret: Option<&str>) {
+    if find_text(text, QUOTE_START).is_none() {
+        return;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(start) = find_text(rest, QUOTE_START) {
+        out.push_str(rest.get(..start).unwrap_or_default());
+        let after = rest.get(start + QUOTE_START.len()..).unwrap_or_default();
+        let end = find_text(after, QUOTE_END).unwrap_or(after.len());
+        let quoted = after.get(..end).unwrap_or_default();
+        match secret {
+            Some(secret) if redacted(quoted, secret).is_some() => out.push_str(MASK),
+            _ => out.push_str(quoted),
+        }
+        rest = after.get(end + QUOTE_END.len()..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    *text = out;
 }
 
 /// Masks `text` in place (see [`redacted`]).
@@ -144,12 +213,35 @@ mod tests {
     }
 
     #[test]
-    fn a_short_secret_is_masked_whole_whatever_its_length() {
+    fn a_short_secret_is_masked_only_as_a_whole_word() {
         assert_eq!(
             redacted("a abc b", "abc").as_deref(),
             Some("a [redacted] b")
         );
         assert_eq!(redacted("ab", "abc"), None);
+        assert_eq!(redacted("abcd xabc", "abc"), None);
+        assert_eq!(redacted("accessKeySecret is shorter", "e"), None);
+        assert_eq!(
+            redacted("the (the)", "the").as_deref(),
+            Some("[redacted] ([redacted])")
+        );
+    }
+
+    #[test]
+    fn only_quoted_input_is_masked_and_a_quote_holding_the_secret_goes_whole() {
+        let mut text = format!(
+            "region {} is short; e {}",
+            quote("e", 40),
+            quote("ap-e", 40)
+        );
+        unquote(&mut text, Some("e"));
+        assert_eq!(text, "region [redacted] is short; e [redacted]");
+        let mut text = format!("key {} here", quote(&format!("x{}y", &SECRET[4..20]), 40));
+        unquote(&mut text, Some(SECRET));
+        assert_eq!(text, "key [redacted] here");
+        let mut text = format!("key {} here", quote("ap-beijing\u{E001} e", 40));
+        unquote(&mut text, None);
+        assert_eq!(text, "key ap-beijing\u{FFFD} e here");
     }
 
     #[test]

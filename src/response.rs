@@ -57,6 +57,11 @@ pub fn parse(
     if truncated {
         return Err(invalid_response(status, body, "the answer is larger than 1 MiB").into());
     }
+    if (300..400).contains(&status) || status == 0 {
+        // Status 0 is a browser's opaque redirect. Never followed: it would resend the signed
+        // request, code and number, to a host nobody validated.
+        return Err(invalid_response(status, body, "the endpoint answered with a redirect, which is never followed; Tencent's API does not redirect, so set endpoint to its API host (sms.tencentcloudapi.com or sms.intl.tencentcloudapi.com) or fix the proxy in between").into());
+    }
     if status != 200 {
         return Err(invalid_response(status, body, "Tencent Cloud APIs always answer HTTP 200; another status comes from a proxy or gateway").into());
     }

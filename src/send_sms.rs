@@ -3,11 +3,12 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::config::{fill_code, is_template_id, Config};
+use crate::config::{fill_code, is_template_id, Config, CODE_PLACEHOLDER};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::phone::{self, E164};
+use crate::redact::quote;
 use crate::tc3::{self, SignInput, SigningKeys, DEFAULT_SIGNED_HEADERS};
-use crate::text::truncate;
+use crate::text::find_text;
 
 pub const SERVICE: &str = "sms";
 pub const ACTION: &str = "SendSms";
@@ -76,7 +77,7 @@ pub fn parse_message(data: &Value) -> Result<Message, ConnectorError> {
     let to = phone::normalize(to).map_err(|error| {
         invalid(format!(
             "Cannot send to \"{}\": {}.",
-            truncate(to, 24),
+            quote(to, 24),
             error.0
         ))
     })?;
@@ -116,7 +117,7 @@ fn choose<'a>(config: &'a Config, message: &Message) -> Result<Choice<'a>, Conne
             ErrorCode::TemplateNotFound,
             format!(
                 "No template for usageType \"{}\" and no Generic template: add {{ \"usageType\": \"Generic\", \"templateCode\": \"<approved template ID>\" }} to templates.",
-                truncate(&message.usage_type, 40)
+                quote(&message.usage_type, 40)
             ),
         )
     })?;
@@ -145,6 +146,46 @@ fn choose<'a>(config: &'a Config, message: &Message) -> Result<Choice<'a>, Conne
     })
 }
 
+/// Template values one request may carry, and their total UTF-8 length with the code filled in.
+/// Tencent's own limits are far lower (a few variables of at most a few dozen characters); these
+/// only keep a hostile config or code from costing seconds and megabytes before Tencent says no.
+pub const MAX_TEMPLATE_PARAMS: usize = 64;
+pub const MAX_FILLED_PARAMS_BYTES: usize = 16 << 10;
+
+/// The values as Tencent would get them must fit the bounds; measured without filling them in.
+fn check_param_bounds(params: &[String], code: &str) -> Result<(), ConnectorError> {
+    if params.len() > MAX_TEMPLATE_PARAMS {
+        return Err(ConnectorError::new(
+            ErrorCode::InvalidConfig,
+            format!("This template has {} templateParams; a Tencent template has a few placeholders, and at most {MAX_TEMPLATE_PARAMS} values are sent: give one value per placeholder.", params.len()),
+        ));
+    }
+    let mut own = 0_usize;
+    let mut codes = 0_usize;
+    for param in params {
+        let mut rest = param.as_str();
+        while let Some(at) = find_text(rest, CODE_PLACEHOLDER) {
+            codes += 1;
+            rest = rest.get(at + CODE_PLACEHOLDER.len()..).unwrap_or_default();
+        }
+        own = own.saturating_add(param.len());
+    }
+    let own = own.saturating_sub(codes.saturating_mul(CODE_PLACEHOLDER.len()));
+    if own > MAX_FILLED_PARAMS_BYTES {
+        return Err(ConnectorError::new(
+            ErrorCode::InvalidConfig,
+            format!("This template's templateParams hold {own} bytes besides the code; at most {MAX_FILLED_PARAMS_BYTES} are sent, and Tencent allows far less: shorten them."),
+        ));
+    }
+    if own.saturating_add(codes.saturating_mul(code.len())) > MAX_FILLED_PARAMS_BYTES {
+        return Err(ConnectorError::new(
+            ErrorCode::InvalidRequestParameters,
+            format!("The verification code ({} bytes, placed {codes} times) makes the template values longer than {MAX_FILLED_PARAMS_BYTES} bytes: send a short code.", code.len()),
+        ));
+    }
+    Ok(())
+}
+
 pub fn build_request(
     config: &Config,
     message: &Message,
@@ -152,6 +193,7 @@ pub fn build_request(
     keys: &mut SigningKeys,
 ) -> Result<SmsRequest, ConnectorError> {
     let choice = choose(config, message)?;
+    check_param_bounds(choice.params, &message.code)?;
     let body = SendSmsBody {
         phone_number_set: [message.to.as_str()],
         sms_sdk_app_id: &config.sdk_app_id,
@@ -217,6 +259,47 @@ mod tests {
     use super::*;
     use crate::config;
     use serde_json::json;
+
+    #[test]
+    fn template_values_are_bounded_before_they_are_built() {
+        let mut value = config::tests::valid();
+        let message = parse_message(
+            &json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "1".repeat(500_000) } }),
+        )
+        .unwrap();
+        value["templates"][0]["templateParams"] = json!(vec!["{code}"; 3_000]);
+        let error = build_request(
+            &config::parse(&value).unwrap(),
+            &message,
+            1,
+            &mut SigningKeys::default(),
+        )
+        .unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidConfig);
+        value["templates"][0]["templateParams"] = json!(["{code}".repeat(3_000)]);
+        let error = build_request(
+            &config::parse(&value).unwrap(),
+            &message,
+            1,
+            &mut SigningKeys::default(),
+        )
+        .unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidRequestParameters);
+        assert!(
+            error.message().contains("500000 bytes, placed 3000 times"),
+            "{}",
+            error.message()
+        );
+        value["templates"][0]["templateParams"] = json!(["{code}", "x".repeat(20_000)]);
+        let error = build_request(
+            &config::parse(&value).unwrap(),
+            &message,
+            1,
+            &mut SigningKeys::default(),
+        )
+        .unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidConfig);
+    }
 
     fn config(extra: Value) -> Config {
         let mut value = config::tests::valid();

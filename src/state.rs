@@ -88,7 +88,7 @@ impl ProcessState {
         if self.sends.is_full() {
             return Err(ConnectorError::new(
                 ErrorCode::General,
-                "More than 4096 sends are in flight: the host is not finishing them.",
+                "More than 4096 sends are in flight, so this one was refused and the SMS was not sent: the host is not finishing its sends.",
             ));
         }
         self.last_send = self.last_send.wrapping_add(1);

@@ -1,6 +1,7 @@
 //! Failures without an answer from Tencent: whether the SMS may have gone out decides the message.
 
 use crate::error::{ConnectorError, Delivery, ErrorCode};
+use crate::redact::quote;
 
 /// Node's error codes for failures before any request byte was written.
 const NOT_SENT_CODES: [&str; 12] = [
@@ -20,8 +21,8 @@ const NOT_SENT_CODES: [&str; 12] = [
 
 /// `cause_code` is the `code` of the fetch error's `cause` (Node), absent in browsers.
 pub fn network_failure(cause_code: Option<&str>, host: &str) -> ConnectorError {
-    let code = cause_code.unwrap_or("unknown");
-    let not_sent = NOT_SENT_CODES.contains(&code);
+    let not_sent = cause_code.is_some_and(|code| NOT_SENT_CODES.contains(&code));
+    let (host, code) = (quote(host, 260), quote(cause_code.unwrap_or("unknown"), 40));
     let message = if not_sent {
         format!("Could not connect to {host} ({code}); the SMS was not sent. Check the endpoint, DNS and outbound network access, then try again.")
     } else {
@@ -39,6 +40,7 @@ pub fn network_failure(cause_code: Option<&str>, host: &str) -> ConnectorError {
 /// The host refused to start the request (`fetch` missing, or rejecting the URL or a header
 /// before connecting): nothing was written.
 pub fn not_started(reason: &str, host: &str) -> ConnectorError {
+    let (host, reason) = (quote(host, 260), quote(reason, 200));
     let mut error = ConnectorError::new(
         ErrorCode::General,
         format!("The request to {host} could not be started ({reason}); the SMS was not sent. Check the endpoint in the connector config, then try again."),
@@ -48,6 +50,7 @@ pub fn not_started(reason: &str, host: &str) -> ConnectorError {
 }
 
 pub fn timeout(timeout_ms: u32, host: &str) -> ConnectorError {
+    let host = quote(host, 260);
     let mut error = ConnectorError::new(
         ErrorCode::General,
         format!("Tencent Cloud SMS ({host}) did not answer within {timeout_ms} ms; the SMS may or may not have been sent. Check the SMS console's delivery records before sending again, or raise timeoutMs."),

@@ -46,6 +46,7 @@ issue_codes! {
     // The config cannot be saved.
     errors {
         NotJson => "not_json",
+        TooLarge => "too_large",
         InvalidType => "invalid_type",
         Required => "required",
         MissingTemplates => "missing_templates",

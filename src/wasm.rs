@@ -11,7 +11,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::config;
-use crate::error::{ConnectorError, ErrorCode};
+use crate::error::{ConnectorError, Delivery, ErrorCode};
 use crate::exchange::{Answer, Exchange, NoAnswer, Step};
 use crate::response::{SendResult, MAX_BODY_BYTES};
 use crate::send_sms::{self, SmsRequest};
@@ -66,7 +66,12 @@ pub fn validate_config(config: &str) -> String {
             valid: false,
             errors: vec![Issue {
                 path: Vec::<PathSegment>::new(),
-                code: IssueCode::NotJson,
+                // The JS layer refuses both before the text crosses; this is the backstop.
+                code: if config.len() > MAX_INPUT_BYTES {
+                    IssueCode::TooLarge
+                } else {
+                    IssueCode::NotJson
+                },
                 message: format!("The config must be a JSON object: {problem}."),
             }],
             warnings: Vec::new(),
@@ -167,8 +172,14 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
     });
     match begun {
         Ok((send, timeout_ms, request)) => request_text(&request, Some((send, timeout_ms))),
-        Err(error) => error_text(&error),
+        Err(error) => not_sent_text(error),
     }
+}
+
+/// A send refused before its request left: whatever the reason, nothing was sent.
+fn not_sent_text(mut error: ConnectorError) -> String {
+    error.data.delivery.get_or_insert(Delivery::NotSent);
+    error_text(&error)
 }
 
 /// The request for a retry the previous step asked for, as lines, or `{ error }`.
@@ -177,8 +188,9 @@ pub fn send_retry(send: u32, now_ms: f64) -> String {
     match with_state(|state| state.retry(send, now_ms)) {
         Some(Ok(request)) => request_text(&request, None),
         Some(Err(error)) => {
+            // Retries follow only answers proving the last request was not processed.
             send_end(send);
-            error_text(&error)
+            not_sent_text(error)
         }
         None => unknown_send(),
     }

@@ -67,13 +67,13 @@ fn oversized_input_is_an_error_not_a_trap() {
     let max = parsed(limits())["maxInputBytes"].as_u64().unwrap() as usize;
     let huge = format!("{{\"signName\":\"{}\"}}", "x".repeat(max));
     let result = parsed(validate_config(&huge));
-    assert_eq!(result["errors"][0]["code"], "not_json");
-    assert!(
-        parsed(send_begin(&huge, MESSAGE, NOW))["error"]["data"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("larger than 1 MiB")
-    );
+    assert_eq!(result["errors"][0]["code"], "too_large");
+    let refused = parsed(send_begin(&huge, MESSAGE, NOW));
+    assert!(refused["error"]["data"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("larger than 1 MiB"));
+    assert_eq!(refused["error"]["data"]["delivery"], "not_sent");
 }
 
 #[wasm_bindgen_test]

@@ -2,6 +2,7 @@
 // operator types, and each issue lands in the row of the field it belongs to.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -149,6 +150,79 @@ test('admin page validates the config in the browser while the operator types', 
       return browserEntry.validateConfig({}).valid;
     });
     assert.equal(valid, false);
+  });
+
+  await step('punycode hosts the browser refuses are invalid, and the valid ones valid', async () => {
+    const results = await page.evaluate(async (config) => {
+      const entry = await import('/lib/browser.js');
+      await entry.default();
+      return ['xn--a.com', 'xn--zz', 'https://xn--bcher-kvb.com', 'sms.xn--99999999999.com', 'xn--bcher-kva.com', 'xn--fiqs8s.xn--fiqz9s'].map((endpoint) => {
+        let browserHost = null;
+        try {
+          browserHost = new URL(endpoint.includes('//') ? endpoint : `https://${endpoint}/`).host;
+        } catch {}
+        return { endpoint, codes: entry.validateConfig({ ...config, endpoint }).errors.map(({ code }) => code), browserHost };
+      });
+    }, validConfig);
+    // Node's URL refuses the first four; Chromium's URL parser takes them as they are. The
+    // validator refuses them in the browser too (one config, one answer), and what it accepts
+    // the browser keeps unchanged.
+    for (const { endpoint, codes, browserHost } of results.slice(0, 4)) {
+      assert.deepEqual(codes, ['invalid_endpoint'], `${endpoint} (browser: ${browserHost})`);
+    }
+    for (const { endpoint, codes, browserHost } of results.slice(4)) {
+      assert.deepEqual(codes, [], endpoint);
+      assert.equal(browserHost, endpoint);
+    }
+  });
+
+  await step('a short secret garbles no message', async () => {
+    await enterConfig(page, { ...validConfig, accessKeySecret: 'short', region: 'short', extraKey: 'the' });
+    await waitForState(page, 'valid');
+    const texts = await page.locator('[data-testid="warning"]').allTextContents();
+    assert.ok(texts.some((text) => /accessKeySecret is shorter than a Tencent Cloud SecretKey/.test(text)), texts.join('\n'));
+    assert.ok(texts.some((text) => /region "\[redacted\]"/.test(text)), texts.join('\n'));
+    for (const text of texts) {
+      assert.doesNotMatch(text, /\w\[redacted\]|\[redacted\]\w/, text);
+    }
+  });
+
+  await step("an opaque redirect (status 0) is one request, rejected, never followed", async () => {
+    let posts = 0;
+    const redirecting = http.createServer((request, response) => {
+      request.resume();
+      const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST' };
+      if (request.method === 'OPTIONS') {
+        response.writeHead(204, cors).end();
+        return;
+      }
+      posts += 1;
+      response.writeHead(307, { ...cors, location: `http://127.0.0.1:${redirecting.address().port}/again` }).end();
+    });
+    await new Promise((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${redirecting.address().port}`;
+      const outcome = await page.evaluate(async ({ config, endpoint }) => {
+        const entry = await import('/lib/browser.js');
+        await entry.default();
+        const { createEngine } = await import('/lib/engine.js');
+        const glue = await import('/lib/wasm/tencent_sms.js');
+        const engine = createEngine({ glue, load: () => {} });
+        const message = { to: '8613711112222', type: 'SignIn', payload: { code: '123456' } };
+        return engine.sendMessage(message, { ...config, endpoint }).then(
+          () => ({ code: 'resolved' }),
+          (error) => ({ code: error.code, data: error.data }),
+        );
+      }, { config: validConfig, endpoint });
+      assert.equal(outcome.code, 'invalid_response', JSON.stringify(outcome));
+      assert.equal(outcome.data.status, 0);
+      assert.equal(outcome.data.delivery, 'unknown');
+      assert.match(outcome.data.message, /redirect, which is never followed/);
+      assert.equal(posts, 1);
+    } finally {
+      redirecting.closeAllConnections();
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
   });
 
   await step('logs no console or page errors', () => {

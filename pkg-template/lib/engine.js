@@ -27,12 +27,37 @@ const wellFormed = (text) =>
     ? text.isWellFormed() ? text : text.toWellFormed()
     : text.replace(loneSurrogates, '\uFFFD');
 
+/** Over `maxBytes`: refused before anything is copied into wasm memory, which never shrinks. */
+class TooLarge extends RangeError {}
+
+/** The primitive inside a boxed String (`new String(…)`), else undefined. */
+const unboxedString = (item) => {
+  try {
+    return String.prototype.valueOf.call(item);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Binary data is never a config or message value, and its JSON form walks every element. */
+const isBinary = (item) =>
+  ArrayBuffer.isView(item) ||
+  item instanceof ArrayBuffer ||
+  (typeof SharedArrayBuffer === 'function' && item instanceof SharedArrayBuffer);
+
+/** Whether `text` is at most `maxBytes` in UTF-8; measured only when it could be more. */
+const fitsUtf8 = (text, maxBytes) =>
+  text.length <= maxBytes && (text.length * 3 <= maxBytes || new TextEncoder().encode(text).length <= maxBytes);
+
 /**
  * JSON text of `value` as JSON.stringify sees it (toJSON, no functions, cycles refused), with
- * values below MAX_DEPTH cut to null, refused cheaply once over `maxBytes`.
+ * values below MAX_DEPTH cut to null, refused cheaply once over `maxBytes` (strings, boxed or
+ * not, and claimed array lengths are counted before they are walked; escapes are counted by the
+ * final measure), and binary data refused outright.
  */
 const jsonText = (value, maxBytes) => {
   let left = maxBytes;
+  const tooLarge = () => new TooLarge(`it is larger than ${maxBytes >> 20} MiB`);
   // The objects from the root down to the value being visited: JSON.stringify walks depth first
   // and calls the replacer with the holder as `this`, so the holder is always on this path.
   const path = [];
@@ -41,12 +66,22 @@ const jsonText = (value, maxBytes) => {
       path.pop();
     }
     left -= key.length + 8;
+    const boxed = item !== null && typeof item === 'object' ? unboxedString(item) : undefined;
+    if (boxed !== undefined) {
+      item = boxed;
+    }
     if (typeof item === 'string') {
       left -= item.length;
+      if (left < 0) {
+        throw tooLarge();
+      }
       item = wellFormed(item);
     } else if (typeof item === 'bigint') {
       throw new TypeError(`"${key}" is a BigInt; use a number or a string`);
     } else if (item !== null && typeof item === 'object') {
+      if (isBinary(item)) {
+        throw new TypeError(`${key ? `"${key}"` : 'it'} is binary data (a typed array, ArrayBuffer or DataView), not JSON`);
+      }
       if (path.length > MAX_DEPTH) {
         return null;
       }
@@ -57,10 +92,13 @@ const jsonText = (value, maxBytes) => {
       }
     }
     if (left < 0) {
-      throw new RangeError(`it is larger than ${maxBytes >> 20} MiB`);
+      throw tooLarge();
     }
     return item;
   });
+  if (text !== undefined && !fitsUtf8(text, maxBytes)) {
+    throw tooLarge();
+  }
   return text ?? 'null';
 };
 
@@ -88,29 +126,62 @@ const trapped = (error, delivery) => {
   return failure('general', delivery === 'none' ? data : { ...data, delivery });
 };
 
-/** Reads at most `cap` bytes of the body: whole when its declared length fits, else streamed. */
-const readCapped = async (response, cap) => {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared <= cap || !response.body) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    return bytes.length <= cap ? { bytes, truncated: false } : { bytes: bytes.subarray(0, cap), truncated: true };
+/** `promise`, or a rejection as soon as `signal` aborts, whichever comes first. */
+const untilAborted = (promise, signal) =>
+  new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) {
+      onAbort();
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal.removeEventListener('abort', onAbort);
+    promise.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (error) => {
+        done();
+        reject(error);
+      },
+    );
+  });
+
+/**
+ * At most `cap` bytes of the decoded body. Always streamed and counted as read: fetch decodes
+ * gzip and br itself, so Content-Length is only the compressed size. (Asking for identity
+ * encoding instead is impossible in browsers, where Accept-Encoding is a forbidden header, and
+ * a hostile server would ignore it.) At the cap the stream is cancelled, so decoding stops;
+ * every read is raced against the send's signal, so a timeout mid-decode ends the send at once.
+ */
+const readCapped = async (response, cap, signal) => {
+  if (!response.body) {
+    return { bytes: noBytes, truncated: false };
   }
   const reader = response.body.getReader();
+  const stop = () => {
+    reader.cancel().catch(() => {});
+  };
   const chunks = [];
   let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) {
-      break;
+  try {
+    for (;;) {
+      const { done, value } = await untilAborted(reader.read(), signal);
+      if (done) {
+        return { bytes: concat(chunks, length), truncated: false };
+      }
+      if (length + value.length > cap) {
+        stop();
+        chunks.push(value.subarray(0, cap - length));
+        return { bytes: concat(chunks, cap), truncated: true };
+      }
+      chunks.push(value);
+      length += value.length;
     }
-    if (length + value.length > cap) {
-      reader.cancel().catch(() => {});
-      return { bytes: concat(chunks, length), truncated: true };
-    }
-    chunks.push(value);
-    length += value.length;
+  } catch (error) {
+    stop();
+    throw error;
   }
-  return { bytes: concat(chunks, length), truncated: false };
 };
 
 const concat = (chunks, length) => {
@@ -210,20 +281,25 @@ export const createEngine = ({ glue, load }) => {
     }
   };
 
+  /** `{ text }`, or `{ code, problem }`: `too_large` over the input budget, else `not_json`. */
   const readInput = (value, what) => {
     ready();
     try {
       return { text: jsonText(value, limits.maxInputBytes) };
     } catch (error) {
-      return { problem: `The ${what} cannot be read as JSON (${reason(error)}): give a plain JSON object.` };
+      if (error instanceof TooLarge) {
+        const size = `${limits.maxInputBytes >> 20} MiB`;
+        return { code: 'too_large', problem: `The ${what} is larger than ${size}, the most the connector reads: give a plain JSON object of a few kilobytes.` };
+      }
+      return { code: 'not_json', problem: `The ${what} cannot be read as JSON (${reason(error)}): give a plain JSON object.` };
     }
   };
 
   /** `{ valid, errors: [{ path, code, message }], warnings }` for a connector config. */
   const validateConfig = (config) => {
-    const { text, problem } = readInput(config, 'config');
+    const { text, code, problem } = readInput(config, 'config');
     if (problem) {
-      return { valid: false, errors: [{ path: [], code: 'not_json', message: problem }], warnings: [] };
+      return { valid: false, errors: [{ path: [], code, message: problem }], warnings: [] };
     }
     return JSON.parse(call('none', 'validateConfig', text));
   };
@@ -235,6 +311,13 @@ export const createEngine = ({ glue, load }) => {
     if (input === null || typeof input !== 'object') {
       throw refuse('needs an object of inputs');
     }
+    /** Every text input but the payload is a short name or key; refused before it crosses. */
+    const fitting = (value, key) => {
+      if (value !== undefined && !fitsUtf8(value, limits.maxInputBytes)) {
+        throw refuse(`${key} is larger than ${limits.maxInputBytes >> 20} MiB`);
+      }
+      return value;
+    };
     let args;
     try {
       const text = (key) => {
@@ -242,7 +325,7 @@ export const createEngine = ({ glue, load }) => {
         if (typeof value !== 'string') {
           throw refuse(`${key} must be a string`);
         }
-        return value;
+        return fitting(value, key);
       };
       const { timestamp, payload, signedHeaders } = input;
       if (typeof timestamp !== 'number') {
@@ -257,7 +340,7 @@ export const createEngine = ({ glue, load }) => {
         if (!list.every((name) => typeof name === 'string' && !name.includes(';'))) {
           throw refuse('signedHeaders must be an array of header names');
         }
-        names = list.join(';');
+        names = fitting(list.join(';'), 'signedHeaders');
       }
       args = [
         text('secretId'),
@@ -266,11 +349,11 @@ export const createEngine = ({ glue, load }) => {
         text('host'),
         text('action'),
         text('version'),
-        optionalText(input, 'region'),
+        fitting(optionalText(input, 'region'), 'region'),
         timestamp,
-        optionalText(input, 'contentType'),
-        optionalText(input, 'token'),
-        optionalText(input, 'language'),
+        fitting(optionalText(input, 'contentType'), 'contentType'),
+        fitting(optionalText(input, 'token'), 'token'),
+        fitting(optionalText(input, 'language'), 'language'),
         names,
         ...payloadArguments(payload, limits.maxPayloadBytes, refuse),
       ];
@@ -285,11 +368,11 @@ export const createEngine = ({ glue, load }) => {
   const sendMessage = async (data, config) => {
     const configText = readInput(config, 'connector config');
     if (configText.problem) {
-      throw failure('invalid_config', describe(configText.problem));
+      throw failure('invalid_config', { ...describe(configText.problem), delivery: 'not_sent' });
     }
     const messageText = readInput(data, 'message');
     if (messageText.problem) {
-      throw failure('invalid_request_parameters', describe(messageText.problem));
+      throw failure('invalid_request_parameters', { ...describe(messageText.problem), delivery: 'not_sent' });
     }
     const first = linesOrThrow(call('not_sent', 'sendBegin', configText.text, messageText.text, Date.now()));
     const send = Number(first[0]);
@@ -322,13 +405,18 @@ export const createEngine = ({ glue, load }) => {
           }
           let pending;
           try {
-            pending = fetch(request.url, { method: 'POST', headers: request.headers, body: request.body, signal });
+            // A redirect is an answer from somewhere that is not Tencent's API: never followed,
+            // so the signed request (with the code and number) is never sent twice or elsewhere.
+            const init = { method: 'POST', headers: request.headers, body: request.body, signal, redirect: 'manual' };
+            pending = fetch(request.url, init);
           } catch (error) {
             step('sendFailed', 'not_started', reason(error));
           }
-          const response = await pending;
-          const { bytes, truncated } = await readCapped(response, limits.maxBodyBytes);
-          answer = [response.status, response.headers.get('date') ?? undefined, bytes, truncated];
+          const response = await untilAborted(Promise.resolve(pending), signal);
+          // A browser gives an opaque redirect as status 0, no headers and no body.
+          const status = response.type === 'opaqueredirect' ? 0 : response.status;
+          const { bytes, truncated } = await readCapped(response, limits.maxBodyBytes, signal);
+          answer = [status, response.headers.get('date') ?? undefined, bytes, truncated];
         } catch (error) {
           if (error instanceof SmsConnectorError) {
             throw error;
@@ -342,7 +430,7 @@ export const createEngine = ({ glue, load }) => {
         await sleep(next.retryInMs, signal);
         request = requestFrom(linesOrThrow(onItsInstance('sendRetry', Date.now())), 0);
       }
-      throw failure('general', describe('The send was retried more often than allowed; the SMS may or may not have been sent.'));
+      throw failure('general', { ...describe('The send was retried more often than allowed; the SMS may or may not have been sent.'), delivery: 'unknown' });
     } finally {
       if (generation === sameInstance) {
         try {
@@ -365,7 +453,7 @@ const payloadArguments = (payload, max, refuse) => {
   if (typeof payload === 'string') {
     // A UTF-16 unit is one to three UTF-8 bytes: measure only when it could be too large, and
     // refuse before anything huge is copied into wasm memory, which never shrinks.
-    if (payload.length > max || (payload.length * 3 > max && new TextEncoder().encode(payload).length > max)) {
+    if (!fitsUtf8(payload, max)) {
       throw tooLarge();
     }
     return [payload, noBytes];

@@ -16,7 +16,7 @@ use crate::endpoint::{
     DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
 };
 use crate::error::{ConnectorError, ErrorCode};
-use crate::redact::redact;
+use crate::redact::{redacted, unquote, MASK};
 use crate::validation::{IssueCode, PathSegment, Validation};
 
 /// Validates a config and, when it has no errors, returns it parsed.
@@ -30,20 +30,21 @@ pub fn validate(value: &Value) -> (Validation, Option<Config>) {
 }
 
 /// The validator quotes input back (a region, a key name, a usageType): a secret pasted into one
-/// of them must not come back with it, in a message or in a path.
+/// of them must not come back with it, in a message or in a path. Only the quoted input is
+/// scanned, never the sentence around it.
 fn mask_secret(value: &Value, validation: &mut Validation) {
-    let Some(secret) = value.get("accessKeySecret").and_then(Value::as_str) else {
-        return;
-    };
+    let secret = value.get("accessKeySecret").and_then(Value::as_str);
     for issue in validation
         .errors
         .iter_mut()
         .chain(validation.warnings.iter_mut())
     {
-        redact(&mut issue.message, secret);
+        unquote(&mut issue.message, secret);
         for segment in &mut issue.path {
-            if let PathSegment::Key(key) = segment {
-                redact(key, secret);
+            if let (PathSegment::Key(key), Some(secret)) = (segment, secret) {
+                if redacted(key, secret).is_some() {
+                    *key = MASK.to_owned();
+                }
             }
         }
     }
@@ -517,6 +518,41 @@ pub(crate) mod tests {
             "{}",
             typo.message
         );
+    }
+
+    #[test]
+    fn a_short_secret_leaves_our_sentences_whole_and_is_never_spelt_out() {
+        // The fuzz case: a secret of one space once turned every space into a mask.
+        for secret in [" ", "e", "the", "short"] {
+            let mut config = valid();
+            config["accessKeySecret"] = json!(secret);
+            config["region"] = json!(secret);
+            config["signName"] = json!(format!(" {secret} x"));
+            config[secret] = json!(1);
+            config["timeoutMs"] = json!("soon");
+            let (validation, _) = validate(&config);
+            let issues: Vec<_> = validation
+                .errors
+                .iter()
+                .chain(&validation.warnings)
+                .collect();
+            assert!(issues.len() >= 4, "{issues:?}");
+            for issue in issues {
+                let masks = issue.message.matches(MASK).count();
+                assert!(masks <= 1, "{secret:?}: {}", issue.message);
+                assert!(issue.message.chars().count() <= 400);
+                assert!(!issue.message.contains(['\u{E000}', '\u{E001}']));
+            }
+            let region = validation
+                .warnings
+                .iter()
+                .find(|issue| issue.code == IssueCode::UnknownRegion);
+            assert_eq!(
+                region.map(|issue| issue.message.starts_with("region \"[redacted]\" is not")),
+                (secret != " ").then_some(true),
+                "{secret:?}"
+            );
+        }
     }
 
     #[test]

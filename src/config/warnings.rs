@@ -4,7 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::model::{fill_code, is_template_id, KNOWN_USAGE_TYPES, SMS_REGIONS};
-use crate::text::{find_text, truncate};
+use crate::redact::quote;
+use crate::text::find_text;
 use crate::validation::{IssueCode, PathSegment, Validation, MAX_ISSUES};
 
 // Warnings whose path already names the field: static text keeps the wasm small.
@@ -68,7 +69,7 @@ pub(super) fn warn_region(region: &str, report: &mut Validation) {
             IssueCode::UnknownRegion,
             format!(
                 "region \"{}\" is not a Tencent Cloud SMS region: use one of {}.",
-                truncate(region, 40),
+                quote(region, 40),
                 SMS_REGIONS.join(", ")
             ),
         );
@@ -110,7 +111,7 @@ pub(super) fn warn_usage_type(
             IssueCode::UnknownUsageType,
             format!(
                 "templates[{index}].usageType \"{}\" is not a Logto message type, so it is only used if Logto sends that exact type.{hint}",
-                truncate(usage_type, 40)
+                quote(usage_type, 40)
             ),
         );
     }
@@ -123,7 +124,7 @@ pub(super) fn warn_usage_type(
             IssueCode::DuplicateUsageType,
             format!(
                 "templates[{index}] repeats usageType \"{}\"; only the first one is used: remove or rename the duplicate.",
-                truncate(usage_type, 40)
+                quote(usage_type, 40)
             ),
         );
     }
@@ -251,7 +252,7 @@ pub(super) fn warn_unknown_keys(
         report.warn(
             path,
             IssueCode::UnknownKey,
-            format!("Unknown key \"{}\".{hint}", truncate(key, 40)),
+            format!("Unknown key \"{}\".{hint}", quote(key, 40)),
         );
     }
 }

@@ -1,0 +1,87 @@
+// README's lists of validation codes are the codes the validator can raise, no more, no fewer:
+// read from every `report.error(…)`/`report.warn(…)` call of the Rust validator (a code given
+// as a constant or as an endpoint error resolved to its text) and the JS layer's own two.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { test } from 'node:test';
+
+const source = (name) => readFileSync(new URL(`../src/${name}`, import.meta.url), 'utf8');
+const validatorFiles = ['config.rs', ...readdirSync(new URL('../src/config/', import.meta.url)).map((name) => `config/${name}`), 'endpoint.rs'];
+const rust = validatorFiles.map(source).join('\n');
+
+/** The top-level arguments of the call whose `(` is at `open`. */
+const callArguments = (text, open) => {
+  const args = [];
+  let depth = 0;
+  let start = open + 1;
+  let quoted = false;
+  for (let index = open; index < text.length; index += 1) {
+    const character = text[index];
+    if (quoted) {
+      if (character === '\\') index += 1;
+      else if (character === '"') quoted = false;
+      continue;
+    }
+    if (character === '"') quoted = true;
+    else if ('([{'.includes(character)) depth += 1;
+    else if (')]}'.includes(character)) {
+      depth -= 1;
+      if (depth === 0) {
+        args.push(text.slice(start, index).trim());
+        return args.filter(Boolean); // a trailing comma
+      }
+    } else if (character === ',' && depth === 1) {
+      args.push(text.slice(start, index).trim());
+      start = index + 1;
+    }
+  }
+  throw new Error('unbalanced call');
+};
+
+const endpointCodes = [...rust.matchAll(/EndpointError\(\s*"([a-z_]+)"/g)].map((match) => match[1]);
+const constants = Object.fromEntries([...rust.matchAll(/const ([A-Z_]+): &str = "([a-z_]+)";/g)].map((match) => [match[1], match[2]]));
+
+const raised = (method) => {
+  const codes = new Set();
+  for (const match of rust.matchAll(new RegExp(`\\.${method}\\(`, 'g'))) {
+    const args = callArguments(rust, match.index + match[0].length - 1);
+    if (args.length !== 3) continue; // not Validation::error/warn
+    const code = args[1];
+    if (/^"[a-z_]+"$/.test(code)) codes.add(code.slice(1, -1));
+    else if (constants[code]) codes.add(constants[code]);
+    else if (code === 'code' && method === 'error') endpointCodes.forEach((endpointCode) => codes.add(endpointCode));
+    else assert.fail(`cannot resolve the code ${code} of a .${method}( call`);
+  }
+  return codes;
+};
+
+/** The `- \`code\`:` bullets of the README list after `heading`. */
+const documented = (readme, heading) => {
+  const start = readme.indexOf(heading);
+  assert.ok(start >= 0, `no "${heading}"`);
+  const lines = readme.slice(start + heading.length).split('\n');
+  const codes = [];
+  for (const line of lines.slice(1)) {
+    const match = line.match(/^- `([a-z_]+)`/);
+    if (!match) {
+      if (codes.length > 0) break;
+      continue;
+    }
+    codes.push(match[1]);
+  }
+  return codes.sort();
+};
+
+test("README documents exactly the validation codes the validator raises", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  // The JS layer's own: a config it cannot turn into JSON text, or one over the input budget.
+  const errors = [...raised('error'), 'not_json', 'too_large'].sort();
+  const warnings = [...raised('warn')].sort();
+  assert.ok(errors.length > 5 && warnings.length > 5, `the scan finds the calls: ${errors} | ${warnings}`);
+  assert.deepEqual(documented(readme, 'Error codes:'), [...new Set(errors)], 'error codes');
+  assert.deepEqual(documented(readme, 'Warning codes:'), [...new Set(warnings)], 'warning codes');
+  const engine = readFileSync(new URL('../pkg-template/lib/engine.js', import.meta.url), 'utf8');
+  for (const code of ['not_json', 'too_large']) {
+    assert.match(engine, new RegExp(`code: '${code}'`), `engine.js raises ${code}`);
+  }
+});
