@@ -11,6 +11,7 @@ pub mod response;
 pub mod retry;
 pub mod send_sms;
 pub mod tc3;
+pub mod tencent_codes;
 pub mod text;
 pub mod time;
 pub mod transport;
