@@ -75,8 +75,9 @@ pub(super) fn warn_region(region: &str, report: &mut Validation) {
     }
 }
 
-/// Tencent's signature rules (SMS docs 382/39022): 2 to 12 Chinese characters, letters or
-/// digits, not digits alone; the 【】 around it in a delivered SMS are not part of it.
+/// Tencent's signature rules: "only Chinese, letters and digits, 2 - 12 characters" (its SDK's
+/// text for FailedOperation.SignatureIncorrectOrUnapproved, tencentcloud-sdk-python-sms 3.1.153),
+/// not digits alone (SMS docs 382/39022); the 【】 of a delivered SMS are not part of it.
 pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Validation) {
     let trimmed = name.trim();
     let length = trimmed.chars().count();
