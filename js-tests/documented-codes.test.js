@@ -1,6 +1,8 @@
 // README's lists of validation codes are the codes the validator can raise, no more, no fewer:
-// read from every `report.error(…)`/`report.warn(…)` call of the Rust validator (a code given
-// as a constant or as an endpoint error resolved to its text) and the JS layer's own two.
+// read from every `report.error(…)`/`report.warn(…)` call of the Rust validator (an `IssueCode`
+// variant, resolved to its name by the `issue_codes!` list, or an endpoint error's code) and the
+// JS layer's own two. tests/one_source.rs checks the same lists against the enum itself; this test
+// also catches a variant that nothing raises.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
@@ -38,8 +40,10 @@ const callArguments = (text, open) => {
   throw new Error('unbalanced call');
 };
 
-const endpointCodes = [...rust.matchAll(/EndpointError\(\s*"([a-z_]+)"/g)].map((match) => match[1]);
-const constants = Object.fromEntries([...rust.matchAll(/const ([A-Z_]+): &str = "([a-z_]+)";/g)].map((match) => [match[1], match[2]]));
+const names = Object.fromEntries(
+  [...source('validation.rs').matchAll(/^\s+([A-Z][A-Za-z]+) => "([a-z_]+)",$/gm)].map((match) => [`IssueCode::${match[1]}`, match[2]]),
+);
+const endpointCodes = [...rust.matchAll(/EndpointError\(\s*(IssueCode::[A-Za-z]+)/g)].map((match) => names[match[1]]);
 
 const raised = (method) => {
   const codes = new Set();
@@ -47,8 +51,7 @@ const raised = (method) => {
     const args = callArguments(rust, match.index + match[0].length - 1);
     if (args.length !== 3) continue; // not Validation::error/warn
     const code = args[1];
-    if (/^"[a-z_]+"$/.test(code)) codes.add(code.slice(1, -1));
-    else if (constants[code]) codes.add(constants[code]);
+    if (names[code]) codes.add(names[code]);
     else if (code === 'code' && method === 'error') endpointCodes.forEach((endpointCode) => codes.add(endpointCode));
     else assert.fail(`cannot resolve the code ${code} of a .${method}( call`);
   }

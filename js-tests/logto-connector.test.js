@@ -211,13 +211,41 @@ describe('errors reach Logto as its own ConnectorError', () => {
     );
   });
 
-  // Not usage_limit_exceeded: Logto's sentence for it speaks of the email service.
-  test('an empty SMS package → rate_limit_exceeded', async () => {
+  // Logto's sign-in page offers the password page for this code (see the guide).
+  test('an empty SMS package → usage_limit_exceeded', async () => {
+    assert.equal(ConnectorErrorCodes.UsageLimitExceeded, 'usage_limit_exceeded', 'the host kit has the code');
     await expectTencentError(
       { requestCode: 'FailedOperation.InsufficientBalanceInSmsPackage' },
-      'rate_limit_exceeded',
+      'usage_limit_exceeded',
       'FailedOperation.InsufficientBalanceInSmsPackage',
     );
+  });
+
+  // Every code Tencent declares that a send can get, as the core's table judges it (derived
+  // from the table by tests/tencent_codes.rs), through a saved-config send in Logto's loader.
+  test('every declared Tencent code, as a request error and per number, is judged as the table says', async () => {
+    const judgements = JSON.parse(readFileSync(new URL('../tests/fixtures/tencent-code-judgements.json', import.meta.url), 'utf8'));
+    const fallback = 'See Tencent Cloud SMS';
+    assert.ok(Object.keys(judgements).length >= 90);
+    for (const [tencentCode, expected] of Object.entries(judgements)) {
+      for (const setup of [{ requestCode: tencentCode }, { numberCodes: { '+8613711112222': tencentCode } }]) {
+        server.set(setup);
+        const error = await send();
+        const where = `${tencentCode} ${JSON.stringify(setup)}`;
+        assert.equal(error.code, expected.logto, where);
+        assert.equal(error.data.tencentCode, tencentCode, where);
+        assert.equal(error.data.delivery ?? null, expected.delivery, where);
+        assert.ok(error.data.message.includes(expected.advice), where);
+        assert.ok(!error.data.message.includes(fallback), `${where}: generic advice`);
+        const attempts = server.requests.length;
+        if (expected.retry === null) {
+          assert.equal(attempts, 1, `${where} was sent again`);
+        } else {
+          assert.ok(attempts > 1, `${where} was not retried`);
+        }
+        server.reset();
+      }
+    }
   });
 
   test('a wrong secret is caught by the server’s signature check → invalid_config', async () => {

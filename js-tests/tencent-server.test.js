@@ -127,13 +127,17 @@ describe('fake Tencent SMS server', () => {
   beforeEach(() => server.reset());
 
   test('a correctly signed SendSms succeeds per number with the right IsoCode', async () => {
-    const numbers = ['+8613711112222', '+14155550123', '+447700900123', '+6581234567', '+85291234567', '+33612345678'];
+    const mainland = await sendSms(server);
+    assert.deepEqual(mainland.json.Response.SendStatusSet.map((entry) => entry.IsoCode), ['CN']);
+    server.reset();
+    // International numbers only: Tencent refuses a request that mixes them with mainland ones.
+    const numbers = ['+14155550123', '+447700900123', '+6581234567', '+85291234567', '+33612345678', '+88212345678'];
     const result = await sendSms(server, { body: smsBody({ PhoneNumberSet: numbers, SessionContext: 'ctx' }) });
     assert.equal(result.status, 200);
     assert.ok(result.headers.get('date'));
     const entries = result.json.Response.SendStatusSet;
     assert.deepEqual(entries.map((entry) => entry.PhoneNumber), numbers);
-    assert.deepEqual(entries.map((entry) => entry.IsoCode), ['CN', 'US', 'GB', 'SG', 'HK', 'XX']);
+    assert.deepEqual(entries.map((entry) => entry.IsoCode), ['US', 'GB', 'SG', 'HK', 'FR', 'DEF']);
     for (const entry of entries) {
       assert.equal(entry.Code, 'Ok');
       assert.equal(entry.Message, 'send success');
@@ -158,14 +162,41 @@ describe('fake Tencent SMS server', () => {
     assert.deepEqual(codesOf(result), ['Ok']);
   });
 
-  test('numbers without + are read as mainland Chinese', async () => {
-    const result = await sendSms(server, { body: smsBody({ PhoneNumberSet: ['8613711112222', '14155550123', '12ab'] }) });
+  test('numbers without + are read as mainland Chinese, 0086 included', async () => {
+    const numbers = ['8613711112222', '14155550123', '008613711113333', '13711114444', '12ab'];
+    const result = await sendSms(server, { body: smsBody({ PhoneNumberSet: numbers }) });
     const entries = result.json.Response.SendStatusSet;
-    assert.deepEqual(entries.map((entry) => entry.PhoneNumber), ['+8613711112222', '+8614155550123', '+8612ab']);
-    assert.deepEqual(entries.map((entry) => entry.IsoCode), ['CN', 'CN', 'CN']);
-    assert.deepEqual(codesOf(result), ['Ok', 'Ok', 'InvalidParameterValue.IncorrectPhoneNumber']);
-    assert.equal(entries[2].Fee, 0);
-    assert.equal(entries[2].SerialNo, '');
+    assert.deepEqual(entries.map((entry) => entry.PhoneNumber), ['+8613711112222', '+8614155550123', '+8613711113333', '+8613711114444', '+8612ab']);
+    // A failed entry has no IsoCode, as Tencent's.
+    assert.deepEqual(entries.map((entry) => entry.IsoCode), ['CN', 'CN', 'CN', 'CN', '']);
+    assert.deepEqual(codesOf(result), ['Ok', 'Ok', 'Ok', 'Ok', 'InvalidParameterValue.IncorrectPhoneNumber']);
+    assert.equal(entries[4].Fee, 0);
+    assert.equal(entries[4].SerialNo, '');
+  });
+
+  test('as strict as Tencent: unknown parameters, mixed numbers, regions, SessionContext, SignName', async () => {
+    const unknown = await sendSms(server, { body: smsBody({ Extra: '1' }) });
+    assert.equal(errorCodeOf(unknown), 'UnknownParameter');
+    assert.match(unknown.json.Response.Error.Message, /Extra/);
+    // International is a SendSms 2019-07-11 parameter, not 2021-01-11.
+    assert.equal(errorCodeOf(await sendSms(server, { body: smsBody({ International: 0 }) })), 'UnknownParameter');
+    const mixed = await sendSms(server, { body: smsBody({ PhoneNumberSet: ['+8613711112222', '+14155550123'] }) });
+    assert.equal(errorCodeOf(mixed), 'UnsupportedOperation.ContainDomesticAndInternationalPhoneNumber');
+    for (const region of ['ap-mars', 'ap-shanghai']) {
+      assert.equal(errorCodeOf(await sendSms(server, { headers: { 'X-TC-Region': region } })), 'UnsupportedRegion', region);
+    }
+    for (const region of ['ap-beijing', 'ap-nanjing', 'ap-singapore']) {
+      assert.deepEqual(codesOf(await sendSms(server, { headers: { 'X-TC-Region': region } })), ['Ok'], region);
+    }
+    assert.deepEqual(codesOf(await sendSms(server, { body: smsBody({ SessionContext: 'x'.repeat(511) }) })), ['Ok']);
+    const longContext = await sendSms(server, { body: smsBody({ SessionContext: '语'.repeat(171) }) });
+    assert.equal(errorCodeOf(longContext), 'InvalidParameterValue', '513 bytes');
+    for (const SignName of [undefined, '']) {
+      const unsigned = await sendSms(server, { body: smsBody({ SignName }) });
+      assert.deepEqual(codesOf(unsigned), ['FailedOperation.SignatureIncorrectOrUnapproved']);
+      const international = await sendSms(server, { body: smsBody({ SignName, PhoneNumberSet: ['+14155550123'] }) });
+      assert.deepEqual(codesOf(international), ['Ok']);
+    }
   });
 
   test('a body changed after signing fails with SignatureFailure', async () => {
@@ -403,13 +434,11 @@ describe('fake server with templates, sign names and app ids', () => {
   after(() => server.close());
 
   test('templates are bound to their region', async () => {
-    const mainland = await sendSms(server, { body: smsBody({ PhoneNumberSet: ['+8613711112222', '+14155550123'] }) });
-    assert.deepEqual(codesOf(mainland), ['Ok', 'UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone']);
-
-    const global = await sendSms(server, {
-      body: smsBody({ TemplateId: GLOBAL_TEMPLATE, PhoneNumberSet: ['+14155550123', '+8613711112222'] }),
-    });
-    assert.deepEqual(codesOf(global), ['Ok', 'UnsupportedOperation.GlobalTemplateToChineseMainlandPhone']);
+    const send = (TemplateId, number) => sendSms(server, { body: smsBody({ TemplateId, PhoneNumberSet: [number] }) });
+    assert.deepEqual(codesOf(await send(MAINLAND_TEMPLATE, '+8613711112222')), ['Ok']);
+    assert.deepEqual(codesOf(await send(MAINLAND_TEMPLATE, '+14155550123')), ['UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone']);
+    assert.deepEqual(codesOf(await send(GLOBAL_TEMPLATE, '+14155550123')), ['Ok']);
+    assert.deepEqual(codesOf(await send(GLOBAL_TEMPLATE, '+8613711112222')), ['UnsupportedOperation.GlobalTemplateToChineseMainlandPhone']);
 
     // The official connector's missing '+': a US number becomes a mainland one.
     const misrouted = await sendSms(server, { body: smsBody({ TemplateId: GLOBAL_TEMPLATE, PhoneNumberSet: ['14155550123'] }) });

@@ -3,6 +3,7 @@
 // Needs LOGTO_SOURCE (a Logto git checkout or source .tar.gz); everything it starts, it stops.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { build, isStale, pkgDir } from './build.mjs';
 import { createLogto } from './e2e/logto.mjs';
 import { prepareFrontEnds, prepareLogto } from './e2e/logto-build.mjs';
-import { HttpError, endUserSession, managementApi } from './e2e/http.mjs';
+import { HttpError, endUserSession, managementApi, managementClient } from './e2e/http.mjs';
 import { postgresUnavailable, recreateDatabase, startPostgres } from './e2e/postgres.mjs';
 import { stopAll, tail } from './e2e/processes.mjs';
 import { browserRequired, ensureNodeModules, findChromium, missingBrowserMessage, root } from './toolchain.mjs';
@@ -271,6 +272,14 @@ const run = async (workDir) => {
     assert.equal(status, 400);
     assert.equal(body.code, 'connector.invalid_config');
   });
+  await check('3e real send: an empty SMS package is 429 connector.usage_limit_exceeded', async () => {
+    tencent.reset();
+    tencent.set({ requestCode: 'FailedOperation.InsufficientBalanceInSmsPackage' });
+    const { status, body } = await refusal(requestCode(await signInSession(), phone.user));
+    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
+    assert.equal(status, 429);
+    assert.equal(body.code, 'connector.usage_limit_exceeded');
+  });
   tencent.reset();
 
   // --- 5. swapping packages keeps the saved row ----------------------------------------------
@@ -383,6 +392,45 @@ const run = async (workDir) => {
     assert.match(shown, /Error in key path "templates"/);
     assert.match(shown, /Generic/);
   });
+
+  // An exhausted SMS package on a real sign-in: Logto's sign-in page offers the password instead.
+  let smsConnector;
+  await check('8  sign-in page: with password and SMS both on, InsufficientBalanceInSmsPackage moves the user to the password page', async () => {
+    const { submitPhoneOnSignInPage } = await import('./e2e/console.mjs');
+    // Production mode has no bootstrap header: the M2M app made in development mode signs in.
+    api = await managementClient(core.core, api.credentials);
+    smsConnector = await api.post('/connectors', { connectorId, config });
+    await api.patch('/sign-in-exp', {
+      signInMode: 'SignIn',
+      signUp: { identifiers: ['phone'], password: false, verify: true },
+      signIn: { methods: [{ identifier: 'phone', password: true, verificationCode: true, isPasswordPrimary: false }] },
+    });
+    const withPassword = '8613711110003';
+    await api.post('/users', { primaryPhone: withPassword, password: 'e2e-User-Passw0rd!', name: 'e2e password user' });
+    tencent.reset();
+    tencent.set({ requestCode: 'FailedOperation.InsufficientBalanceInSmsPackage' });
+    const verifier = 'e2e-pkce-verifier-0123456789-0123456789-0123456789';
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const authorize = new URL(`${core.core}/oidc/auth`);
+    for (const [key, value] of Object.entries({
+      client_id: spa.id, redirect_uri: redirectUri, response_type: 'code', scope: 'openid',
+      state: 'e2e', code_challenge: challenge, code_challenge_method: 'S256', prompt: 'login',
+    })) {
+      authorize.searchParams.set(key, value);
+    }
+    const { pathname, toast, page: signInPage } = await submitPhoneOnSignInPage(browser.browser, authorize.href, `+${withPassword}`);
+    await shoot(signInPage, 'sign-in-usage-limit');
+    await signInPage.context().close();
+    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
+    assert.equal(tencent.requests[0].answeredCode, 'FailedOperation.InsufficientBalanceInSmsPackage');
+    assert.equal(pathname, '/sign-in/password', `the sign-in page stayed at ${pathname} (toast: ${toast})`);
+    assert.match(toast, /sign in with your password/i);
+    tencent.reset();
+  });
+  // The console offers "Set up" (check 7) only while no SMS connector exists.
+  if (smsConnector) {
+    await api.raw('DELETE', `/connectors/${smsConnector.id}`);
+  }
 
   // The "before" pictures: the same screens with the official 1.4.4, which has no endpoint field.
   await swap(ourPackage, officialPackage, officialSource, { ...officialToLocal, production: true });

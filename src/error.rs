@@ -14,8 +14,11 @@ pub enum ErrorCode {
     InvalidRequestParameters,
     InvalidResponse,
     TemplateNotFound,
-    /// Also for an exhausted quota: Logto's `usage_limit_exceeded` sentence speaks of email.
     RateLimitExceeded,
+    /// The account's quota or balance is used up. Logto's sign-in page answers it with a "could
+    /// not send the code" toast, or the password page; hosts whose kit lacks it get
+    /// `rate_limit_exceeded` (pkg-template/lib/index.js).
+    UsageLimitExceeded,
 }
 
 /// Whether an SMS may have gone out when a call failed without a Tencent answer.

@@ -28,6 +28,7 @@ pub mod retry;
 pub mod send_sms;
 pub mod state;
 pub mod tc3;
+pub mod tencent_codes;
 mod text;
 pub mod time;
 mod transport;

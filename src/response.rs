@@ -5,6 +5,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{ConnectorError, Delivery, ErrorCode};
 use crate::redact::{redact, redacted, unescape_json};
+use crate::tencent_codes::judge;
+pub use crate::tencent_codes::Retryable;
 use crate::text::truncate;
 
 /// Bodies are read up to this many bytes; a SendSms answer for one number is under 1 KiB.
@@ -20,13 +22,6 @@ pub struct SendResult {
     pub fee: u64,
     pub iso_code: String,
     pub phone_number: String,
-}
-
-/// A failure that may be retried safely because Tencent rejected the request before processing it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Retryable {
-    SignatureExpired,
-    RateLimited,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -145,57 +140,27 @@ fn tencent_failure(
     phone_number: Option<String>,
     secret: &str,
 ) -> Failure {
-    let (error_code, retryable, advice) = classify(code);
+    let judgement = judge(code);
     let code = clean(code, 100, secret);
     let message = clean(message, 300, secret);
     let description = format!("{code}: {message}");
-    let mut full = format!("Tencent Cloud SMS refused the message ({description}). {advice}");
+    let mut full = format!(
+        "Tencent Cloud SMS refused the message ({description}). {}",
+        judgement.advice
+    );
     if let Some(id) = &request_id {
         full.push_str(" RequestId: ");
         full.push_str(id);
     }
-    let mut error = ConnectorError::new(error_code, full);
+    let mut error = ConnectorError::new(judgement.logto, full);
     error.data.error_description = description;
     error.data.tencent_code = Some(code);
     error.data.request_id = request_id;
     error.data.phone_number = phone_number;
-    if error_code == ErrorCode::General && advice == INTERNAL_ERROR_ADVICE {
-        error.data.delivery = Some(Delivery::Unknown);
-    }
-    Failure { error, retryable }
-}
-
-const INTERNAL_ERROR_ADVICE: &str = "Tencent failed internally; the SMS may or may not have been sent, so check the SMS console's delivery records before sending again.";
-
-/// Logto error code, whether an automatic retry is safe, and what the operator should do.
-pub fn classify(code: &str) -> (ErrorCode, Option<Retryable>, &'static str) {
-    use ErrorCode::*;
-    let family = code.split('.').next().unwrap_or(code);
-    match code {
-        "AuthFailure.SignatureExpire" => (General, Some(Retryable::SignatureExpired), "The clock of this server differs from Tencent's by more than 5 minutes: synchronise it (NTP)."),
-        "AuthFailure.SignatureFailure" => (InvalidConfig, None, "The signature does not match: check that accessKeySecret is the SecretKey of accessKeyId, without spaces."),
-        "AuthFailure.SecretIdNotFound" | "AuthFailure.InvalidSecretId" => (InvalidConfig, None, "Tencent does not know this accessKeyId: copy the SecretId from the CAM console's API keys page, without spaces."),
-        "LimitExceeded.PhoneNumberThirtySecondLimit" | "LimitExceeded.PhoneNumberOneHourLimit" | "LimitExceeded.PhoneNumberDailyLimit" | "LimitExceeded.PhoneNumberSameContentDailyLimit" | "LimitExceeded.DeliveryFrequencyLimit" => (RateLimitExceeded, None, "This number has received too many messages: ask the user to wait before requesting another code (limits are set under SMS console → frequency limits)."),
-        // Not usage_limit_exceeded: Logto's sentence for it says "The email service usage limit
-        // has been reached", untrue for SMS; rate_limit_exceeded's says to try again later.
-        "LimitExceeded.AppDailyLimit" | "LimitExceeded.AppMainlandChinaDailyLimit" | "LimitExceeded.AppGlobalDailyLimit" | "LimitExceeded.DailyLimit" | "FailedOperation.InsufficientBalanceInSmsPackage" | "UnauthorizedOperation.ServiceSuspendDueToArrears" => (RateLimitExceeded, None, "The SMS quota or balance is used up: buy an SMS package, settle arrears or raise the daily limit in the SMS console."),
-        "FailedOperation.SignatureIncorrectOrUnapproved" => (InvalidConfig, None, "signName is not an approved signature of this SDK app: copy it exactly from the SMS console (international numbers need an approved internationalSignName)."),
-        "FailedOperation.TemplateIncorrectOrUnapproved" | "FailedOperation.TemplateUnapprovedOrNotExist" => (InvalidConfig, None, "The templateCode for this message type is not an approved template of this SDK app: check templates in the SMS console."),
-        "FailedOperation.TemplateParamSetNotMatchApprovedTemplate" => (InvalidConfig, None, "The number of values sent differs from the approved template's placeholders ({1}, {2}, …): set this template's templateParams (or internationalTemplateParams) to one value per placeholder, e.g. [\"{code}\", \"10\"]."),
-        "InvalidParameterValue.TemplateParameterFormatError" => (InvalidConfig, None, "A template value breaks Tencent's variable rules (a verification-code template takes only 0-6 digits per placeholder): check this template's templateParams (or internationalTemplateParams)."),
-        "InvalidParameterValue.SdkAppIdNotExist" | "UnauthorizedOperation.SmsSdkAppIdVerifyFail" | "UnauthorizedOperation.SdkAppIdIsDisabled" => (InvalidConfig, None, "Check sdkAppId: it must be an enabled SmsSdkAppId (1400…) of the same account as the API key."),
-        "InvalidParameterValue.IncorrectPhoneNumber" => (InvalidRequestParameters, None, "Tencent does not accept this phone number: ask the user to check it."),
-        "FailedOperation.PhoneNumberInBlacklist" => (InvalidRequestParameters, None, "This number is blocked (the user may have unsubscribed by replying TD): it cannot receive SMS."),
-        "UnsupportedOperation.UnsupportedRegion" => (InvalidRequestParameters, None, "Tencent Cloud SMS does not deliver to this country or region."),
-        "UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone" => (InvalidRequestParameters, None, "A mainland China template cannot be sent to a number outside mainland China: add internationalTemplateCode to this template (and internationalSignName to the config if your international template needs a signature)."),
-        "UnsupportedOperation.GlobalTemplateToChineseMainlandPhone" => (InvalidRequestParameters, None, "An international template cannot be sent to a +86 number: set templateCode to an approved mainland template and keep the international one in internationalTemplateCode."),
-        "UnauthorizedOperation.RequestPermissionDeny" => (InvalidConfig, None, "The API key may not call SMS: attach the QcloudSMSFullAccess policy (or SendSms permission) to its CAM user."),
-        "UnauthorizedOperation.RequestIpNotInWhitelist" => (InvalidConfig, None, "This server's IP address is not in the SMS application's IP whitelist: add it in the SMS console or remove the whitelist."),
-        "ServiceUnavailable" => (General, None, INTERNAL_ERROR_ADVICE),
-        _ if family == "AuthFailure" => (InvalidConfig, None, "The API key was refused: check accessKeyId, accessKeySecret and that the key may use SMS (CAM policy QcloudSMSFullAccess)."),
-        _ if family == "RequestLimitExceeded" => (RateLimitExceeded, Some(Retryable::RateLimited), "Tencent's API rate limit was reached: try again shortly."),
-        _ if family == "InternalError" => (General, None, INTERNAL_ERROR_ADVICE),
-        _ => (General, None, "See Tencent Cloud SMS's error code reference for this code."),
+    error.data.delivery = judgement.delivery;
+    Failure {
+        error,
+        retryable: judgement.retry,
     }
 }
 
@@ -315,15 +280,15 @@ mod tests {
                 "LimitExceeded.DeliveryFrequencyLimit",
                 ErrorCode::RateLimitExceeded,
             ),
-            // Quota exhaustion: Logto's usage_limit_exceeded sentence speaks of email.
-            ("LimitExceeded.AppDailyLimit", ErrorCode::RateLimitExceeded),
+            // Quota exhaustion: Logto's sign-in page offers the password instead.
+            ("LimitExceeded.AppDailyLimit", ErrorCode::UsageLimitExceeded),
             (
                 "FailedOperation.InsufficientBalanceInSmsPackage",
-                ErrorCode::RateLimitExceeded,
+                ErrorCode::UsageLimitExceeded,
             ),
             (
                 "UnauthorizedOperation.ServiceSuspendDueToArrears",
-                ErrorCode::RateLimitExceeded,
+                ErrorCode::UsageLimitExceeded,
             ),
             (
                 "InvalidParameterValue.TemplateParameterFormatError",
@@ -371,9 +336,13 @@ mod tests {
             "FailedOperation.TemplateParamSetNotMatchApprovedTemplate",
             "InvalidParameterValue.TemplateParameterFormatError",
         ] {
-            let (_, retryable, advice) = classify(code);
-            assert_eq!(retryable, None);
-            assert!(advice.contains("templateParams"), "{code}: {advice}");
+            let judgement = judge(code);
+            assert_eq!(judgement.retry, None);
+            assert!(
+                judgement.advice.contains("templateParams"),
+                "{code}: {}",
+                judgement.advice
+            );
         }
     }
 
@@ -400,7 +369,7 @@ mod tests {
     fn internal_errors_say_the_outcome_is_unknown() {
         let failure = parse(
             200,
-            error_body("InternalError.RequestTimeException").as_bytes(),
+            error_body("InternalError.Timeout").as_bytes(),
             false,
             SECRET,
         )

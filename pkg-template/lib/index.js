@@ -16,8 +16,14 @@ const engine = createEngine({
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));
 
-// Every code the core raises exists in connector-kit 4.7 and later; anything else is general.
-const hostCode = (code) => (knownCodes.has(code) ? code : ConnectorErrorCodes.General);
+// `usage_limit_exceeded` (an SMS quota or balance used up) came with connector-kit 5.1; an older
+// host gets the nearest code it knows. Every other code the core raises is in kit 4.7.
+const hostCode = (code) => {
+  if (knownCodes.has(code)) {
+    return code;
+  }
+  return code === 'usage_limit_exceeded' ? ConnectorErrorCodes.RateLimitExceeded : ConnectorErrorCodes.General;
+};
 
 /** Every failure reaches Logto as the host kit's own ConnectorError, with plain JSON data. */
 const toConnectorError = (error) => {

@@ -125,3 +125,33 @@ export const screenshot = async (page, logDir, name) => {
   await page.screenshot({ path: file });
   return file;
 };
+
+/**
+ * An end user on Logto's sign-in page (the experience app) at `signInUrl`, an OIDC authorization
+ * request: enters `phone` (E.164) and submits. Resolves to `{ pathname, toast }` once the page has
+ * left the identifier step (or to where it stayed), `toast` being the text Logto showed.
+ */
+export const submitPhoneOnSignInPage = async (browser, signInUrl, phone) => {
+  const context = await browser.newContext({ viewport, locale: 'en-US' });
+  await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+  const page = await context.newPage();
+  page.setDefaultTimeout(stepTimeoutMs);
+  try {
+    await page.goto(signInUrl);
+    await page.waitForURL((url) => url.pathname === '/sign-in', { timeout: signInTimeoutMs });
+    // A leading + makes the field read the country calling code from the text.
+    await page.locator('input[name="identifier"]').fill(phone);
+    await page.locator('form button[type="submit"]').first().click();
+    await page.waitForURL((url) => url.pathname !== '/sign-in', { timeout: stepTimeoutMs }).catch(() => {});
+    // Logto's toasts start "Failed to send the verification code" (its send_verification_code_failed*).
+    const toast = page.getByText(/^Failed to send the verification code/).first();
+    const shown = await toast.waitFor({ timeout: stepTimeoutMs }).then(
+      () => toast.innerText(),
+      async () => `(no such toast; the page says: ${(await page.locator('body').innerText()).slice(0, 300)})`,
+    );
+    return { pathname: new URL(page.url()).pathname, toast: shown, page };
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
+};

@@ -79,14 +79,21 @@ export const managementApi = async (coreUrl) => {
   }
   await bootstrap.post(`/applications/${app.id}/roles`, { roleIds: [accessRole.id] });
   const secret = await bootstrap.post(`/applications/${app.id}/secrets`, { name: 'e2e' });
+  return managementClient(coreUrl, { clientId: app.id, clientSecret: secret.value });
+};
 
+/**
+ * The Management API with an existing M2M app's credentials (`client.credentials` of an earlier
+ * client): how a production-mode core, which has no bootstrap header, is reached.
+ */
+export const managementClient = async (coreUrl, credentials) => {
   let token;
   const accessToken = async () => {
     if (!token || token.expiresAt < Date.now() + 60_000) {
       const answer = await formPost(`${coreUrl}/oidc/token`, {
         grant_type: 'client_credentials',
-        client_id: app.id,
-        client_secret: secret.value,
+        client_id: credentials.clientId,
+        client_secret: credentials.clientSecret,
         resource: managementApiResource,
         scope: 'all',
       });
@@ -95,7 +102,7 @@ export const managementApi = async (coreUrl) => {
     return token.value;
   };
   await accessToken();
-  return jsonClient(`${coreUrl}/api`, async () => ({ authorization: `Bearer ${await accessToken()}` }));
+  return { ...jsonClient(`${coreUrl}/api`, async () => ({ authorization: `Bearer ${await accessToken()}` })), credentials };
 };
 
 /** Cookies as a browser keeps them for one origin: by name and path, sent where the path matches. */

@@ -634,6 +634,44 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn sign_names_tencent_would_refuse_are_warned_about() {
+        let cases = [
+            ("【腾讯云】", Some(IssueCode::SignNameBrackets)),
+            ("Acme Inc.", Some(IssueCode::SignNameCharacters)),
+            ("Acme Inc", Some(IssueCode::SignNameCharacters)),
+            ("123456", Some(IssueCode::SignNameDigits)),
+            ("X", Some(IssueCode::SignNameLength)),
+            ("腾讯云", None),
+            ("Acme2024", None),
+        ];
+        for field in ["signName", "internationalSignName"] {
+            for (name, expected) in cases {
+                let mut config = valid();
+                config[field] = json!(name);
+                let (validation, parsed) = validate(&config);
+                assert!(parsed.is_some(), "warnings never block");
+                let codes: Vec<_> = validation
+                    .warnings
+                    .iter()
+                    .filter(|issue| {
+                        paths(std::slice::from_ref(issue)) == [format!("[\"{field}\"]")]
+                    })
+                    .map(|issue| issue.code)
+                    .collect();
+                assert_eq!(
+                    codes,
+                    expected.into_iter().collect::<Vec<_>>(),
+                    "{field} {name}"
+                );
+            }
+        }
+        let mut config = valid();
+        config["signName"] = json!("【腾讯云】");
+        let (validation, _) = validate(&config);
+        assert!(validation.warnings[0].message.contains("\"腾讯云\""));
+    }
+
+    #[test]
     fn template_params_warn_where_tencent_documents_a_limit() {
         let mut config = valid();
         config["templates"][0]["templateParams"] = json!([
@@ -666,7 +704,9 @@ pub(crate) mod tests {
                 (at(3), "template_param_format"),
             ]
         );
-        assert!(validation.warnings[4].message.contains("12 characters"));
+        assert!(validation.warnings[4]
+            .message
+            .contains("2024-01-25 (or long unused), 12 before"));
         assert!(validation.warnings[0]
             .message
             .contains("InvalidParameterValue.TemplateParameterFormatError"));

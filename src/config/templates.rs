@@ -192,8 +192,9 @@ fn template_string<'a>(
 /// `templateParams`/`internationalTemplateParams`: `Some(None)` when absent or null, `None` when
 /// present but invalid (an error is reported). Values get warnings where they break the limits
 /// Tencent documents for template variables: a verification-code template takes only 0-6 digits
-/// per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError), accounts
-/// verified as individuals get at most 12 characters per variable, and no variable may be a link.
+/// per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError), any template
+/// at most 6 characters per variable for accounts opened after 2024-01-25 (12 before), and no
+/// variable may be a link.
 /// Sources: cloud.tencent.com/document/product/382/39023 (正文模板审核标准, 变量规范) and
 /// tencentcloud.com/document/product/382/40659 (Body Template Review Standards).
 fn check_template_params(

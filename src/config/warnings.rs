@@ -10,7 +10,7 @@ use crate::validation::{IssueCode, PathSegment, Validation, MAX_ISSUES};
 
 // Warnings whose path already names the field: static text keeps the wasm small.
 const PARAM_FORMAT: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError).";
-const PARAM_FORMAT_AND_LENGTH: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError), and accounts verified as individuals get at most 12 characters per variable.";
+const PARAM_FORMAT_AND_LENGTH: &str = "This value is not 0-6 digits once the code is filled in: a verification-code template accepts only 0-6 digits per variable (Tencent answers InvalidParameterValue.TemplateParameterFormatError), and any template takes at most 6 characters per variable for accounts opened after 2024-01-25 (or long unused), 12 before (InvalidParameterValue.TemplateParameterLengthLimit).";
 /// Tencent SecretKeys are 32 characters.
 const SECRET_KEY_LENGTH: usize = 32;
 
@@ -76,9 +76,22 @@ pub(super) fn warn_region(region: &str, report: &mut Validation) {
     }
 }
 
+/// Tencent's signature rules: "only Chinese, letters and digits, 2 - 12 characters" (its SDK's
+/// text for FailedOperation.SignatureIncorrectOrUnapproved, tencentcloud-sdk-python-sms 3.1.153),
+/// not digits alone (SMS docs 382/39022); the 【】 of a delivered SMS are not part of it.
 pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Validation) {
-    let length = name.trim().chars().count();
+    let trimmed = name.trim();
+    let length = trimmed.chars().count();
     warn_whitespace(name, field, vec![field.into()], report);
+    if trimmed.contains(['【', '】']) {
+        let inner = trimmed.trim_matches(['【', '】']);
+        report.warn(
+            vec![field.into()],
+            IssueCode::SignNameBrackets,
+            format!("{field} includes the 【】 Tencent puts around a signature in the SMS; Tencent refuses them in the API (FailedOperation.SignatureIncorrectOrUnapproved): set {field} to \"{}\".", quote(inner, 20)),
+        );
+        return;
+    }
     if !name.is_empty() && !(2..=12).contains(&length) {
         report.warn(
             vec![field.into()],
@@ -86,6 +99,24 @@ pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Valid
             format!("{field} has {length} characters; Tencent approves signatures of 2 to 12 characters: copy it exactly from the SMS console."),
         );
     }
+    if !trimmed.chars().all(is_sign_name_char) {
+        report.warn(
+            vec![field.into()],
+            IssueCode::SignNameCharacters,
+            format!("{field} has characters other than Chinese characters, letters and digits (spaces and punctuation included), which Tencent does not approve in a signature: copy the approved signature exactly from the SMS console."),
+        );
+    } else if !trimmed.is_empty() && trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
+        report.warn(
+            vec![field.into()],
+            IssueCode::SignNameDigits,
+            format!("{field} is only digits; Tencent does not approve such signatures, so this is probably a SignId: use the signature's text from the SMS console."),
+        );
+    }
+}
+
+fn is_sign_name_char(character: char) -> bool {
+    character.is_ascii_alphanumeric()
+        || matches!(character, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}')
 }
 
 /// A usage type Logto never sends, or one an earlier entry already has.
@@ -177,7 +208,7 @@ pub(super) fn warn_template_param(
         report.warn(
             item_path(),
             IssueCode::TemplateParamFormat,
-            if length > 12 {
+            if length > 6 {
                 PARAM_FORMAT_AND_LENGTH
             } else {
                 PARAM_FORMAT

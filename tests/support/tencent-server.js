@@ -22,8 +22,20 @@ const DEFAULT_MODES = Object.freeze({
   /** Keep every answer until release(): a test can act while requests are surely unanswered. */
   hold: false,
 });
-// Longest prefixes first so +852 is not taken for something shorter.
-const ISO_BY_PREFIX = [['+852', 'HK'], ['+86', 'CN'], ['+44', 'GB'], ['+65', 'SG'], ['+1', 'US']];
+// Longest prefixes first so +852 is not taken for something shorter. Tencent answers the real
+// ISO code, or "DEF" for a number it cannot place.
+const ISO_BY_PREFIX = [
+  ['+852', 'HK'], ['+853', 'MO'], ['+886', 'TW'], ['+86', 'CN'], ['+44', 'GB'], ['+65', 'SG'],
+  ['+33', 'FR'], ['+49', 'DE'], ['+81', 'JP'], ['+1', 'US'],
+];
+// Tencent's own facts, kept apart from the connector's on purpose so each checks the other:
+// SendSms's parameters (API 2021-01-11) and the regions SMS serves (common parameters doc).
+const SEND_SMS_PARAMETERS = new Set([
+  'PhoneNumberSet', 'SmsSdkAppId', 'TemplateId', 'SignName', 'TemplateParamSet', 'ExtendCode', 'SessionContext', 'SenderId',
+]);
+const SMS_REGIONS = new Set(['ap-beijing', 'ap-guangzhou', 'ap-nanjing', 'ap-singapore']);
+/** SessionContext must be shorter than this many bytes. */
+const SESSION_CONTEXT_BYTES = 512;
 
 // Lookups keyed by client input must not reach Object.prototype ("constructor", "__proto__").
 const own = (object, key) => (Object.hasOwn(object, key) ? object[key] : undefined);
@@ -84,14 +96,18 @@ class RequestError extends Error {
   }
 }
 
-// A bare-digit number is read as mainland Chinese, as Tencent does.
+// A number without + is read as mainland Chinese (`0086…`, `86…` or the 11 digits alone), as
+// Tencent does.
 function normalisePhoneNumber(raw) {
   if (raw.startsWith('+')) return raw;
+  if (raw.startsWith('0086')) return `+${raw.slice(2)}`;
   return raw.startsWith('86') ? `+${raw}` : `+86${raw}`;
 }
 
+const isMainland = (phoneNumber) => phoneNumber.startsWith('+86');
+
 function isoCodeOf(phoneNumber) {
-  return ISO_BY_PREFIX.find(([prefix]) => phoneNumber.startsWith(prefix))?.[1] ?? 'XX';
+  return ISO_BY_PREFIX.find(([prefix]) => phoneNumber.startsWith(prefix))?.[1] ?? 'DEF';
 }
 
 function randomSerialNo() {
@@ -119,7 +135,7 @@ function failureEntry(phoneNumber, sessionContext, code, message) {
     SessionContext: sessionContext,
     Code: code,
     Message: message,
-    IsoCode: isoCodeOf(phoneNumber),
+    IsoCode: '',
   };
 }
 
@@ -128,6 +144,10 @@ const isStringArray = (value) => Array.isArray(value) && value.every((item) => t
 function validateBody(body) {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new RequestError('InvalidParameter', 'The request body must be a JSON object.'); // also unparseable JSON
+  }
+  const unknown = Object.keys(body).find((key) => !SEND_SMS_PARAMETERS.has(key));
+  if (unknown !== undefined) {
+    throw new RequestError('UnknownParameter', `The parameter \`${unknown.slice(0, 40)}\` is not recognized.`);
   }
   for (const field of ['PhoneNumberSet', 'SmsSdkAppId', 'TemplateId']) {
     if (body[field] === undefined) {
@@ -150,6 +170,16 @@ function validateBody(body) {
   }
   if (body.TemplateParamSet !== undefined && !isStringArray(body.TemplateParamSet)) {
     throw new RequestError('InvalidParameter', 'The parameter `TemplateParamSet` must be an array of strings.');
+  }
+  if (Buffer.byteLength(body.SessionContext ?? '') >= SESSION_CONTEXT_BYTES) {
+    throw new RequestError('InvalidParameterValue', `The parameter \`SessionContext\` must be shorter than ${SESSION_CONTEXT_BYTES} bytes.`);
+  }
+  const mainland = body.PhoneNumberSet.map((raw) => isMainland(normalisePhoneNumber(raw)));
+  if (mainland.some(Boolean) && !mainland.every(Boolean)) {
+    throw new RequestError(
+      'UnsupportedOperation.ContainDomesticAndInternationalPhoneNumber',
+      'The request has both mainland China and international numbers.',
+    );
   }
 }
 
@@ -233,7 +263,7 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       throw new RequestError('InvalidParameter', 'The header `X-TC-Timestamp` must be Unix seconds in decimal.');
     }
     const timestamp = Number(timestampText);
-    requireHeader(headers, 'x-tc-region');
+    const region = requireHeader(headers, 'x-tc-region');
     const auth = parseAuthorization(requireHeader(headers, 'authorization'));
     if (!auth) throw new RequestError('AuthFailure.InvalidAuthorization', 'The Authorization header is malformed.');
     const secretKey = own(credentials, auth.secretId);
@@ -251,6 +281,9 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
     if (!result.signatureValid) {
       throw new RequestError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
     }
+    if (!SMS_REGIONS.has(region)) {
+      throw new RequestError('UnsupportedRegion', `The region \`${region.slice(0, 40)}\` is not supported.`);
+    }
   }
 
   function sendStatusSet(body) {
@@ -265,7 +298,7 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       if (!/^\+\d{7,15}$/.test(phoneNumber)) {
         return fail('InvalidParameterValue.IncorrectPhoneNumber', `Incorrect phone number \`${raw}\`.`);
       }
-      const mainland = phoneNumber.startsWith('+86');
+      const mainland = isMainland(phoneNumber);
       if (templates) {
         if (!template) {
           return fail('FailedOperation.TemplateUnapprovedOrNotExist', `Template ${body.TemplateId} is not approved or does not exist.`);
@@ -279,6 +312,10 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
         if (paramCount !== template.params) {
           return fail('FailedOperation.TemplateParamSetNotMatchApprovedTemplate', `Template ${body.TemplateId} takes ${template.params} parameter(s), got ${paramCount}.`);
         }
+      }
+      // Required for mainland numbers, whatever signNames says.
+      if (mainland && !body.SignName) {
+        return fail('FailedOperation.SignatureIncorrectOrUnapproved', 'SignName is required for mainland China numbers.');
       }
       if (signNames && mainland && !signNames.includes(body.SignName)) {
         return fail('FailedOperation.SignatureIncorrectOrUnapproved', `SignName \`${body.SignName ?? ''}\` is incorrect or unapproved.`);
