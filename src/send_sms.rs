@@ -267,23 +267,19 @@ mod tests {
             &json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "1".repeat(500_000) } }),
         )
         .unwrap();
+        let refusal = |value: &Value| {
+            build_request(
+                &config::parse(value).unwrap(),
+                &message,
+                1,
+                &mut SigningKeys::default(),
+            )
+            .unwrap_err()
+        };
         value["templates"][0]["templateParams"] = json!(vec!["{code}"; 3_000]);
-        let error = build_request(
-            &config::parse(&value).unwrap(),
-            &message,
-            1,
-            &mut SigningKeys::default(),
-        )
-        .unwrap_err();
-        assert_eq!(error.code, ErrorCode::InvalidConfig);
+        assert_eq!(refusal(&value).code, ErrorCode::InvalidConfig);
         value["templates"][0]["templateParams"] = json!(["{code}".repeat(3_000)]);
-        let error = build_request(
-            &config::parse(&value).unwrap(),
-            &message,
-            1,
-            &mut SigningKeys::default(),
-        )
-        .unwrap_err();
+        let error = refusal(&value);
         assert_eq!(error.code, ErrorCode::InvalidRequestParameters);
         assert!(
             error.message().contains("500000 bytes, placed 3000 times"),
@@ -291,13 +287,7 @@ mod tests {
             error.message()
         );
         value["templates"][0]["templateParams"] = json!(["{code}", "x".repeat(20_000)]);
-        let error = build_request(
-            &config::parse(&value).unwrap(),
-            &message,
-            1,
-            &mut SigningKeys::default(),
-        )
-        .unwrap_err();
+        let error = refusal(&value);
         assert_eq!(error.code, ErrorCode::InvalidConfig);
     }
 
