@@ -867,4 +867,21 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(codes, ["generic_without_default"]);
     }
+
+    #[test]
+    fn a_secret_in_a_locale_tag_does_not_come_back() {
+        let secret = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+        let mut config = valid();
+        let templates = config["templates"].as_array_mut().unwrap();
+        // Well formed (private use), so quoted by locale_without_generic; and malformed.
+        templates.push(json!({ "usageType": "SignIn", "locale": "en-x-Gu5t9xGA-RNpq86cd", "templateCode": "1" }));
+        templates.push(
+            json!({ "usageType": "SignIn", "locale": format!("{secret}_"), "templateCode": "1" }),
+        );
+        let (validation, _) = validate(&config);
+        let shown = serde_json::to_string(&validation).unwrap();
+        assert!(shown.contains("[redacted]"), "{shown}");
+        assert!(!shown.contains("Gu5t9xGA"), "{shown}");
+        assert!(!shown.contains("RNpq86cd"), "{shown}");
+    }
 }

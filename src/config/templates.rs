@@ -11,7 +11,8 @@ use super::warnings::{
     warn_template_codes, warn_template_param, warn_unknown_keys, warn_usage_type,
 };
 use crate::locale::{self, GENERIC};
-use crate::text::{find_text, truncate};
+use crate::redact::quote;
+use crate::text::find_text;
 use crate::validation::{IssueCode, PathSegment, Validation};
 
 pub(super) fn check_templates(
@@ -106,7 +107,7 @@ fn check_locales(templates: &[Template], indices: &[usize], report: &mut Validat
             report.warn(
                 path("locale"),
                 IssueCode::LocaleWithoutGeneric,
-                format!("No Generic entry serves locale \"{tag}\": its users get other message types (MfaVerification, BindMfa, …) in the default language. Add a Generic entry with this locale."),
+                format!("No Generic entry serves locale \"{}\": its users get other message types (MfaVerification, BindMfa, …) in the default language. Add a Generic entry with this locale.", quote(tag, 40)),
             );
         }
         let default_has_international = defaults
@@ -383,7 +384,7 @@ fn template_locale<'a>(
         Some(Value::String(tag)) if locale::is_well_formed(tag) => return Some(Some(tag)),
         Some(Value::String(tag)) => (
             IssueCode::InvalidLocale,
-            format!("\"{}\" is not", truncate(tag, 40)),
+            format!("\"{}\" is not", quote(tag, 40)),
         ),
         Some(other) => (
             IssueCode::InvalidType,
