@@ -378,26 +378,35 @@ fn template_locale<'a>(
     index: usize,
     report: &mut Validation,
 ) -> Option<Option<&'a str>> {
-    let problem = match fields.get("locale") {
-        None | Some(Value::Null) => return Some(None),
-        Some(Value::String(tag)) if tag.is_empty() => return Some(None),
-        Some(Value::String(tag)) if locale::is_well_formed(tag) => return Some(Some(tag)),
-        Some(Value::String(tag)) => (
-            IssueCode::InvalidLocale,
-            format!("\"{}\" is not", quote(tag, 40)),
-        ),
-        Some(other) => (
-            IssueCode::InvalidType,
-            format!("{} is not", type_name(other)),
-        ),
+    let path = || {
+        vec![
+            PathSegment::from("templates"),
+            index.into(),
+            "locale".into(),
+        ]
     };
-    report.error(
-        vec![PathSegment::from("templates"), index.into(), "locale".into()],
-        problem.0,
-        format!(
-            "templates[{index}].locale must be a BCP 47 language tag such as \"en\", \"zh-CN\" or \"fr-CA\"; {} one. Leave it out for the default template.",
-            problem.1
-        ),
-    );
-    None
+    let message = |problem: String| {
+        format!("templates[{index}].locale must be a BCP 47 language tag such as \"en\", \"zh-CN\" or \"fr-CA\"; {problem} one. Leave it out for the default template.")
+    };
+    match fields.get("locale") {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(tag)) if tag.is_empty() => Some(None),
+        Some(Value::String(tag)) if locale::is_well_formed(tag) => Some(Some(tag)),
+        Some(Value::String(tag)) => {
+            report.error(
+                path(),
+                IssueCode::InvalidLocale,
+                message(format!("\"{}\" is not", quote(tag, 40))),
+            );
+            None
+        }
+        Some(other) => {
+            report.error(
+                path(),
+                IssueCode::InvalidType,
+                message(format!("{} is not", type_name(other))),
+            );
+            None
+        }
+    }
 }
