@@ -327,7 +327,7 @@ function targetLines({ sizes, sends, signing }) {
     return `- ${met ? 'met' : '**missed**'}: ${name}: ${ratio(value)} (target ${direction === 'atLeast' ? '≥' : '≤'} ${ratio(bound)})`;
   });
   const wasmKiB = sizes.wasmGzip / 1024;
-  lines.push(`- ${wasmKiB <= 56 ? 'met' : '**missed**'}: .wasm gzip: ${wasmKiB.toFixed(1)} KiB (target ≤ 56 KiB; the test budget is 60 KiB)`);
+  lines.push(`- ${wasmKiB <= 56 ? 'met' : '**missed**'}: .wasm gzip: ${wasmKiB.toFixed(1)} KiB (target ≤ 56 KiB; the year's budget is 62 KiB, the test stops at 64 KiB)`);
   return lines.join('\n');
 }
 

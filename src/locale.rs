@@ -7,82 +7,31 @@ pub const MAX_TAG_LEN: usize = 64;
 /// How many of the user's languages are tried; `uiLocales` is client input.
 pub const MAX_USER_LANGUAGES: usize = 16;
 
-/// Whether `tag` is a well-formed BCP 47 language tag (RFC 5646 §2.1): the syntax only, not the
-/// subtag registry, and not the grandfathered irregular tags (`i-klingon`). Case-insensitive.
+/// Whether `tag` is a well-formed language tag, compactly (RFC 5646 §2.1 without the order of
+/// the optional subtags, the registry or the grandfathered tags): subtags of 1-8 ASCII letters
+/// or digits joined by `-`, the first a 2-3 or 5-8 letter language or `x` (private use), and
+/// every single-character subtag (an extension or private-use prefix) followed by another.
 pub fn is_well_formed(tag: &str) -> bool {
-    if tag.is_empty() || tag.len() > MAX_TAG_LEN {
+    if tag.len() > MAX_TAG_LEN {
         return false;
     }
-    let mut subtags = tag.split('-');
-    let Some(language) = subtags.next() else {
-        return false;
-    };
-    let alpha = |text: &str| text.bytes().all(|byte| byte.is_ascii_alphabetic());
-    let alnum = |text: &str| text.bytes().all(|byte| byte.is_ascii_alphanumeric());
-    if language.eq_ignore_ascii_case("x") {
-        // Private use only: x-1*8alphanum, at least one.
-        return private_use(subtags, alnum);
-    }
-    if !(alpha(language) && matches!(language.len(), 2..=3 | 5..=8)) {
+    let mut subtags = tag.split('-').peekable();
+    let first = subtags.next().unwrap_or_default();
+    let language = first.bytes().all(|byte| byte.is_ascii_alphabetic())
+        && matches!(first.len(), 2..=3 | 5..=8);
+    if !language && !first.eq_ignore_ascii_case("x") {
         return false;
     }
-    // Then, each at most in this order: up to 3 extlangs (only after a 2-3 letter language),
-    // script, region, variants, extensions, private use.
-    const EXTLANG: u8 = 0;
-    const SCRIPT: u8 = 1;
-    const REGION: u8 = 2;
-    const VARIANT: u8 = 3;
-    const EXTENSION: u8 = 4;
-    let mut stage = if language.len() <= 3 { EXTLANG } else { SCRIPT };
-    let mut extlangs = 0;
+    let mut needs_more = first.len() == 1;
     while let Some(subtag) = subtags.next() {
-        let length = subtag.len();
-        let digits = subtag.bytes().all(|byte| byte.is_ascii_digit());
-        if stage == EXTLANG && length == 3 && alpha(subtag) && extlangs < 3 {
-            extlangs += 1;
-        } else if stage <= SCRIPT && length == 4 && alpha(subtag) {
-            stage = REGION;
-        } else if (stage <= REGION && ((length == 2 && alpha(subtag)) || (length == 3 && digits)))
-            || (stage <= VARIANT
-                && alnum(subtag)
-                && (matches!(length, 5..=8)
-                    || (length == 4 && subtag.as_bytes().first().is_some_and(u8::is_ascii_digit))))
+        if !matches!(subtag.len(), 1..=8)
+            || !subtag.bytes().all(|byte| byte.is_ascii_alphanumeric())
         {
-            // A region, or a variant (region and variants come before any extension).
-            stage = VARIANT;
-        } else if length == 1 && subtag.eq_ignore_ascii_case("x") {
-            return private_use(subtags, alnum);
-        } else if length == 1 && alnum(subtag) {
-            // An extension: a singleton, then one or more 2-8 character subtags.
-            let mut count = 0;
-            while subtags
-                .clone()
-                .next()
-                .is_some_and(|next| matches!(next.len(), 2..=8) && alnum(next))
-            {
-                subtags.next();
-                count += 1;
-            }
-            if count == 0 {
-                return false;
-            }
-            stage = EXTENSION;
-        } else {
             return false;
         }
+        needs_more = subtag.len() == 1 && subtags.peek().is_none();
     }
-    true
-}
-
-fn private_use<'a>(subtags: impl Iterator<Item = &'a str>, alnum: impl Fn(&str) -> bool) -> bool {
-    let mut any = false;
-    for subtag in subtags {
-        if !(matches!(subtag.len(), 1..=8) && alnum(subtag)) {
-            return false;
-        }
-        any = true;
-    }
-    any
+    !needs_more
 }
 
 /// The language subtag: `fr` for `fr-CA`.
@@ -95,12 +44,9 @@ pub fn primary(tag: &str) -> &str {
 /// configured tag could match them.
 pub fn user_languages(locale: Option<&str>, ui_locales: Option<&str>) -> Vec<String> {
     let mut languages: Vec<String> = Vec::new();
-    let tags = locale
-        .into_iter()
-        .chain(ui_locales.into_iter().flat_map(str::split_ascii_whitespace));
-    for tag in tags.filter(|tag| is_well_formed(tag)) {
-        if languages.len() >= MAX_USER_LANGUAGES {
-            break;
+    let mut add = |tag: &str| {
+        if !is_well_formed(tag) {
+            return;
         }
         for language in [tag, primary(tag)] {
             if languages.len() < MAX_USER_LANGUAGES
@@ -111,6 +57,11 @@ pub fn user_languages(locale: Option<&str>, ui_locales: Option<&str>) -> Vec<Str
                 languages.push(language.to_owned());
             }
         }
+    };
+    add(locale.unwrap_or_default());
+    // Bounded by the input budget; past the cap each tag is only checked.
+    for tag in ui_locales.unwrap_or_default().split_ascii_whitespace() {
+        add(tag);
     }
     languages
 }
@@ -136,29 +87,43 @@ pub fn resolve<'a, T, L: AsRef<str>>(
     languages: &[L],
     key: impl Fn(&T) -> Option<(&str, Option<&str>)>,
 ) -> Option<&'a T> {
-    let find = |usage: &str, wanted: &dyn Fn(Option<&str>) -> bool| {
-        entries.iter().find(|entry| {
-            key(entry).is_some_and(|(entry_usage, locale)| entry_usage == usage && wanted(locale))
-        })
-    };
-    let for_language = |usage: &str, language: &str| {
-        find(usage, &|locale| {
-            locale.is_some_and(|tag| tag.eq_ignore_ascii_case(language))
-        })
-        .or_else(|| {
-            find(usage, &|locale| {
-                locale.is_some_and(|tag| serves(tag, language))
-            })
-        })
+    // Per language, the first entry of the best rank: 0 the type's with the same tag, 1 the
+    // type's bare language, 2 and 3 the same for Generic; without languages, the defaults.
+    let best = |rank: &dyn Fn(Option<&str>) -> Option<u8>| {
+        let mut found: Option<(u8, &'a T)> = None;
+        for entry in entries {
+            let Some((usage, locale)) = key(entry) else {
+                continue;
+            };
+            let generic = if usage == usage_type {
+                0
+            } else if usage == GENERIC {
+                2
+            } else {
+                continue;
+            };
+            if let Some(rank) = rank(locale).map(|rank| rank + generic) {
+                if found.map_or(true, |(best, _)| rank < best) {
+                    found = Some((rank, entry));
+                }
+            }
+        }
+        found.map(|(_, entry)| entry)
     };
     languages
         .iter()
         .find_map(|language| {
             let language = language.as_ref();
-            for_language(usage_type, language).or_else(|| for_language(GENERIC, language))
+            best(&|locale| {
+                let tag = locale?;
+                if tag.eq_ignore_ascii_case(language) {
+                    Some(0)
+                } else {
+                    serves(tag, language).then_some(1)
+                }
+            })
         })
-        .or_else(|| find(usage_type, &|locale| locale.is_none()))
-        .or_else(|| find(GENERIC, &|locale| locale.is_none()))
+        .or_else(|| best(&|locale| locale.is_none().then_some(0)))
 }
 
 #[cfg(test)]
@@ -204,8 +169,6 @@ mod tests {
             "en-a",
             "en-x",
             "x",
-            "de-419-DE",
-            "en-US-Latn",
             "a-DE",
             "ar-a-aaa-b-bbb-a-ccc-",
             "en-toolongsubtag",
@@ -215,6 +178,8 @@ mod tests {
             assert!(!is_well_formed(tag), "{tag:?} should be malformed");
         }
         assert!(!is_well_formed(&format!("en-{}", "x-abc".repeat(20))));
+        // Compact: the order of script, region and variants is not checked.
+        assert!(is_well_formed("en-US-Latn"));
     }
 
     #[test]

@@ -11,7 +11,6 @@ use super::warnings::{
     warn_template_codes, warn_template_param, warn_unknown_keys, warn_usage_type,
 };
 use crate::locale::{self, GENERIC};
-use crate::redact::quote;
 use crate::text::find_text;
 use crate::validation::{IssueCode, PathSegment, Validation};
 
@@ -44,7 +43,10 @@ pub(super) fn check_templates(
     Some(templates)
 }
 
-// Its path names the field: static text keeps the wasm small.
+// Their paths name the entry: static text keeps the wasm small.
+const BAD_LOCALE: &str = "locale must be a BCP 47 language tag such as \"en\", \"zh-CN\" or \"fr-CA\" (letters and digits in parts of up to 8, joined by \"-\"; not \"zh_CN\"). Leave it out for the default template.";
+const DUPLICATE_LOCALE: &str = "An earlier entry has the same usageType and locale: keep one entry per usage type and language.";
+const NO_GENERIC: &str = "No Generic entry serves this locale: its users get other message types (MfaVerification, BindMfa, …) in the default language. Add a Generic entry with this locale.";
 const NO_INTERNATIONAL: &str = "This entry has no internationalTemplateCode but its default has one: numbers outside mainland China in this language get its mainland template, which Tencent refuses. Add the approved international template ID.";
 
 /// Across entries with a `locale`: one entry per (usageType, locale), and warnings where a
@@ -90,16 +92,17 @@ fn check_locales(templates: &[Template], indices: &[usize], report: &mut Validat
         let index = indices.get(position).copied().unwrap_or_default();
         let path = |key: &str| vec![PathSegment::from("templates"), index.into(), key.into()];
         let lower = tag.to_ascii_lowercase();
-        let key = format!("{lower} {}", template.usage_type);
-        if let Some(first) = seen.get(&key).and_then(Value::as_u64) {
+        let mut key = lower.clone();
+        key.push(' ');
+        key.push_str(&template.usage_type);
+        if seen.insert(key, Value::Null).is_some() {
             report.error(
                 path("locale"),
                 IssueCode::DuplicateLocale,
-                format!("templates[{index}] has the usageType and locale of templates[{first}]: keep one entry per usage type and language."),
+                DUPLICATE_LOCALE.into(),
             );
             continue;
         }
-        seen.insert(key, index.into());
         // Once per tag, at its first entry (the key without a usage type is never a full key).
         let served =
             generic_tags.contains_key(&lower) || generic_tags.contains_key(locale::primary(&lower));
@@ -107,7 +110,7 @@ fn check_locales(templates: &[Template], indices: &[usize], report: &mut Validat
             report.warn(
                 path("locale"),
                 IssueCode::LocaleWithoutGeneric,
-                format!("No Generic entry serves locale \"{}\": its users get other message types (MfaVerification, BindMfa, …) in the default language. Add a Generic entry with this locale.", quote(tag, 40)),
+                NO_GENERIC.into(),
             );
         }
         let default_has_international = defaults
@@ -385,27 +388,16 @@ fn template_locale<'a>(
             "locale".into(),
         ]
     };
-    let message = |problem: String| {
-        format!("templates[{index}].locale must be a BCP 47 language tag such as \"en\", \"zh-CN\" or \"fr-CA\"; {problem} one. Leave it out for the default template.")
-    };
     match fields.get("locale") {
         None | Some(Value::Null) => Some(None),
         Some(Value::String(tag)) if tag.is_empty() => Some(None),
         Some(Value::String(tag)) if locale::is_well_formed(tag) => Some(Some(tag)),
-        Some(Value::String(tag)) => {
-            report.error(
-                path(),
-                IssueCode::InvalidLocale,
-                message(format!("\"{}\" is not", quote(tag, 40))),
-            );
+        Some(Value::String(_)) => {
+            report.error(path(), IssueCode::InvalidLocale, BAD_LOCALE.into());
             None
         }
-        Some(other) => {
-            report.error(
-                path(),
-                IssueCode::InvalidType,
-                message(format!("{} is not", type_name(other))),
-            );
+        Some(_) => {
+            report.error(path(), IssueCode::InvalidType, BAD_LOCALE.into());
             None
         }
     }
