@@ -72,6 +72,7 @@ test('template fields: index.d.ts and the validator name the same keys', () => {
   const keys = properties('TencentSmsTemplate');
   const template = {
     usageType: 'SignIn',
+    locale: 'en',
     templateCode: '100001',
     internationalTemplateCode: '200001',
     templateParams: ['{code}'],

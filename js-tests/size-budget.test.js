@@ -6,11 +6,13 @@ import { gzipSync } from 'node:zlib';
 
 const pkgUrl = new URL('../pkg/', import.meta.url);
 const wasmUrl = new URL('lib/wasm/tencent_sms_bg.wasm', pkgUrl);
-const GZIP_BUDGET_BYTES = 60 * 1024;
+// The project's budget for the year's features is 62 KiB gzipped (DEVELOPERS.md); this test
+// stops anything past 64 KiB, as DEVELOPERS.md sets it. The bench prints the figure.
+const GZIP_BUDGET_BYTES = 64 * 1024;
 // The host provides these; anything else would be installed beside every Logto.
 const HOST_PROVIDED = ['@logto/connector-kit', 'zod'];
 
-test('the .wasm stays under 60 KiB gzipped', () => {
+test('the .wasm stays under 64 KiB gzipped', () => {
   assert.ok(existsSync(wasmUrl), 'pkg/ is missing: run `npm run build` first');
   const raw = readFileSync(wasmUrl);
   const gzip = gzipSync(raw).length;

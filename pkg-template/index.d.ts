@@ -16,6 +16,14 @@ export type UsageType =
 export interface TencentSmsTemplate {
   usageType: UsageType | (string & Record<never, never>);
   /**
+   * BCP 47 language tag (`"en"`, `"zh-CN"`, `"fr-CA"`): this entry serves users of that
+   * language (a tag without region also serves its regions: `"fr"` serves `"fr-CA"`). Leave it
+   * out for the usage type's default. One entry per (usageType, locale). A send tries
+   * `payload.locale`, then each `payload.uiLocales` tag, each followed by its primary language;
+   * per language the type's entry, then Generic's; then the type's default, then Generic's.
+   */
+  locale?: string;
+  /**
    * Approved template ID (digits), used for +86 numbers (and for all numbers without an
    * international one). Any other value (e.g. "<template-code>") is never sent: the entry counts
    * as absent and the type falls back to Generic.
@@ -74,7 +82,9 @@ export type ConfigErrorCode =
   | 'insecure_endpoint'
   | 'blocked_port'
   | 'invalid_timeout'
-  | 'invalid_language';
+  | 'invalid_language'
+  | 'invalid_locale'
+  | 'duplicate_locale';
 
 /** Codes of `warnings`: saved, but Tencent would likely refuse a send. See the README's "Warning codes". */
 export type ConfigWarningCode =
@@ -94,7 +104,10 @@ export type ConfigWarningCode =
   | 'duplicate_usage_type'
   | 'template_param_format'
   | 'template_param_link'
-  | 'unknown_key';
+  | 'unknown_key'
+  | 'locale_without_generic'
+  | 'locale_without_international'
+  | 'generic_without_default';
 
 export interface ConfigIssue<Code extends string = ConfigErrorCode | ConfigWarningCode> {
   /** Keys and indices to the field, like zod's issue paths. */

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 
 import { startTencentServer } from '../tests/support/tencent-server.js';
 import { build, isStale, pkgDir } from './build.mjs';
-import { credentials } from './bench/fixtures.mjs';
+import { credentials, localisedTemplateIds } from './bench/fixtures.mjs';
 import { countPackages, diskBytes, gzipBytes, jsGzipBytes, npmInstall, pack } from './bench/footprint.mjs';
 import { lossesSection, machine, markdownTable, percentile } from './bench/report.mjs';
 import { root } from './toolchain.mjs';
@@ -112,14 +112,21 @@ async function sendRuns(appDir, specifiers) {
   try {
     // The official connector and bare got sign and send Host sms.tencentcloudapi.com (the preload
     // routes them to the fake); ours and bare fetch are pointed at the fake itself.
-    const expectedHosts = { ours: server.host, official: 'sms.tencentcloudapi.com', bareFetch: server.host, bareGot: 'sms.tencentcloudapi.com' };
+    const expectedHosts = {
+      ours: server.host,
+      oursLocales: server.host,
+      official: 'sms.tencentcloudapi.com',
+      bareFetch: server.host,
+      bareGot: 'sms.tencentcloudapi.com',
+    };
     const kinds = Object.keys(expectedHosts);
     const rounds = Object.fromEntries(kinds.map((kind) => [kind, []]));
     for (let round = 0; round < SEND_ROUNDS; round += 1) {
       for (const kind of round % 2 === 0 ? kinds : [...kinds].reverse()) {
         server.reset();
         log(`sends, round ${round + 1}/${SEND_ROUNDS}, ${kind}: ${SEND_WARM_UP} warm-up + ${SENDS} sequential + ${SENDS} at concurrency ${CONCURRENCY}`);
-        const job = { mode: 'sends', kind, specifier: specifiers[kind], endpoint: server.url, warmUp: SEND_WARM_UP, count: SENDS, concurrency: CONCURRENCY };
+        const specifier = specifiers[kind === 'oursLocales' ? 'ours' : kind];
+        const job = { mode: 'sends', kind, specifier, endpoint: server.url, warmUp: SEND_WARM_UP, count: SENDS, concurrency: CONCURRENCY };
         const figures = await child(appDir, job, { tencentPort: server.port });
         for (const [phase, phaseFigures] of Object.entries(figures)) {
           if (phaseFigures.ok !== phaseFigures.count) {
@@ -127,6 +134,9 @@ async function sendRuns(appDir, specifiers) {
           }
         }
         verifyServerSaw(server, SEND_WARM_UP + 2 * SENDS, expectedHosts[kind], kind);
+        if (kind === 'oursLocales' && !server.requests.every(({ body }) => body?.TemplateId === localisedTemplateIds.ja)) {
+          throw new Error('oursLocales: a send did not use the ja template its message resolves to');
+        }
         rounds[kind].push(figures);
       }
     }
@@ -196,6 +206,13 @@ function tableRows({ sizes, tarballs, footprint, cold, sends, signing }) {
         ours: cpu.ours,
         official: cpu.bareFetch,
         whyWeLose: `the ${micros(cpu.ours - cpu.bareFetch)} above a bare fetch of the same signed request is ours: the config and message turned into JSON text, two or three wasm calls (config check, signing, answer parsing, result) and their JSON results parsed.`,
+      },
+      {
+        label: `${title}: client CPU per send with 3 languages configured and locale + uiLocales in the message (official column: ours without)`,
+        kind: 'cpuMicros',
+        ours: cpu.oursLocales,
+        official: cpu.ours,
+        whyWeLose: `choosing the template by language: ${micros(cpu.oursLocales - cpu.ours)} per send for a config with 6 more template entries and two unmatched languages before the one that matches.`,
       },
       {
         label: `${title}: HTTP client alone, leanest call (ours: fetch; official: got), CPU per request`,
@@ -301,6 +318,8 @@ function targetLines({ sizes, sends, signing }) {
     ['client CPU per send vs the official, concurrency 50', sends.ours.concurrent.cpuMicros / sends.official.concurrent.cpuMicros, 1.0],
     ['sends/s vs the official, concurrency 50 (higher is better)', sends.ours.concurrent.perSecond / sends.official.concurrent.perSecond, 1.0, 'atLeast'],
     ['sends/s vs the official, sequential (higher is better)', sends.ours.sequential.perSecond / sends.official.sequential.perSecond, 0.95, 'atLeast'],
+    ['client CPU per send, 3 languages configured vs none, sequential', sends.oursLocales.sequential.cpuMicros / sends.ours.sequential.cpuMicros, 1.02],
+    ['client CPU per send, 3 languages configured vs none, concurrency 50', sends.oursLocales.concurrent.cpuMicros / sends.ours.concurrent.cpuMicros, 1.02],
     ['signRequest per call vs a node:crypto signer', signing.oursMicros / signing.nodeMicros, 1.0],
   ];
   const lines = targets.map(([name, value, bound, direction]) => {
@@ -308,7 +327,7 @@ function targetLines({ sizes, sends, signing }) {
     return `- ${met ? 'met' : '**missed**'}: ${name}: ${ratio(value)} (target ${direction === 'atLeast' ? '≥' : '≤'} ${ratio(bound)})`;
   });
   const wasmKiB = sizes.wasmGzip / 1024;
-  lines.push(`- ${wasmKiB <= 56 ? 'met' : '**missed**'}: .wasm gzip: ${wasmKiB.toFixed(1)} KiB (target ≤ 56 KiB; the test budget is 60 KiB)`);
+  lines.push(`- ${wasmKiB <= 56 ? 'met' : '**missed**'}: .wasm gzip: ${wasmKiB.toFixed(1)} KiB (target ≤ 56 KiB; the year's budget is 62 KiB, the test stops at 64 KiB)`);
   return lines.join('\n');
 }
 

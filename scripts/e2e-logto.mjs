@@ -216,8 +216,8 @@ const run = async (workDir) => {
   const spa = await api.post('/applications', { name: 'e2e SPA', type: 'SPA', oidcClientMetadata: { redirectUris: [redirectUri], postLogoutRedirectUris: [] } });
 
   /** A new browser session with a SignIn interaction, ready to request a code. */
-  const signInSession = async () => {
-    const session = endUserSession(core.core, { clientId: spa.id, redirectUri });
+  const signInSession = async (language = {}) => {
+    const session = endUserSession(core.core, { clientId: spa.id, redirectUri, ...language });
     await session.start();
     await session.experience.put('', { interactionEvent: 'SignIn' });
     return session;
@@ -280,6 +280,73 @@ const run = async (workDir) => {
     assert.equal(status, 429);
     assert.equal(body.code, 'connector.usage_limit_exceeded');
   });
+  tencent.reset();
+
+  // --- 9. codes in the user's language: templates[].locale -------------------------------------
+  // zh-CN defaults (the fixtures) plus French, Japanese and English entries, saved on the row.
+  const localised = {
+    fr: '510001', frGeneric: '510005', ja: '520001', jaGeneric: '520005', enGeneric: '530005',
+  };
+  const localisedConfig = {
+    ...config,
+    templates: [
+      ...config.templates,
+      { usageType: 'SignIn', locale: 'fr', templateCode: localised.fr },
+      { usageType: 'Generic', locale: 'fr', templateCode: localised.frGeneric },
+      { usageType: 'SignIn', locale: 'ja', templateCode: localised.ja },
+      { usageType: 'Generic', locale: 'ja', templateCode: localised.jaGeneric },
+      { usageType: 'Generic', locale: 'en', templateCode: localised.enGeneric },
+    ],
+  };
+  phone.locale = '8613711110005';
+  await api.post('/users', { primaryPhone: phone.locale, name: 'e2e locale user' });
+  const { languageInfo } = await api.get('/sign-in-exp');
+  /** The TemplateId of the one SendSms a SignIn code request in this browser language made. */
+  const signInTemplate = async (language) => {
+    tencent.reset();
+    await requestCode(await signInSession(language), phone.locale);
+    assert.equal(tencent.requests.length, 1, 'exactly one SendSms per requested code');
+    assert.equal(lastSend().signatureValid, true);
+    assert.equal(lastSend().body.TemplateParamSet.length, 1, 'only the code is a template parameter');
+    return lastSend().body.TemplateId;
+  };
+  await check('9a a config with templates[].locale is saved on the connector row', async () => {
+    const row = await api.patch(`/connectors/${connectorRow.id}`, { config: localisedConfig });
+    assert.deepEqual(row.config, localisedConfig);
+  });
+  await check('9b an Experience sign-in started with ui_locales=fr sends the French template', async () => {
+    assert.equal(await signInTemplate({ uiLocales: 'fr' }), localised.fr);
+  });
+  await check('9c Accept-Language: ja with auto-detect on sends the Japanese template; off, the fallback language', async () => {
+    await api.patch('/sign-in-exp', { languageInfo: { autoDetect: true, fallbackLanguage: 'en' } });
+    assert.equal(await signInTemplate({ acceptLanguage: 'ja' }), localised.ja);
+    // Without auto-detect Logto passes its fallback language, en: English Generic beats SignIn's default.
+    await api.patch('/sign-in-exp', { languageInfo: { autoDetect: false, fallbackLanguage: 'en' } });
+    assert.equal(await signInTemplate({ acceptLanguage: 'ja' }), localised.enGeneric);
+  });
+  await api.patch('/sign-in-exp', { languageInfo });
+  await check('9d a Management API verification code (no locale) sends the default Generic template', async () => {
+    tencent.reset();
+    await api.post('/verification-codes', { phone: '8613711110006' });
+    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
+    assert.equal(lastSend().body.TemplateId, templateCodeFor('Generic'));
+  });
+  await check('9e the console Test route: no locale sends the default, locale "en" the English template', async () => {
+    tencent.reset();
+    await api.post(`/connectors/${connectorId}/test`, { phone: phone.testRoute, config: localisedConfig });
+    assert.equal(lastSend().body.TemplateId, templateCodeFor('Generic'));
+    await api.post(`/connectors/${connectorId}/test`, { phone: phone.testRoute, config: localisedConfig, locale: 'en' });
+    assert.equal(lastSend().body.TemplateId, localised.enGeneric);
+    assert.equal(tencent.requests.length, 2);
+  });
+  await check('9f a bad locale tag is refused on save, naming the entry', async () => {
+    const bad = { ...config, templates: [...config.templates, { usageType: 'SignIn', locale: 'fr_FR', templateCode: '1' }] };
+    const { status, body } = await refusal(api.patch(`/connectors/${connectorRow.id}`, { config: bad }));
+    assert.equal(status, 400);
+    assert.equal(body.code, 'connector.invalid_config');
+    assert.match(body.details, new RegExp(`Error in key path "templates\\.${config.templates.length}\\.locale": .*BCP 47`));
+  });
+  await api.patch(`/connectors/${connectorRow.id}`, { config });
   tencent.reset();
 
   // --- 5. swapping packages keeps the saved row ----------------------------------------------
@@ -391,6 +458,17 @@ const run = async (workDir) => {
     assert.equal(tencent.requests.length, 0, 'an invalid config must not reach Tencent');
     assert.match(shown, /Error in key path "templates"/);
     assert.match(shown, /Generic/);
+  });
+
+  // The console's Test passes no language: with templates in three languages it tests the default.
+  await check('6f the form\'s Test with templates[].locale entries sends the default Generic template', async () => {
+    tencent.reset();
+    tencent.set({ numberCodes: { [`+${phone.testRoute}`]: limitCode } });
+    await fillConfigForm(page, localisedConfig);
+    const shown = await testSendError(page, testPhone);
+    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
+    assert.equal(lastSend().body.TemplateId, templateCodeFor('Generic'));
+    assert.ok(shown.includes(limitCode), `the error shown: ${shown}`);
   });
 
   // An exhausted SMS package on a real sign-in: Logto's sign-in page offers the password instead.

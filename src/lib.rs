@@ -21,6 +21,7 @@ pub mod config;
 pub mod endpoint;
 pub mod error;
 pub mod exchange;
+pub mod locale;
 pub mod phone;
 pub mod redact;
 pub mod response;

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::config::{fill_code, is_template_id, Config, CODE_PLACEHOLDER};
 use crate::error::{ConnectorError, ErrorCode};
+use crate::locale;
 use crate::phone::{self, E164};
 use crate::redact::quote;
 use crate::tc3::{self, SignInput, SigningKeys, DEFAULT_SIGNED_HEADERS};
@@ -25,6 +26,8 @@ pub struct Message {
     pub to: E164,
     pub usage_type: String,
     pub code: String,
+    /// From `payload.locale` and `payload.uiLocales`, in the order to try (see [`locale`]).
+    pub languages: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,22 +104,33 @@ pub fn parse_message(data: &Value) -> Result<Message, ConnectorError> {
             ))
         }
     };
+    let payload_text = |key: &str| {
+        fields
+            .get("payload")
+            .and_then(|payload| payload.get(key))
+            .and_then(Value::as_str)
+    };
+    let languages = locale::user_languages(payload_text("locale"), payload_text("uiLocales"));
     Ok(Message {
         to,
         usage_type,
         code,
+        languages,
     })
 }
 
-/// Template, signature, parameters and Sender ID for this number: mainland numbers use the plain
+/// The template for the message's type and the user's languages (see [`locale::resolve`]); then
+/// signature, parameters and Sender ID for this number: mainland numbers use the plain
 /// fields; other numbers the template's international variant when it has a real one, and
 /// `senderId` always (Tencent's SenderId is for international SMS only).
 fn choose<'a>(config: &'a Config, message: &Message) -> Result<Choice<'a>, ConnectorError> {
-    let template = config.template_for(&message.usage_type).ok_or_else(|| {
+    let template = config
+        .template_for_languages(&message.usage_type, &message.languages)
+        .ok_or_else(|| {
         ConnectorError::new(
             ErrorCode::TemplateNotFound,
             format!(
-                "No template for usageType \"{}\" and no Generic template: add {{ \"usageType\": \"Generic\", \"templateCode\": \"<approved template ID>\" }} to templates.",
+                "No template for usageType \"{}\" and no Generic template, for the user's language or without locale: add {{ \"usageType\": \"Generic\", \"templateCode\": \"<approved template ID>\" }} to templates.",
                 quote(&message.usage_type, 40)
             ),
         )

@@ -56,6 +56,8 @@ issue_codes! {
         BlockedPort => "blocked_port",
         InvalidTimeout => "invalid_timeout",
         InvalidLanguage => "invalid_language",
+        InvalidLocale => "invalid_locale",
+        DuplicateLocale => "duplicate_locale",
     }
     // Saved, but Tencent would likely refuse a send.
     warnings {
@@ -76,6 +78,9 @@ issue_codes! {
         TemplateParamFormat => "template_param_format",
         TemplateParamLink => "template_param_link",
         UnknownKey => "unknown_key",
+        LocaleWithoutGeneric => "locale_without_generic",
+        LocaleWithoutInternational => "locale_without_international",
+        GenericWithoutDefault => "generic_without_default",
     }
 }
 

@@ -516,7 +516,9 @@ proptest! {
             // template ID (e.g. an untouched "<template-code>").
             let usable = |wanted: &str| {
                 config.templates.iter().any(|template| {
-                    template.usage_type == wanted && config::is_template_id(&template.template_code)
+                    template.usage_type == wanted
+                        && template.locale.is_none()
+                        && config::is_template_id(&template.template_code)
                 })
             };
             for usage_type in USAGE_TYPES {

@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
         let message = send_sms::parse_message(&json!({
             "to": recipient,
             "type": "SignIn",
-            "payload": { "code": CODE },
+            "payload": { "code": CODE, "locale": "en", "uiLocales": "fr-CA ja" },
         }))
         .unwrap();
         let request = send_sms::build_request(&config, &message, TIMESTAMP, &mut SigningKeys::default());
@@ -70,7 +70,7 @@ fuzz_target!(|data: &[u8]| {
                 let body: Value = serde_json::from_str(&request.body).expect("the body is JSON");
                 // The chosen template's params (mainland or international) with the code filled in.
                 let template = config
-                    .template_for("SignIn")
+                    .template_for_languages("SignIn", &message.languages)
                     .expect("a request needs a template");
                 let filled = |params: &[String]| {
                     json!(params
@@ -88,7 +88,9 @@ fuzz_target!(|data: &[u8]| {
             }
             Err(error) => {
                 // A bad key is reported before a missing template; TemplateNotFound only when none fits.
-                let allowed: &[ErrorCode] = match config.template_for(&message.usage_type) {
+                let allowed: &[ErrorCode] = match config
+                    .template_for_languages(&message.usage_type, &message.languages)
+                {
                     Some(_) => &[ErrorCode::InvalidConfig],
                     None => &[ErrorCode::InvalidConfig, ErrorCode::TemplateNotFound],
                 };

@@ -115,6 +115,21 @@ test('admin page validates the config in the browser while the operator types', 
     assert.equal(await page.locator('[data-testid="error"], [data-testid="warning"]').count(), 0);
   });
 
+  await step('checks templates[].locale: a bad tag is an error, a language without Generic a warning', async () => {
+    const localised = (locale, usageType, templateCode) => ({ ...template(usageType, templateCode), locale });
+    await enterConfig(page, {
+      ...validConfig,
+      templates: [...validConfig.templates, localised('en', 'Generic', '100104'), localised('ja', 'SignIn', '100201'), localised('zh_CN', 'SignIn', '100301')],
+    });
+    await waitForState(page, 'invalid');
+    const [localeError] = await fieldIssues(page, 'templates', 'error');
+    assert.match(localeError, /^templates\[6\]\.locale .*BCP 47/);
+    assert.equal(await page.getAttribute('[data-field="templates"] [data-testid="error"]', 'data-code'), 'invalid_locale');
+    const [localeWarning] = await fieldIssues(page, 'templates', 'warning');
+    assert.match(localeWarning, /^templates\[5\]\.locale No Generic entry serves this locale/);
+    assert.match(await page.textContent('[data-field="templates"] .help'), /"locale"/, 'the help names the field');
+  });
+
   await step('reports a JSON syntax error as the operator types', async () => {
     await page.locator(editor).press('Control+End');
     await page.locator(editor).pressSequentially(' oops');

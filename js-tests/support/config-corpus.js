@@ -21,7 +21,7 @@ const OPTIONAL_USAGE_TYPES = ALL_USAGE_TYPES.filter((usageType) => !REQUIRED_USA
 // Our own optional fields have stricter rules than the official guard (which ignores them), so the
 // corpus must never contain them; `findReservedKey` lets the test prove it.
 const RESERVED_ROOT_KEYS = metadata.formItems.map(({ key }) => key).filter((key) => !REQUIRED_FIELDS.includes(key));
-const RESERVED_TEMPLATE_KEYS = ['internationalTemplateCode', 'templateParams', 'internationalTemplateParams'];
+const RESERVED_TEMPLATE_KEYS = ['locale', 'internationalTemplateCode', 'templateParams', 'internationalTemplateParams'];
 const RESERVED_KEYS = new Set([...RESERVED_ROOT_KEYS, ...RESERVED_TEMPLATE_KEYS]);
 
 export const DEFAULT_SEED = 0x5eed_c0de;

@@ -30,8 +30,14 @@ const wellFormed = (text) =>
 /** Over `maxBytes`: refused before anything is copied into wasm memory, which never shrinks. */
 class TooLarge extends RangeError {}
 
-/** The primitive inside a boxed String (`new String(…)`), else undefined. */
+/**
+ * The primitive inside a boxed String (`new String(…)`), else undefined. Checked by tag first:
+ * a thrown and caught TypeError per object walked cost about 7 µs each on every send.
+ */
 const unboxedString = (item) => {
+  if (Object.prototype.toString.call(item) !== '[object String]') {
+    return undefined;
+  }
   try {
     return String.prototype.valueOf.call(item);
   } catch {

@@ -18,6 +18,26 @@ export const connectorConfig = (endpoint) => ({
 
 export const message = { to: '+8613711112222', type: 'SignIn', payload: { code: '123456' } };
 
+/** Template ids the localised config gives the 3 languages; the message below resolves to ja's. */
+export const localisedTemplateIds = { en: '100011', ja: '100021', fr: '100031' };
+
+/**
+ * The same config with 3 languages besides the default, each with a SignIn and a Generic entry:
+ * the cost of templates[].locale (ours only; the official connector has no such field).
+ */
+export const localisedConfig = (endpoint) => {
+  const config = connectorConfig(endpoint);
+  for (const [locale, templateCode] of Object.entries(localisedTemplateIds)) {
+    for (const usageType of ['SignIn', 'Generic']) {
+      config.templates.push({ usageType, locale, templateCode });
+    }
+  }
+  return config;
+};
+
+/** As Logto sends it, in the costliest shape: two languages that match nothing before ja. */
+export const localisedMessage = { ...message, payload: { code: '123456', locale: 'de', uiLocales: 'de-CH ja' } };
+
 /** A realistic SendSms request to sign. */
 export const signInput = {
   secretId,

@@ -4,7 +4,7 @@
 import { deepStrictEqual } from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 
-import { connectorConfig, message, signInput } from './fixtures.mjs';
+import { connectorConfig, localisedConfig, localisedMessage, message, signInput } from './fixtures.mjs';
 import { signTc3 } from './tc3-node.mjs';
 
 const answeredOk = (answer) => answer?.Response?.SendStatusSet?.[0]?.Code === 'Ok';
@@ -12,6 +12,7 @@ const answeredOk = (answer) => answer?.Response?.SendStatusSet?.[0]?.Code === 'O
 // What each sender resolves to when an SMS really went out.
 const delivered = {
   ours: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
+  oursLocales: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   official: (result) => answeredOk(result?.body),
   bareFetch: answeredOk,
   bareGot: answeredOk,
@@ -26,6 +27,8 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
  */
 const senders = {
   ours: connectorSender,
+  /** Ours with 3 languages configured and a message carrying locale and uiLocales. */
+  oursLocales: (options) => connectorSender({ ...options, localised: true }),
   official: connectorSender,
   /** The floor for any design that sends through the host's global fetch. */
   async bareFetch({ endpoint }) {
@@ -49,13 +52,14 @@ const senders = {
   },
 };
 
-async function connectorSender({ specifier, endpoint }) {
+async function connectorSender({ specifier, endpoint, localised = false }) {
   const { default: createConnector } = await import(specifier);
-  const config = connectorConfig(endpoint);
+  const config = localised ? localisedConfig(endpoint) : connectorConfig(endpoint);
+  const data = localised ? localisedMessage : message;
   const connector = await createConnector({ getConfig: async () => config });
   // As Logto's real sends call it: no config argument, the saved one comes from getConfig (a
   // config argument means the console's Test button, which ours checks in full first).
-  return () => connector.sendMessage(message);
+  return () => connector.sendMessage(data);
 }
 
 // Logto calls the factory at load time with a getConfig that throws.

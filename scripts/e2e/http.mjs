@@ -146,8 +146,10 @@ const base64Url = (buffer) => buffer.toString('base64url');
 /**
  * One end user's browser: starts an authorization-code + PKCE request for `clientId`, talks to the
  * Experience API with the session cookies, then follows Logto's redirects to the code and token.
+ * `uiLocales` goes into the authorization request as `ui_locales`; `acceptLanguage` is sent with
+ * every Experience API call, as a browser sends its language (without it, fetch sends `*`).
  */
-export const endUserSession = (coreUrl, { clientId, redirectUri }) => {
+export const endUserSession = (coreUrl, { clientId, redirectUri, uiLocales, acceptLanguage }) => {
   const jar = new CookieJar();
   const codeVerifier = base64Url(randomBytes(32));
   const state = base64Url(randomBytes(16));
@@ -164,7 +166,10 @@ export const endUserSession = (coreUrl, { clientId, redirectUri }) => {
   };
 
   const experience = jsonClient(`${coreUrl}/api/experience`);
-  const withCookies = (route) => ({ cookie: jar.headerFor(`${coreUrl}/api/experience${route}`) });
+  const withCookies = (route) => ({
+    cookie: jar.headerFor(`${coreUrl}/api/experience${route}`),
+    ...(acceptLanguage && { 'accept-language': acceptLanguage }),
+  });
   const experienceCall = async (method, route, body) => {
     const { body: parsed } = await experience.raw(method, route, body, withCookies(route));
     return parsed;
@@ -183,6 +188,7 @@ export const endUserSession = (coreUrl, { clientId, redirectUri }) => {
         code_challenge_method: 'S256',
         state,
         prompt: 'consent',
+        ...(uiLocales && { ui_locales: uiLocales }),
       });
       const response = await browse(`${coreUrl}/oidc/auth?${query}`);
       const location = response.headers.get('location') ?? '';

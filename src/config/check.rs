@@ -767,4 +767,122 @@ pub(crate) mod tests {
             "1004"
         );
     }
+
+    #[test]
+    fn template_locales_are_checked_across_entries() {
+        let mut config = valid();
+        let templates = config["templates"].as_array_mut().unwrap();
+        templates[0]["internationalTemplateCode"] = json!("2001");
+        templates[3]["internationalTemplateCode"] = json!("2004");
+        for entry in [
+            json!({ "usageType": "SignIn", "locale": "en", "templateCode": "1101" }),
+            json!({ "usageType": "Generic", "locale": "en", "templateCode": "1104", "internationalTemplateCode": "2104" }),
+            json!({ "usageType": "SignIn", "locale": "EN", "templateCode": "1201" }),
+            json!({ "usageType": "SignIn", "locale": "zh_CN", "templateCode": "1301" }),
+            json!({ "usageType": "SignIn", "locale": 5, "templateCode": "1401" }),
+            json!({ "usageType": "SignIn", "locale": "ja", "templateCode": "1501" }),
+            json!({ "usageType": "Register", "locale": "fr-CA", "templateCode": "1602" }),
+            json!({ "usageType": "Generic", "locale": "fr", "templateCode": "1604", "internationalTemplateCode": "2604" }),
+            json!({ "usageType": "SignIn", "locale": "", "templateCode": "1701" }),
+        ] {
+            templates.push(entry);
+        }
+        let (validation, parsed) = validate(&config);
+        assert!(parsed.is_none());
+        let found = |issues: &[Issue]| -> Vec<(String, &str)> {
+            issues
+                .iter()
+                .map(|issue| {
+                    (
+                        serde_json::to_string(&issue.path).unwrap(),
+                        issue.code.as_str(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            found(&validation.errors),
+            [
+                (r#"["templates",7,"locale"]"#.into(), "invalid_locale"),
+                (r#"["templates",8,"locale"]"#.into(), "invalid_type"),
+                (r#"["templates",6,"locale"]"#.into(), "duplicate_locale"),
+            ]
+        );
+        assert!(validation.errors[2].message.contains("earlier entry"));
+        assert_eq!(
+            found(&validation.warnings),
+            [
+                // The empty locale is the default: a second SignIn default.
+                (
+                    r#"["templates",12,"usageType"]"#.into(),
+                    "duplicate_usage_type"
+                ),
+                (
+                    r#"["templates",4,"internationalTemplateCode"]"#.into(),
+                    "locale_without_international"
+                ),
+                (
+                    r#"["templates",9,"locale"]"#.into(),
+                    "locale_without_generic"
+                ),
+                (
+                    r#"["templates",9,"internationalTemplateCode"]"#.into(),
+                    "locale_without_international"
+                ),
+                // Not at 10: Register's own default has no international template.
+            ]
+        );
+        // Without the errors it parses; Generic fr serves fr-CA, so no warning for it.
+        let templates = config["templates"].as_array_mut().unwrap();
+        templates.retain(|entry| {
+            !matches!(entry["locale"].as_str(), Some("EN" | "zh_CN"))
+                && !entry["locale"].is_number()
+        });
+        let (validation, parsed) = validate(&config);
+        assert!(validation.valid, "{:?}", validation.errors);
+        let parsed = parsed.unwrap();
+        assert_eq!(parsed.template_for("SignIn").unwrap().template_code, "1001");
+        assert_eq!(
+            parsed
+                .template_for_languages("SignIn", &["en-GB", "en"])
+                .unwrap()
+                .template_code,
+            "1101"
+        );
+    }
+
+    #[test]
+    fn only_localised_generic_entries_are_flagged() {
+        let mut config = valid();
+        config["templates"][3]["locale"] = json!("en");
+        let (validation, parsed) = validate(&config);
+        assert!(
+            parsed.is_some(),
+            "the official guard's rule counts any Generic entry"
+        );
+        let codes: Vec<_> = validation
+            .warnings
+            .iter()
+            .map(|issue| issue.code.as_str())
+            .collect();
+        assert_eq!(codes, ["generic_without_default"]);
+    }
+
+    #[test]
+    fn a_secret_in_a_locale_tag_does_not_come_back() {
+        let secret = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+        let mut config = valid();
+        let templates = config["templates"].as_array_mut().unwrap();
+        // Well formed (private use, warned as a locale without Generic) and malformed: no
+        // message may echo either unmasked.
+        templates.push(json!({ "usageType": "SignIn", "locale": "en-x-Gu5t9xGA-RNpq86cd", "templateCode": "1" }));
+        templates.push(
+            json!({ "usageType": "SignIn", "locale": format!("{secret}_"), "templateCode": "1" }),
+        );
+        let (validation, _) = validate(&config);
+        let shown = serde_json::to_string(&validation).unwrap();
+
+        assert!(!shown.contains("Gu5t9xGA"), "{shown}");
+        assert!(!shown.contains("RNpq86cd"), "{shown}");
+    }
 }

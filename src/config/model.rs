@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::endpoint::Endpoint;
+use crate::locale;
 use crate::redact::MASK;
 use crate::text::find_text;
 
@@ -41,8 +42,9 @@ pub const ROOT_KEYS: [&str; 11] = [
     "senderId",
 ];
 /// Every key a template may have.
-pub const TEMPLATE_KEYS: [&str; 5] = [
+pub const TEMPLATE_KEYS: [&str; 6] = [
     "usageType",
+    "locale",
     "templateCode",
     "internationalTemplateCode",
     "templateParams",
@@ -53,6 +55,8 @@ pub const CODE_PLACEHOLDER: &str = "{code}";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
     pub usage_type: String,
+    /// A well-formed BCP 47 tag as written; `None` for the usage type's default.
+    pub locale: Option<String>,
     pub template_code: String,
     pub international_template_code: Option<String>,
     /// `TemplateParamSet` in order, `{code}` still in place; default `["{code}"]`.
@@ -134,14 +138,22 @@ impl fmt::Debug for Config {
 }
 
 impl Config {
-    /// The template for a Logto message type, else the `Generic` one; an entry whose code is not
-    /// a template ID counts as absent.
+    /// The template for a Logto message type when the user's language is unknown: the type's
+    /// default entry, else Generic's.
     pub fn template_for(&self, usage_type: &str) -> Option<&Template> {
-        let find = |wanted: &str| {
-            self.templates.iter().find(|template| {
-                template.usage_type == wanted && is_template_id(&template.template_code)
-            })
-        };
-        find(usage_type).or_else(|| find("Generic"))
+        self.template_for_languages::<&str>(usage_type, &[])
+    }
+
+    /// The template for a message type and the user's languages (see [`locale::resolve`]); an
+    /// entry whose code is not a template ID counts as absent.
+    pub fn template_for_languages<L: AsRef<str>>(
+        &self,
+        usage_type: &str,
+        languages: &[L],
+    ) -> Option<&Template> {
+        locale::resolve(&self.templates, usage_type, languages, |template| {
+            is_template_id(&template.template_code)
+                .then_some((template.usage_type.as_str(), template.locale.as_deref()))
+        })
     }
 }

@@ -3,11 +3,14 @@
 
 use serde_json::{Map, Value};
 
-use super::model::{Template, CODE_PLACEHOLDER, REQUIRED_USAGE_TYPES, TEMPLATE_KEYS};
+use super::model::{
+    is_template_id, Template, CODE_PLACEHOLDER, REQUIRED_USAGE_TYPES, TEMPLATE_KEYS,
+};
 use super::value::type_name;
 use super::warnings::{
     warn_template_codes, warn_template_param, warn_unknown_keys, warn_usage_type,
 };
+use crate::locale::{self, GENERIC};
 use crate::text::find_text;
 use crate::validation::{IssueCode, PathSegment, Validation};
 
@@ -17,21 +20,112 @@ pub(super) fn check_templates(
 ) -> Option<Vec<Template>> {
     let items = template_items(value, report)?;
     let mut templates = Vec::with_capacity(items.len().min(64));
+    // Where each parsed template is in the list, for the checks across entries.
+    let mut indices = Vec::with_capacity(items.len().min(64));
     let mut all_well_formed = true;
     // A JSON map as the set: the module already carries its code.
     let mut seen_usage_types = Map::new();
     for (index, item) in items.iter().enumerate() {
         match check_template(index, item, &mut seen_usage_types, report) {
-            Some(template) => templates.push(template),
+            Some(template) => {
+                templates.push(template);
+                indices.push(index);
+            }
             None => all_well_formed = false,
         }
     }
+    check_locales(&templates, &indices, report);
     // Like the official guard, the required-types rule is checked once every item is well formed.
     if !all_well_formed {
         return None;
     }
     require_usage_types(&templates, report);
     Some(templates)
+}
+
+// Their paths name the entry: static text keeps the wasm small.
+const BAD_LOCALE: &str = "locale must be a BCP 47 language tag such as \"en\", \"zh-CN\" or \"fr-CA\" (letters and digits in parts of up to 8, joined by \"-\"; not \"zh_CN\"). Leave it out for the default template.";
+const DUPLICATE_LOCALE: &str = "An earlier entry has the same usageType and locale: keep one entry per usage type and language.";
+const NO_GENERIC: &str = "No Generic entry serves this locale: its users get other message types (MfaVerification, BindMfa, …) in the default language. Add a Generic entry with this locale.";
+const NO_INTERNATIONAL: &str = "This entry has no internationalTemplateCode but its default has one: numbers outside mainland China in this language get its mainland template, which Tencent refuses. Add the approved international template ID.";
+
+/// Across entries with a `locale`: one entry per (usageType, locale), and warnings where a
+/// language would get less than the default does. JSON maps as sets keep it O(n log n).
+fn check_locales(templates: &[Template], indices: &[usize], report: &mut Validation) {
+    let international = |entry: &Template| {
+        entry
+            .international_template_code
+            .as_deref()
+            .is_some_and(is_template_id)
+    };
+    // Per usage type, whether its default entry (the first sendable one) has an international ID.
+    let mut defaults = Map::new();
+    let mut generic_tags = Map::new();
+    for template in templates {
+        match template.locale.as_deref() {
+            None if is_template_id(&template.template_code)
+                && !defaults.contains_key(&template.usage_type) =>
+            {
+                defaults.insert(template.usage_type.clone(), international(template).into());
+            }
+            Some(tag) if template.usage_type == GENERIC => {
+                generic_tags.insert(tag.to_ascii_lowercase(), Value::Null);
+            }
+            _ => {}
+        }
+    }
+    let has_default_generic = templates
+        .iter()
+        .any(|template| template.usage_type == GENERIC && template.locale.is_none());
+    if !generic_tags.is_empty() && !has_default_generic {
+        report.warn(
+            vec![PathSegment::from("templates")],
+            IssueCode::GenericWithoutDefault,
+            "Every Generic entry has a locale: codes for other languages or without one (Management API, the console's Test) fail with template_not_found unless their type has a default. Add a Generic entry without locale.".into(),
+        );
+    }
+    let mut seen = Map::new();
+    for (position, template) in templates.iter().enumerate() {
+        let Some(tag) = template.locale.as_deref() else {
+            continue;
+        };
+        let index = indices.get(position).copied().unwrap_or_default();
+        let path = |key: &str| vec![PathSegment::from("templates"), index.into(), key.into()];
+        let lower = tag.to_ascii_lowercase();
+        let mut key = lower.clone();
+        key.push(' ');
+        key.push_str(&template.usage_type);
+        if seen.insert(key, Value::Null).is_some() {
+            report.error(
+                path("locale"),
+                IssueCode::DuplicateLocale,
+                DUPLICATE_LOCALE.into(),
+            );
+            continue;
+        }
+        // Once per tag, at its first entry (the key without a usage type is never a full key).
+        let served =
+            generic_tags.contains_key(&lower) || generic_tags.contains_key(locale::primary(&lower));
+        if !served && seen.insert(lower, Value::Null).is_none() {
+            report.warn(
+                path("locale"),
+                IssueCode::LocaleWithoutGeneric,
+                NO_GENERIC.into(),
+            );
+        }
+        let default_has_international = defaults
+            .get(&template.usage_type)
+            .or_else(|| defaults.get(GENERIC))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if default_has_international && !international(template) {
+            report.warn(
+                path("internationalTemplateCode"),
+                IssueCode::LocaleWithoutInternational,
+                NO_INTERNATIONAL.into(),
+            );
+        }
+    }
 }
 
 /// The `templates` list, or `None` (with an error) when it is absent or not a list.
@@ -82,11 +176,14 @@ fn check_template(
     let usage_type = template_string(fields, index, "usageType", report);
     let template_code = template_string(fields, index, "templateCode", report);
     let international = template_optional_string(fields, index, report);
+    let locale = template_locale(fields, index, report);
     let params = check_template_params(fields, index, "templateParams", report);
     let international_params =
         check_template_params(fields, index, "internationalTemplateParams", report);
     if let Some(usage_type) = usage_type {
-        warn_usage_type(usage_type, index, seen_usage_types, report);
+        // Entries with a locale are checked across the list, in `check_locales`.
+        let localised = !matches!(locale, Some(None));
+        warn_usage_type(usage_type, index, localised, seen_usage_types, report);
     }
     warn_template_codes(
         usage_type,
@@ -111,6 +208,7 @@ fn check_template(
         .unwrap_or_else(|| vec![CODE_PLACEHOLDER.to_owned()]);
     Some(Template {
         usage_type: usage_type.to_owned(),
+        locale: locale.flatten().map(str::to_owned),
         template_code: template_code.to_owned(),
         international_template_code: international.flatten().map(str::to_owned),
         international_template_params: international_params
@@ -271,6 +369,35 @@ fn template_optional_string<'a>(
                     type_name(other)
                 ),
             );
+            None
+        }
+    }
+}
+
+/// `locale`: `Some(None)` when absent, null or empty (the default entry), `None` when present but
+/// not a well-formed BCP 47 tag (an error is reported).
+fn template_locale<'a>(
+    fields: &'a Map<String, Value>,
+    index: usize,
+    report: &mut Validation,
+) -> Option<Option<&'a str>> {
+    let path = || {
+        vec![
+            PathSegment::from("templates"),
+            index.into(),
+            "locale".into(),
+        ]
+    };
+    match fields.get("locale") {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(tag)) if tag.is_empty() => Some(None),
+        Some(Value::String(tag)) if locale::is_well_formed(tag) => Some(Some(tag)),
+        Some(Value::String(_)) => {
+            report.error(path(), IssueCode::InvalidLocale, BAD_LOCALE.into());
+            None
+        }
+        Some(_) => {
+            report.error(path(), IssueCode::InvalidType, BAD_LOCALE.into());
             None
         }
     }

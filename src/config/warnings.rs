@@ -123,6 +123,7 @@ fn is_sign_name_char(character: char) -> bool {
 pub(super) fn warn_usage_type(
     usage_type: &str,
     index: usize,
+    localised: bool,
     seen_usage_types: &mut Map<String, Value>,
     report: &mut Validation,
 ) {
@@ -146,9 +147,10 @@ pub(super) fn warn_usage_type(
             ),
         );
     }
-    if seen_usage_types
-        .insert(usage_type.to_owned(), Value::Null)
-        .is_some()
+    if !localised
+        && seen_usage_types
+            .insert(usage_type.to_owned(), Value::Null)
+            .is_some()
     {
         report.warn(
             field_path(),
