@@ -1,0 +1,63 @@
+// The one encoding of what crosses between JavaScript and the wasm, read and written here only;
+// its twin is src/wire.rs, which documents the format. Every reply is text in lines: a tag line
+// (`error`, or what a success holds), then one field per line. No field holds a line break, so
+// the request body, itself JSON, crosses as it is instead of being escaped a second time.
+
+/** `name`, `value` line pairs from `start` on, as one plain object. */
+const headersFrom = (lines, start) => {
+  const headers = {};
+  for (let index = start; index + 1 < lines.length; index += 2) {
+    headers[lines[index]] = lines[index + 1];
+  }
+  return headers;
+};
+
+/** The URL, the body, then the headers, from line `start` on. */
+const requestFrom = (lines, start) => ({ url: lines[start], body: lines[start + 1], headers: headersFrom(lines, start + 2) });
+
+/**
+ * A reply as a value: `{ error: { code, data } }`, `{ validation }`, `{ limits }`, `{ headers }`,
+ * `{ begun: { send, timeoutMs, url, body, headers } }`, `{ request: { url, body, headers } }`,
+ * `{ retryInMs }` or `{ result }`, as `wire::decode` reads it too.
+ */
+export const decode = (text) => {
+  const end = text.indexOf('\n');
+  const tag = text.slice(0, end);
+  switch (tag) {
+    case 'error':
+    case 'validation':
+    case 'limits':
+    case 'result':
+      return { [tag]: JSON.parse(text.slice(end + 1)) };
+    case 'retry':
+      return { retryInMs: Number(text.slice(end + 1, -1)) };
+    case 'headers':
+      return { headers: headersFrom(text.split('\n'), 1) };
+    case 'begun': {
+      const lines = text.split('\n');
+      return { begun: { send: Number(lines[1]), timeoutMs: Number(lines[2]), ...requestFrom(lines, 3) } };
+    }
+    case 'request':
+      return { request: requestFrom(text.split('\n'), 1) };
+    default:
+      throw new TypeError(`The connector's wasm gave a reply this JS does not know ("${tag.slice(0, 40)}"): reinstall the package.`);
+  }
+};
+
+/**
+ * `signRequest`'s fields (strings, or undefined when not given) as `name`, `value` line pairs:
+ * `{ text }`, or `{ lineBreak: name }` for a value that holds one and cannot cross.
+ */
+export const encodeSignFields = (fields) => {
+  let text = '';
+  for (const name of Object.keys(fields)) {
+    const value = fields[name];
+    if (value !== undefined) {
+      if (value.includes('\n')) {
+        return { lineBreak: name };
+      }
+      text += `${name}\n${value}\n`;
+    }
+  }
+  return { text };
+};
