@@ -12,9 +12,6 @@ const headersFrom = (lines, start) => {
   return headers;
 };
 
-/** The URL, the body, then the headers, from line `start` on. */
-const requestFrom = (lines, start) => ({ url: lines[start], body: lines[start + 1], headers: headersFrom(lines, start + 2) });
-
 /**
  * A reply as a value: `{ error: { code, data } }`, `{ validation }`, `{ limits }`, `{ headers }`,
  * `{ begun: { send, timeoutMs, url, body, headers } }`, `{ request: { url, body, headers } }`,
@@ -22,25 +19,30 @@ const requestFrom = (lines, start) => ({ url: lines[start], body: lines[start + 
  */
 export const decode = (text) => {
   const end = text.indexOf('\n');
-  const tag = text.slice(0, end);
-  switch (tag) {
+  // One object literal per tag (no computed keys, no spread): this runs on every send step.
+  switch (text.slice(0, end)) {
     case 'error':
-    case 'validation':
-    case 'limits':
+      return { error: JSON.parse(text.slice(end + 1)) };
     case 'result':
-      return { [tag]: JSON.parse(text.slice(end + 1)) };
+      return { result: JSON.parse(text.slice(end + 1)) };
     case 'retry':
       return { retryInMs: Number(text.slice(end + 1, -1)) };
-    case 'headers':
-      return { headers: headersFrom(text.split('\n'), 1) };
     case 'begun': {
       const lines = text.split('\n');
-      return { begun: { send: Number(lines[1]), timeoutMs: Number(lines[2]), ...requestFrom(lines, 3) } };
+      return { begun: { send: Number(lines[1]), timeoutMs: Number(lines[2]), url: lines[3], body: lines[4], headers: headersFrom(lines, 5) } };
     }
-    case 'request':
-      return { request: requestFrom(text.split('\n'), 1) };
+    case 'request': {
+      const lines = text.split('\n');
+      return { request: { url: lines[1], body: lines[2], headers: headersFrom(lines, 3) } };
+    }
+    case 'headers':
+      return { headers: headersFrom(text.split('\n'), 1) };
+    case 'validation':
+      return { validation: JSON.parse(text.slice(end + 1)) };
+    case 'limits':
+      return { limits: JSON.parse(text.slice(end + 1)) };
     default:
-      throw new TypeError(`The connector's wasm gave a reply this JS does not know ("${tag.slice(0, 40)}"): reinstall the package.`);
+      throw new TypeError(`The connector's wasm gave a reply this JS does not know ("${text.slice(0, Math.min(end >>> 0, 40))}"): reinstall the package.`);
   }
 };
 
