@@ -16,6 +16,7 @@ import { ConnectorError } from '@logto/connector-kit';
 
 import { sendMessage, signRequest, validateConfig } from '../pkg/lib/index.js';
 import * as glue from '../pkg/lib/wasm/tencent_sms.js';
+import { decode } from '../pkg/lib/wire.js';
 
 import { signInput } from '../scripts/bench/fixtures.mjs';
 import { everythingPrinted, makeConfig, startLocalTencent } from '../tests/support/fixtures.js';
@@ -361,11 +362,11 @@ describe('every refusal says whether the SMS was sent', () => {
     try {
       let refused;
       for (let index = 0; index < 5_000 && !refused; index += 1) {
-        const out = glue.sendBegin(configText, messageText, Date.now());
-        if (out.startsWith('{')) {
-          refused = JSON.parse(out).error;
+        const out = decode(glue.sendBegin(configText, messageText, Date.now()));
+        if (out.error) {
+          refused = out.error;
         } else {
-          begun.push(Number(out.split('\n')[0]));
+          begun.push(out.begun.send);
         }
       }
       assert.equal(begun.length, 4_096);

@@ -187,7 +187,7 @@ export interface SignRequestInput {
 
 export interface SignedRequest {
   authorization: string;
-  /** Every header to send, Authorization included. */
+  /** Exactly the headers to send, Authorization included; not Host, which fetch sets from the URL. */
   headers: Record<string, string>;
 }
 

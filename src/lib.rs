@@ -34,6 +34,7 @@ mod text;
 pub mod time;
 mod transport;
 pub mod validation;
+pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -1,7 +1,8 @@
 //! TC3-HMAC-SHA256, Tencent Cloud's API 3.0 request signature.
 //!
 //! Sans-IO: the caller passes the time (whole seconds) and the exact payload bytes, and gets back
-//! the `Authorization` value and every header to send. Nothing here reads a clock or the network.
+//! the `Authorization` value and every header the caller sends (all but `Host`, which `fetch`
+//! sets from the URL). Nothing here reads a clock or the network.
 
 use std::fmt;
 
@@ -10,8 +11,8 @@ use sha2::{Digest, Sha256};
 
 use crate::bounded::BoundedMap;
 use crate::endpoint::is_host;
-use crate::redact::MASK;
-use crate::text::{decimal, truncate};
+use crate::redact::{quote, MASK};
+use crate::text::decimal;
 use crate::time::utc_date;
 
 const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -76,7 +77,7 @@ impl fmt::Debug for SignInput<'_> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRequest {
     pub authorization: String,
-    /// Every header to send, `Authorization` first, in a stable order.
+    /// Every header to send (not `Host`, see above), `Authorization` first, in a stable order.
     pub headers: Vec<(&'static str, String)>,
 }
 
@@ -137,8 +138,9 @@ pub fn sign(input: &SignInput, keys: &mut SigningKeys) -> Result<SignedRequest, 
     ]);
     let mut headers = vec![
         ("Authorization", authorization.clone()),
+        // Host is signed but not returned: `fetch` sets it from the URL (browsers forbid
+        // setting it), and validation keeps the two equal.
         ("Content-Type", input.content_type.to_owned()),
-        ("Host", input.host.to_owned()),
         ("X-TC-Action", input.action.to_owned()),
         ("X-TC-Timestamp", decimal(input.timestamp)),
         ("X-TC-Version", input.version.to_owned()),
@@ -316,7 +318,7 @@ fn signed_header_names(requested: &[&str]) -> Result<Vec<&'static str>, SignErro
             "signedHeaders",
             format!(
                 "cannot include \"{}\": use names from {}",
-                truncate(unknown, 40),
+                quote(unknown, 40),
                 SIGNABLE_HEADERS.join(", ")
             ),
         ));
@@ -456,6 +458,16 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.message().contains("x-evil"), "{}", error.message());
+        // Quoted input: the binding's redaction masks a secret in it, and only in it.
+        assert!(error.message().contains(&quote("x-evil", 40)));
+        let mut message = error.message();
+        crate::redact::unquote(&mut message, Some("x-evil"));
+        assert!(
+            message.starts_with(
+                "signedHeaders cannot include \"[redacted]\": use names from content-type"
+            ),
+            "{message}"
+        );
     }
 
     #[test]
@@ -536,7 +548,6 @@ mod tests {
             [
                 "Authorization",
                 "Content-Type",
-                "Host",
                 "X-TC-Action",
                 "X-TC-Timestamp",
                 "X-TC-Version"

@@ -1,5 +1,6 @@
-//! The binding itself, compiled to wasm32 and run in Node by wasm-bindgen-test-runner: JSON text
-//! in and out, the send steps the JS layer drives around `fetch`, errors as `{ error }` values.
+//! The binding itself, compiled to wasm32 and run in Node by wasm-bindgen-test-runner: text in,
+//! replies in the wire encoding out (read back with `wire::decode`), the send steps the JS layer
+//! drives around `fetch`, errors as `{ error }` values.
 #![cfg(target_arch = "wasm32")]
 
 use serde_json::{json, Value};
@@ -7,17 +8,26 @@ use tencent_sms_connector::wasm::{
     limits, send_answer, send_begin, send_end, send_failed, send_retry, sign_request,
     validate_config,
 };
+use tencent_sms_connector::wire;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const NOW: f64 = 1_700_000_000_000.0;
 
+/// A reply as `wire.js` reads it; a validation or the limits as themselves.
 fn parsed(text: String) -> Value {
-    serde_json::from_str(&text).unwrap()
+    let mut reply = wire::decode(&text).unwrap_or_else(|| panic!("not a reply: {text:?}"));
+    for tag in ["validation", "limits"] {
+        if let Some(value) = reply.get_mut(tag) {
+            return value.take();
+        }
+    }
+    reply
 }
 
 /// The valid config every test layer shares, sending to a loopback endpoint.
 fn config() -> String {
-    let mut config = parsed(include_str!("fixtures/valid-config.json").to_owned());
+    let mut config: Value =
+        serde_json::from_str(include_str!("fixtures/valid-config.json")).unwrap();
     config["endpoint"] = json!("http://127.0.0.1:8080");
     config.to_string()
 }
@@ -26,26 +36,10 @@ const MESSAGE: &str =
     r#"{"to":"8613711112222","type":"SignIn","payload":{"code":"123456","locale":"en"}}"#;
 const OK_BODY: &str = r#"{"Response":{"SendStatusSet":[{"SerialNo":"s-1","PhoneNumber":"+8613711112222","Fee":1,"SessionContext":"","Code":"Ok","Message":"send success","IsoCode":"CN"}],"RequestId":"r-1"}}"#;
 
-/// A request as the binding writes it, in lines: `send` and `timeoutMs` for the first one, the
-/// URL, the body, then header name and value pairs.
+/// The request in a reply: `begun` for the first one, `request` for a retry.
 fn request(text: &str, first: bool) -> Value {
-    assert!(!text.starts_with('{'), "an error, not a request: {text}");
-    let mut lines = text.lines();
-    let mut request = serde_json::Map::new();
-    if first {
-        for key in ["send", "timeoutMs"] {
-            let number: u64 = lines.next().unwrap().parse().unwrap();
-            request.insert(key.into(), number.into());
-        }
-    }
-    request.insert("url".into(), lines.next().unwrap().into());
-    request.insert("body".into(), lines.next().unwrap().into());
-    let mut headers = serde_json::Map::new();
-    while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
-        headers.insert(name.into(), value.into());
-    }
-    request.insert("headers".into(), headers.into());
-    request.into()
+    let mut reply = parsed(text.to_owned());
+    reply[if first { "begun" } else { "request" }].take()
 }
 
 fn begin() -> (u32, Value) {
@@ -80,65 +74,54 @@ fn oversized_input_is_an_error_not_a_trap() {
 fn sign_request_matches_the_published_example_as_text_or_bytes() {
     let payload =
         r#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;
-    let sign = |text: Option<String>, bytes: &[u8]| {
-        sign_request(
-            "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
-            "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
-            "cvm",
-            "cvm.tencentcloudapi.com",
-            "DescribeInstances",
-            "2017-03-12",
-            Some("ap-guangzhou".into()),
-            1_551_113_065.0,
-            None,
-            None,
-            None,
-            None,
-            text,
-            bytes,
-        )
-    };
-    let signed = sign(Some(payload.into()), &[]);
-    let lines: Vec<&str> = signed.lines().collect();
-    let header = |name: &str| {
-        let at = lines.iter().position(|line| *line == name).unwrap();
-        lines[at + 1]
-    };
-    assert!(header("Authorization")
+    let fields = "secretId\nAKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE\nsecretKey\nGu5t9xGARNpq86cd98joQYCN3EXAMPLE\nservice\ncvm\nhost\ncvm.tencentcloudapi.com\naction\nDescribeInstances\nversion\n2017-03-12\nregion\nap-guangzhou\ntimestamp\n1551113065\n";
+    let signed = sign_request(fields, Some(payload.into()), &[]);
+    let headers = &parsed(signed.clone())["headers"];
+    assert!(headers["Authorization"]
+        .as_str()
+        .unwrap()
         .ends_with("Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"));
-    assert_eq!(header("X-TC-Region"), "ap-guangzhou");
-    assert_eq!(sign(None, payload.as_bytes()), signed);
+    assert_eq!(headers["X-TC-Region"], "ap-guangzhou");
+    assert!(
+        headers["Host"].is_null(),
+        "fetch sets Host; it is signed, not returned"
+    );
+    assert_eq!(sign_request(fields, None, payload.as_bytes()), signed);
 }
 
 #[wasm_bindgen_test]
 fn sign_request_refusals_are_error_values_naming_the_field() {
-    let sign = |key: &str, timestamp: f64, headers: Option<String>| {
-        parsed(sign_request(
-            "AKIDa",
-            key,
-            "sms",
-            "h.example",
-            "A",
-            "1",
-            None,
-            timestamp,
-            None,
-            None,
-            None,
-            headers,
-            None,
-            b"{}",
-        ))
+    let sign = |key: &str, timestamp: &str, headers: Option<String>| {
+        let mut fields = format!("secretId\nAKIDa\nsecretKey\n{key}\nservice\nsms\nhost\nh.example\naction\nA\nversion\n1\ntimestamp\n{timestamp}\n");
+        if let Some(headers) = headers {
+            fields.push_str(&format!("signedHeaders\n{headers}\n"));
+        }
+        parsed(sign_request(&fields, None, b"{}"))
     };
-    let refused = sign("", 1.0, None);
+    let refused = sign("", "1", None);
     assert_eq!(refused["error"]["code"], "invalid_request_parameters");
     assert!(refused["error"]["data"]["message"]
         .as_str()
         .unwrap()
         .contains("secretKey"));
-    assert!(sign("k", 1.5, None)["error"].is_object());
+    assert!(sign("k", "1.5", None)["error"].is_object());
     let many = ["host"; 17].join(";");
-    assert!(sign("k", 1.0, Some(many))["error"]["data"]["message"]
+    let unknown = sign("k", "1", Some("host;content-type;x-evil".into()));
+    assert!(unknown["error"]["data"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("signRequest: signedHeaders cannot include \"x-evil\":"));
+    // A name holding the secret is quoted input: masked, never echoed.
+    let secret = sign(
+        "x-secret-key",
+        "1",
+        Some("host;content-type;x-secret-key".into()),
+    );
+    assert!(secret["error"]["data"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("include \"[redacted]\""));
+    assert!(sign("k", "1", Some(many))["error"]["data"]["message"]
         .as_str()
         .unwrap()
         .contains("more than 16"));

@@ -1,8 +1,11 @@
 // The boundary between JavaScript and the wasm core, shared by the Node and browser entries.
-// Values cross as JSON text, strings and bytes; the wasm calls no JavaScript, so no exception can
-// unwind through it. Every wasm call happens here inside a try/catch: a trap replaces the
-// instance at once (synchronously, from the compiled module) and fails only the calls that were
-// using it. `fetch` is called here, between the send steps the core decides.
+// Values cross as JSON text, strings and bytes, and come back in the one encoding of wire.js; the
+// wasm calls no JavaScript, so no exception can unwind through it. Every wasm call happens here
+// inside a try/catch: a trap replaces the instance at once (synchronously, from the compiled
+// module) and fails only the calls that were using it. `fetch` is called here, between the send
+// steps the core decides.
+
+import { decode, encodeSignFields } from './wire.js';
 
 /** An error the connector made, with Logto's error `code` and plain JSON `data`. */
 export class SmsConnectorError extends Error {
@@ -18,8 +21,6 @@ const failure = (code, data) => new SmsConnectorError(code, data);
 const fromCore = ({ code, data }) => failure(code, data);
 const describe = (message) => ({ errorDescription: message, message });
 
-/** Deeper values are never read by the validator; cutting them keeps serde_json's limit away. */
-const MAX_DEPTH = 32;
 // A lone surrogate is valid in a JS string but not in JSON text that serde_json reads.
 const loneSurrogates = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const wellFormed = (text) =>
@@ -57,11 +58,11 @@ const fitsUtf8 = (text, maxBytes) =>
 
 /**
  * JSON text of `value` as JSON.stringify sees it (toJSON, no functions, cycles refused), with
- * values below MAX_DEPTH cut to null, refused cheaply once over `maxBytes` (strings, boxed or
+ * values below `maxDepth` cut to null, refused cheaply once over `maxBytes` (strings, boxed or
  * not, and claimed array lengths are counted before they are walked; escapes are counted by the
  * final measure), and binary data refused outright.
  */
-const jsonText = (value, maxBytes) => {
+const jsonText = (value, maxBytes, maxDepth) => {
   let left = maxBytes;
   const tooLarge = () => new TooLarge(`it is larger than ${maxBytes >> 20} MiB`);
   // The objects from the root down to the value being visited: JSON.stringify walks depth first
@@ -88,7 +89,7 @@ const jsonText = (value, maxBytes) => {
       if (isBinary(item)) {
         throw new TypeError(`${key ? `"${key}"` : 'it'} is binary data (a typed array, ArrayBuffer or DataView), not JSON`);
       }
-      if (path.length > MAX_DEPTH) {
+      if (path.length > maxDepth) {
         return null;
       }
       path.push(item);
@@ -222,29 +223,6 @@ const sleep = (ms, signal) =>
     }, { once: true });
   });
 
-/**
- * The core answers a request or signature as lines (nothing in them holds a line break, and
- * lines need no JSON escaping) and an error as JSON text, which starts with `{`.
- */
-const linesOrThrow = (text) => {
-  if (text.startsWith('{')) {
-    throw fromCore(JSON.parse(text).error);
-  }
-  return text.split('\n');
-};
-
-/** `name`, `value` line pairs from `start` on, as one plain object. */
-const headersFrom = (lines, start) => {
-  const headers = {};
-  for (let index = start; index + 1 < lines.length; index += 2) {
-    headers[lines[index]] = lines[index + 1];
-  }
-  return headers;
-};
-
-/** The URL, the body, then the headers, from line `start` on. */
-const requestFrom = (lines, start) => ({ url: lines[start], body: lines[start + 1], headers: headersFrom(lines, start + 2) });
-
 const optionalText = (input, key) => {
   const value = input[key];
   if (value === undefined || value === null) {
@@ -268,7 +246,7 @@ export const createEngine = ({ glue, load }) => {
   const ready = () => {
     if (limits === undefined) {
       load();
-      limits = JSON.parse(glue.limits());
+      ({ limits } = decode(glue.limits()));
     }
   };
 
@@ -291,7 +269,7 @@ export const createEngine = ({ glue, load }) => {
   const readInput = (value, what) => {
     ready();
     try {
-      return { text: jsonText(value, limits.maxInputBytes) };
+      return { text: jsonText(value, limits.maxInputBytes, limits.maxDepth) };
     } catch (error) {
       if (error instanceof TooLarge) {
         const size = `${limits.maxInputBytes >> 20} MiB`;
@@ -307,7 +285,7 @@ export const createEngine = ({ glue, load }) => {
     if (problem) {
       return { valid: false, errors: [{ path: [], code, message: problem }], warnings: [] };
     }
-    return JSON.parse(call('none', 'validateConfig', text));
+    return decode(call('none', 'validateConfig', text)).validation;
   };
 
   /** Signs any Tencent Cloud API 3.0 request with TC3-HMAC-SHA256. */
@@ -324,7 +302,8 @@ export const createEngine = ({ glue, load }) => {
       }
       return value;
     };
-    let args;
+    let fields;
+    let payload;
     try {
       const text = (key) => {
         const value = input[key];
@@ -333,14 +312,15 @@ export const createEngine = ({ glue, load }) => {
         }
         return fitting(value, key);
       };
-      const { timestamp, payload, signedHeaders } = input;
-      if (typeof timestamp !== 'number') {
+      const { timestamp, signedHeaders } = input;
+      // Whole seconds cross as decimal digits: the wasm parses no floats.
+      if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
         throw refuse('timestamp must be Unix time in whole seconds');
       }
       let names;
       if (signedHeaders !== undefined && signedHeaders !== null) {
-        if (!Array.isArray(signedHeaders) || signedHeaders.length > 16) {
-          throw refuse('signedHeaders must be an array of at most 16 header names');
+        if (!Array.isArray(signedHeaders) || signedHeaders.length > limits.maxSignedHeaders) {
+          throw refuse(`signedHeaders must be an array of at most ${limits.maxSignedHeaders} header names`);
         }
         const list = Array.from(signedHeaders);
         if (!list.every((name) => typeof name === 'string' && !name.includes(';'))) {
@@ -348,26 +328,85 @@ export const createEngine = ({ glue, load }) => {
         }
         names = fitting(list.join(';'), 'signedHeaders');
       }
-      args = [
-        text('secretId'),
-        text('secretKey'),
-        text('service'),
-        text('host'),
-        text('action'),
-        text('version'),
-        fitting(optionalText(input, 'region'), 'region'),
-        timestamp,
-        fitting(optionalText(input, 'contentType'), 'contentType'),
-        fitting(optionalText(input, 'token'), 'token'),
-        fitting(optionalText(input, 'language'), 'language'),
-        names,
-        ...payloadArguments(payload, limits.maxPayloadBytes, refuse),
-      ];
+      fields = {
+        secretId: text('secretId'),
+        secretKey: text('secretKey'),
+        service: text('service'),
+        host: text('host'),
+        action: text('action'),
+        version: text('version'),
+        region: fitting(optionalText(input, 'region'), 'region'),
+        timestamp: String(timestamp),
+        contentType: fitting(optionalText(input, 'contentType'), 'contentType'),
+        token: fitting(optionalText(input, 'token'), 'token'),
+        language: fitting(optionalText(input, 'language'), 'language'),
+        signedHeaders: names,
+      };
+      payload = payloadArguments(input.payload, limits.maxPayloadBytes, refuse);
     } catch (error) {
       throw error?.code === 'invalid_request_parameters' ? error : refuse(`the input could not be read (${reason(error)})`);
     }
-    const headers = headersFrom(linesOrThrow(call('none', 'signRequest', ...args)), 0);
+    const { text, lineBreak } = encodeSignFields(fields);
+    if (lineBreak) {
+      throw refuse(`${lineBreak} must not hold a line break`);
+    }
+    const { headers, error } = decode(call('none', 'signRequest', text, ...payload));
+    if (error) {
+      throw fromCore(error);
+    }
     return { authorization: headers.Authorization, headers };
+  };
+
+  /**
+   * One request and its answer: `{ answer }` (the arguments of `sendAnswer`) or `{ failed }`
+   * (those of `sendFailed`). Never throws: every failure is a value.
+   */
+  const attempt = async (request, signal) => {
+    const { fetch } = globalThis;
+    if (typeof fetch !== 'function') {
+      return { failed: ['not_started', 'no global fetch'] };
+    }
+    let pending;
+    try {
+      // A redirect is an answer from somewhere that is not Tencent's API: never followed,
+      // so the signed request (with the code and number) is never sent twice or elsewhere.
+      const init = { method: 'POST', headers: request.headers, body: request.body, signal, redirect: 'manual' };
+      pending = fetch(request.url, init);
+    } catch (error) {
+      return { failed: ['not_started', reason(error)] };
+    }
+    try {
+      const response = await untilAborted(Promise.resolve(pending), signal);
+      // A browser gives an opaque redirect as status 0, no headers and no body.
+      const status = response.type === 'opaqueredirect' ? 0 : response.status;
+      const { bytes, truncated } = await readCapped(response, limits.maxBodyBytes, signal);
+      return { answer: [status, response.headers.get('date') ?? undefined, bytes, truncated] };
+    } catch (error) {
+      return { failed: fetchFailure(error, signal) };
+    }
+  };
+
+  /**
+   * A begun send, attempt by attempt, as the core decides: `{ result }` or `{ error }`. `step`
+   * calls the core for this send and returns its decoded reply, an error included.
+   */
+  const drive = async (first, step, signal) => {
+    let request = first;
+    // The core allows at most maxAttempts; the bound here only guards against a broken core.
+    for (let attempts = 0; attempts < limits.maxAttempts; attempts += 1) {
+      const outcome = await attempt(request, signal);
+      const next = outcome.failed ? step('sendFailed', ...outcome.failed) : step('sendAnswer', ...outcome.answer, Date.now());
+      if (next.retryInMs === undefined) {
+        return next;
+      }
+      await sleep(next.retryInMs, signal);
+      const retried = step('sendRetry', Date.now());
+      if (retried.error) {
+        return retried;
+      }
+      request = retried.request;
+    }
+    return { error: failure('general', { ...describe('The send was retried more often than allowed; the SMS may or may not have been sent.'), delivery: 'unknown' }) };
   };
 
   /** Sends one verification code; resolves to `{ requestId, serialNo, fee, isoCode, phoneNumber }`. */
@@ -380,63 +419,31 @@ export const createEngine = ({ glue, load }) => {
     if (messageText.problem) {
       throw failure('invalid_request_parameters', { ...describe(messageText.problem), delivery: 'not_sent' });
     }
-    const first = linesOrThrow(call('not_sent', 'sendBegin', configText.text, messageText.text, Date.now()));
-    const send = Number(first[0]);
-    const timeoutMs = Number(first[1]);
+    const { begun, error } = decode(call('not_sent', 'sendBegin', configText.text, messageText.text, Date.now()));
+    if (error) {
+      throw fromCore(error);
+    }
+    const { send } = begun;
     const sameInstance = generation;
-    /** A later step of this send; after a trap the core no longer knows it, and it may have left. */
-    const onItsInstance = (name, ...args) => {
-      if (generation !== sameInstance) {
-        throw trapped('restarted while this send was in flight', 'unknown');
-      }
-      return call('unknown', name, send, ...args);
-    };
+    /** A later step of this send as a value; after a trap the core no longer knows it, and it may have left. */
     const step = (name, ...args) => {
-      const out = JSON.parse(onItsInstance(name, ...args));
-      if (out.error) {
-        throw fromCore(out.error);
+      if (generation !== sameInstance) {
+        return { error: trapped('restarted while this send was in flight', 'unknown') };
       }
-      return out;
+      let reply;
+      try {
+        reply = decode(call('unknown', name, send, ...args));
+      } catch (error) {
+        if (error instanceof SmsConnectorError) {
+          return { error };
+        }
+        throw error;
+      }
+      return reply.error ? { error: fromCore(reply.error) } : reply;
     };
-    const signal = AbortSignal.timeout(timeoutMs);
-    let request = requestFrom(first, 2);
+    let outcome;
     try {
-      // The core allows at most four attempts; the bound here only guards against a broken core.
-      for (let attempt = 0; attempt < 8; attempt += 1) {
-        let answer;
-        try {
-          const { fetch } = globalThis;
-          if (typeof fetch !== 'function') {
-            step('sendFailed', 'not_started', 'no global fetch');
-          }
-          let pending;
-          try {
-            // A redirect is an answer from somewhere that is not Tencent's API: never followed,
-            // so the signed request (with the code and number) is never sent twice or elsewhere.
-            const init = { method: 'POST', headers: request.headers, body: request.body, signal, redirect: 'manual' };
-            pending = fetch(request.url, init);
-          } catch (error) {
-            step('sendFailed', 'not_started', reason(error));
-          }
-          const response = await untilAborted(Promise.resolve(pending), signal);
-          // A browser gives an opaque redirect as status 0, no headers and no body.
-          const status = response.type === 'opaqueredirect' ? 0 : response.status;
-          const { bytes, truncated } = await readCapped(response, limits.maxBodyBytes, signal);
-          answer = [status, response.headers.get('date') ?? undefined, bytes, truncated];
-        } catch (error) {
-          if (error instanceof SmsConnectorError) {
-            throw error;
-          }
-          step('sendFailed', ...fetchFailure(error, signal));
-        }
-        const next = step('sendAnswer', ...answer, Date.now());
-        if (next.result) {
-          return next.result;
-        }
-        await sleep(next.retryInMs, signal);
-        request = requestFrom(linesOrThrow(onItsInstance('sendRetry', Date.now())), 0);
-      }
-      throw failure('general', { ...describe('The send was retried more often than allowed; the SMS may or may not have been sent.'), delivery: 'unknown' });
+      outcome = await drive(begun, step, AbortSignal.timeout(begun.timeoutMs));
     } finally {
       if (generation === sameInstance) {
         try {
@@ -446,6 +453,10 @@ export const createEngine = ({ glue, load }) => {
         }
       }
     }
+    if (outcome.error) {
+      throw outcome.error;
+    }
+    return outcome.result;
   };
 
   return { validateConfig, signRequest, sendMessage };
@@ -455,7 +466,7 @@ const noBytes = new Uint8Array(0);
 
 /** `[text, bytes]` for the wasm: text goes straight into wasm memory, bytes as they are. */
 const payloadArguments = (payload, max, refuse) => {
-  const tooLarge = () => refuse('payload is larger than 8 MiB');
+  const tooLarge = () => refuse(`payload is larger than ${max >> 20} MiB`);
   if (typeof payload === 'string') {
     // A UTF-16 unit is one to three UTF-8 bytes: measure only when it could be too large, and
     // refuse before anything huge is copied into wasm memory, which never shrinks.

@@ -125,8 +125,9 @@ async function sends({ kind, specifier, endpoint, warmUp, count, concurrency }) 
 async function signing({ specifier, warmUp, calls, rounds }) {
   const { signRequest } = await import(specifier);
   const signers = { ours: signRequest, node: signTc3 };
-  // Equal output first, so the two timings are of the same work.
-  deepStrictEqual(signers.ours(signInput), signers.node(signInput));
+  // Equal output first, so the two timings are of the same work (ours leaves Host to fetch).
+  const { Host, ...sendable } = signers.node(signInput).headers;
+  deepStrictEqual(signers.ours(signInput), { ...signers.node(signInput), headers: sendable });
   let sink = 0;
   const time = (sign, n) => {
     const start = performance.now();
