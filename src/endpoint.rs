@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::text::find_text;
+use crate::text::{concat, find_text};
 use crate::validation::IssueCode;
 
 /// China-site accounts (cloud.tencent.com).
@@ -74,7 +74,7 @@ const BLOCKED_PORT: EndpointError = EndpointError(
 
 pub fn default_endpoint() -> Endpoint {
     Endpoint {
-        url: ["https://", DEFAULT_HOST, "/"].concat(),
+        url: concat(&["https://", DEFAULT_HOST, "/"]),
         host: DEFAULT_HOST.to_owned(),
     }
 }
@@ -118,7 +118,7 @@ pub fn parse_endpoint(raw: &str) -> Result<Endpoint, EndpointError> {
     }
     let scheme = if secure { "https://" } else { "http://" };
     Ok(Endpoint {
-        url: [scheme, &host, "/"].concat(),
+        url: concat(&[scheme, &host, "/"]),
         host,
     })
 }

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::bounded::BoundedMap;
 use crate::endpoint::is_host;
 use crate::redact::{quote, MASK};
-use crate::text::decimal;
+use crate::text::{concat, decimal, join};
 use crate::time::utc_date;
 
 const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -176,7 +176,7 @@ pub fn signing_steps(input: &SignInput, keys: &mut SigningKeys) -> Result<Signin
         canonical_headers.push_str(&value.trim().to_ascii_lowercase());
         canonical_headers.push('\n');
     }
-    let signed_headers = names.join(";");
+    let signed_headers = join(&names, ";");
     // Built by concatenation, not format!: signing is called often and fmt is slow in wasm.
     let canonical_request = concat(&[
         "POST\n/\n\n",
@@ -214,14 +214,6 @@ fn hex_digest(digest: &[u8; 32]) -> String {
     // Cannot fail: the buffer is exactly twice the digest.
     let _ = hex::encode_to_slice(digest, &mut text);
     String::from_utf8(text.to_vec()).unwrap_or_default()
-}
-
-fn concat(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|part| part.len()).sum());
-    for part in parts {
-        out.push_str(part);
-    }
-    out
 }
 
 /// Signing keys by (secret, date, service). A key changes once a day and deriving it costs four of
@@ -319,7 +311,7 @@ fn signed_header_names(requested: &[&str]) -> Result<Vec<&'static str>, SignErro
             format!(
                 "cannot include \"{}\": use names from {}",
                 quote(unknown, 40),
-                SIGNABLE_HEADERS.join(", ")
+                join(&SIGNABLE_HEADERS, ", ")
             ),
         ));
     }

@@ -11,7 +11,7 @@ use super::warnings::{
     warn_template_codes, warn_template_param, warn_unknown_keys, warn_usage_type,
 };
 use crate::locale::{self, GENERIC};
-use crate::text::find_text;
+use crate::text::{find_text, join};
 use crate::validation::{IssueCode, PathSegment, Validation};
 
 pub(super) fn check_templates(
@@ -235,7 +235,7 @@ fn require_usage_types(templates: &[Template], report: &mut Validation) {
             IssueCode::MissingTemplates,
             format!(
                 "templates has no entry for usageType {}: add one {{ \"usageType\": \"<type>\", \"templateCode\": \"<approved template ID>\" }} per missing type.",
-                missing.join(", ")
+                join(&missing, ", ")
             ),
         );
     }

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::model::{fill_code, is_template_id, KNOWN_USAGE_TYPES, SMS_REGIONS};
 use crate::redact::quote;
-use crate::text::find_text;
+use crate::text::{find_text, join};
 use crate::validation::{IssueCode, PathSegment, Validation, MAX_ISSUES};
 
 // Warnings whose path already names the field: static text keeps the wasm small.
@@ -70,7 +70,7 @@ pub(super) fn warn_region(region: &str, report: &mut Validation) {
             format!(
                 "region \"{}\" is not a Tencent Cloud SMS region: use one of {}.",
                 quote(region, 40),
-                SMS_REGIONS.join(", ")
+                join(&SMS_REGIONS, ", ")
             ),
         );
     }
