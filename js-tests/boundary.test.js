@@ -14,6 +14,7 @@ import * as glue from '../pkg/lib/wasm/tencent_sms.js';
 
 import { signInput } from '../scripts/bench/fixtures.mjs';
 import { everythingPrinted, secretKey, startLocalTencent } from '../tests/support/fixtures.js';
+import { rejection } from './support/rejection.js';
 
 let server;
 let config;
@@ -41,15 +42,6 @@ const hostileValues = () => {
     'a BigInt field': { ...config, timeoutMs: 10n },
     'a toJSON that throws': { toJSON: () => { throw new Error('toJSON says no'); } },
   };
-};
-
-const rejection = async (promise) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
 };
 
 const validSignInput = () => ({ ...signInput });

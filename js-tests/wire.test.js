@@ -20,6 +20,7 @@ import { decode } from '../pkg/lib/wire.js';
 
 import { signInput } from '../scripts/bench/fixtures.mjs';
 import { everythingPrinted, makeConfig, startLocalTencent } from '../tests/support/fixtures.js';
+import { rejection } from './support/rejection.js';
 
 const MiB = 2 ** 20;
 const message = (code = '123456') => ({ to: '8613711112222', type: 'SignIn', payload: { code } });
@@ -44,15 +45,6 @@ const rawServer = async (handle) => {
     return new Promise((resolve) => server.close(resolve));
   };
   return server;
-};
-
-const rejection = async (promise) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
 };
 
 /** `mib` MiB of zeros through a compressor, fed 1 MiB at a time. */

@@ -10,14 +10,12 @@ use tencent_sms_connector::tc3::SigningKeys;
 const MAINLAND: &str = "8613711112222";
 const ABROAD: &str = "14155550123";
 
+/// The shared sample config (`tests/fixtures/valid-config.json`) with templates in several
+/// languages.
 fn localised_config() -> Value {
-    json!({
-        "accessKeyId": "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
-        "accessKeySecret": "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
-        "signName": "腾讯云",
-        "sdkAppId": "1400006666",
-        "region": "ap-guangzhou",
-        "templates": [
+    let mut config: Value =
+        serde_json::from_str(include_str!("fixtures/valid-config.json")).expect("fixture");
+    config["templates"] = json!([
             { "usageType": "SignIn", "templateCode": "1001", "internationalTemplateCode": "2001" },
             { "usageType": "Register", "templateCode": "1002" },
             { "usageType": "ForgotPassword", "templateCode": "1003" },
@@ -32,8 +30,8 @@ fn localised_config() -> Value {
             { "usageType": "ForgotPassword", "locale": "de", "templateCode": "1703", "internationalTemplateCode": "2703" },
             // Not a template ID: never sent, as without a locale.
             { "usageType": "SignIn", "locale": "ko", "templateCode": "<template-code>" }
-        ]
-    })
+    ]);
+    config
 }
 
 /// (usage type, payload.locale, payload.uiLocales, to, expected TemplateId, why)

@@ -43,14 +43,10 @@ fn saved_config() -> Value {
         .iter()
         .map(|usage_type| json!({ "usageType": usage_type, "templateCode": "100001" }))
         .collect();
-    json!({
-        "accessKeyId": "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
-        "accessKeySecret": "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
-        "signName": "腾讯云",
-        "sdkAppId": "1400006666",
-        "region": "ap-guangzhou",
-        "templates": templates,
-    })
+    let mut config: Value =
+        serde_json::from_str(include_str!("fixtures/valid-config.json")).expect("fixture");
+    config["templates"] = json!(templates);
+    config
 }
 
 /// One send that Tencent answers with `body` every time, to its end.
