@@ -126,7 +126,7 @@ export type ConfigWarningCode =
   | 'locale_without_international'
   | 'generic_without_default'
   | 'unused_country_entry'
-  | 'mainland_blocked'
+  | 'mainland_blocked';
 
 export interface ConfigIssue<Code extends string = ConfigErrorCode | ConfigWarningCode> {
   /** Keys and indices to the field, like zod's issue paths. */
