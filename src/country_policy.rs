@@ -92,45 +92,27 @@ impl CountryPolicy {
         &self.entries
     }
 
-    /// The decision for a number given as digits after `+`.
+    /// The decision for a number given as digits after `+`: the longest match, an exception
+    /// first at equal length (a score of twice the length, plus one for an exception), the first
+    /// written among equals. No match: an allow list blocks, a deny list sends.
     pub fn decide(&self, digits: &str) -> Verdict {
         let country = country::country_of(digits);
-        let entry = self.winner(digits, country, &[]);
-        Verdict {
-            allowed: self.allows(entry),
-            entry,
-            country,
-        }
-    }
-
-    /// The longest match, an exception first at equal length, the first written among equals;
-    /// only entries `active` marks count (all when it is empty).
-    fn winner(&self, digits: &str, country: Option<Country>, active: &[bool]) -> Option<usize> {
-        let mut best: Option<(usize, bool, usize)> = None;
+        let mut best: Option<(usize, usize)> = None;
+        let mut allowed = self.mode == Mode::Deny;
         for (index, entry) in self.entries.iter().enumerate() {
-            if active.get(index) == Some(&false) {
-                continue;
-            }
             let Some(length) = entry.matches(digits, country) else {
                 continue;
             };
-            let better = match best {
-                Some((best_length, best_exception, _)) => {
-                    (length, entry.exception) > (best_length, best_exception)
-                }
-                None => true,
-            };
-            if better {
-                best = Some((length, entry.exception, index));
+            let score = 2 * length + usize::from(entry.exception);
+            if best.map_or(true, |(best_score, _)| score > best_score) {
+                best = Some((score, index));
+                allowed = (self.mode == Mode::Allow) != entry.exception;
             }
         }
-        best.map(|(_, _, index)| index)
-    }
-
-    fn allows(&self, entry: Option<usize>) -> bool {
-        match entry.and_then(|index| self.entries.get(index)) {
-            None => self.mode == Mode::Deny,
-            Some(entry) => (self.mode == Mode::Allow) != entry.exception,
+        Verdict {
+            allowed,
+            entry: best.map(|(_, index)| index),
+            country,
         }
     }
 
@@ -175,6 +157,7 @@ impl CountryPolicy {
 
 /// The `countryPolicy` field: `Some(None)` when absent (or null), `None` after an error. Messages
 /// are static, as the path names the entry: each formatted one costs wasm.
+#[inline(never)]
 pub fn check_field(
     value: Option<&Value>,
     report: &mut Validation,
@@ -195,27 +178,25 @@ pub fn check_field(
     };
     // One sentence for every shape problem: both lists, neither, not a list, empty, too long.
     if items.is_empty() || items.len() > MAX_ENTRIES {
-        report.error(
-            vec![FIELD.into()],
+        issue(
+            report,
+            None,
             IssueCode::InvalidCountryPolicy,
-            "countryPolicy needs one list, \"allow\" or \"deny\", of 1-256 entries, e.g. {\"allow\": [\"CN\"]}; {} for none.".into(),
+            "countryPolicy needs one list, \"allow\" or \"deny\", of 1-256 entries, e.g. {\"allow\": [\"CN\"]}; {} for none.",
         );
         return None;
     }
-    let mut entries = Vec::with_capacity(items.len());
+    let mut entries = Vec::new();
     for (index, item) in items.iter().enumerate() {
         match parse_entry(item) {
             Ok(entry) => entries.push(entry),
-            Err((entry_code, problem)) => report.error(
-                vec![FIELD.into(), mode.key().into(), index.into()],
-                entry_code,
-                problem.into(),
-            ),
+            Err((entry_code, problem)) => issue(report, Some((mode, index)), entry_code, problem),
         }
     }
     (entries.len() == items.len()).then_some(Some(CountryPolicy { mode, entries }))
 }
 
+#[inline(never)]
 fn parse_entry(item: &Value) -> Result<Entry, (IssueCode, &'static str)> {
     let Value::String(text) = item else {
         return Err((IssueCode::InvalidCountryEntry, NEITHER));
@@ -231,10 +212,7 @@ fn parse_entry(item: &Value) -> Result<Entry, (IssueCode, &'static str)> {
             return Err((IssueCode::InvalidPrefix, NOT_A_PREFIX));
         }
         Target::Prefix(digits.to_owned())
-    } else if body.len() == 2 && body.bytes().all(|byte| byte.is_ascii_alphabetic()) {
-        let mut iso = [0_u8; 2];
-        iso.copy_from_slice(body.as_bytes());
-        iso.make_ascii_uppercase();
+    } else if let Some(iso) = iso_code(body) {
         if !country::is_known(iso) {
             return Err((
                 IssueCode::UnknownCountry,
@@ -252,6 +230,37 @@ fn parse_entry(item: &Value) -> Result<Entry, (IssueCode, &'static str)> {
         exception,
         target,
     })
+}
+
+/// Records an issue at `countryPolicy`, or at one of its entries. One function for every issue of
+/// the field: building a path at each call site costs wasm.
+#[inline(never)]
+fn issue(
+    report: &mut Validation,
+    entry: Option<(Mode, usize)>,
+    code: IssueCode,
+    message: &'static str,
+) {
+    let mut path = vec![FIELD.into()];
+    if let Some((mode, index)) = entry {
+        path.push(mode.key().into());
+        path.push(index.into());
+    }
+    if code.is_error() {
+        report.error(path, code, message.into());
+    } else {
+        report.warn(path, code, message.into());
+    }
+}
+
+/// Two ASCII letters, upper-cased. A slice pattern, not `copy_from_slice`, whose length check
+/// leaves a panic path in the wasm.
+fn iso_code(body: &str) -> Option<[u8; 2]> {
+    let [first, second] = *body.as_bytes() else {
+        return None;
+    };
+    (first.is_ascii_alphabetic() && second.is_ascii_alphabetic())
+        .then(|| [first.to_ascii_uppercase(), second.to_ascii_uppercase()])
 }
 
 impl Target {
@@ -277,6 +286,7 @@ impl Target {
 /// Flagged: an entry an earlier one repeats, and an exception that no plain entry shares a number
 /// with. Entries that only several others cover together are not found: an exact analysis cost
 /// 2.3 KB of wasm, more than the size budget leaves.
+#[inline(never)]
 pub fn warn_policy(policy: &CountryPolicy, mainland_only: bool, report: &mut Validation) {
     let entries = &policy.entries;
     for (index, entry) in entries.iter().enumerate() {
@@ -289,15 +299,15 @@ pub fn warn_policy(policy: &CountryPolicy, mainland_only: bool, report: &mut Val
                 .iter()
                 .any(|plain| !plain.exception && plain.target.overlaps(&entry.target));
         if repeated || outside {
-            report.warn(
-                vec![FIELD.into(), policy.mode.key().into(), index.into()],
+            issue(
+                report,
+                Some((policy.mode, index)),
                 IssueCode::UnusedCountryEntry,
                 if outside {
                     "This exception is inside no entry: it changes nothing."
                 } else {
                     "This entry repeats an earlier one."
-                }
-                .into(),
+                },
             );
         }
     }
@@ -308,10 +318,11 @@ pub fn warn_policy(policy: &CountryPolicy, mainland_only: bool, report: &mut Val
                 && entry.target.overlaps(&Target::Prefix("86".into()))
         });
     if mainland_only && !mainland_sendable {
-        report.warn(
-            vec![FIELD.into()],
+        issue(
+            report,
+            None,
             IssueCode::MainlandBlocked,
-            "countryPolicy blocks +86 and no template has an internationalTemplateCode: no send can succeed.".into(),
+            "countryPolicy blocks +86 and no template has an internationalTemplateCode: no send can succeed.",
         );
     }
 }

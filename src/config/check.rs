@@ -133,20 +133,51 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         country_policy::warn_policy(policy, serves_mainland_only(templates, endpoint), report);
     }
 
+    // One exit for every missing field: each `?` would drop all the values parsed so far again.
+    let (
+        Some(access_key_id),
+        Some(access_key_secret),
+        Some(sign_name),
+        Some(sdk_app_id),
+        Some(region),
+        Some(templates),
+        Some(endpoint),
+        Some(timeout_ms),
+        Some(language),
+        Some(international_sign_name),
+        Some(sender_id),
+        Some(country_policy),
+    ) = (
+        access_key_id,
+        access_key_secret,
+        sign_name,
+        sdk_app_id,
+        region,
+        templates,
+        endpoint,
+        timeout_ms,
+        language,
+        international_sign_name,
+        sender_id,
+        country_policy,
+    )
+    else {
+        return None;
+    };
     Some(Config {
-        access_key_id: access_key_id?.to_owned(),
-        access_key_secret: access_key_secret?.to_owned(),
-        sign_name: sign_name?.to_owned(),
-        sdk_app_id: sdk_app_id?.to_owned(),
-        region: region?.to_owned(),
-        templates: templates?,
-        endpoint: endpoint?,
-        timeout_ms: timeout_ms?,
-        language: language?,
-        international_sign_name: international_sign_name?.map(str::to_owned),
+        access_key_id: access_key_id.to_owned(),
+        access_key_secret: access_key_secret.to_owned(),
+        sign_name: sign_name.to_owned(),
+        sdk_app_id: sdk_app_id.to_owned(),
+        region: region.to_owned(),
+        templates,
+        endpoint,
+        timeout_ms,
+        language,
+        international_sign_name: international_sign_name.map(str::to_owned),
         // Saved configs drop empty strings; an empty one here means the same: none.
-        sender_id: sender_id?.filter(|id| !id.is_empty()).map(str::to_owned),
-        country_policy: country_policy?,
+        sender_id: sender_id.filter(|id| !id.is_empty()).map(str::to_owned),
+        country_policy,
     })
 }
 
