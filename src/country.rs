@@ -74,14 +74,16 @@ impl Country {
 }
 
 /// Every row as (digits, ISO code).
-fn rows() -> impl Iterator<Item = (&'static str, [u8; 2])> {
+pub fn rows() -> impl Iterator<Item = (&'static str, [u8; 2])> {
     let mut rest = TABLE;
     std::iter::from_fn(move || {
         let length = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let digits = rest.get(..length)?;
-        let iso = rest.as_bytes().get(length..length + 2)?;
-        rest = rest.get(length + 2..)?;
-        Some((digits, [*iso.first()?, *iso.get(1)?]))
+        let (digits, tail) = rest.split_at_checked(length)?;
+        let [first, second, ..] = *tail.as_bytes() else {
+            return None;
+        };
+        rest = tail.get(2..)?;
+        Some((digits, [first, second]))
     })
 }
 

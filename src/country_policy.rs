@@ -13,7 +13,7 @@ use crate::country::{self, Country};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::phone::E164;
 use crate::text::decimal;
-use crate::validation::{IssueCode, Validation};
+use crate::validation::{IssueCode, PathSegment, Validation};
 
 pub const FIELD: &str = "countryPolicy";
 /// Bounds the validator's analysis (entries × number classes) and the per-send scan.
@@ -143,7 +143,10 @@ impl CountryPolicy {
         let mut message = rule;
         message.push_str(" blocks this number (");
         if let Some(country) = verdict.country {
-            message.push_str(country.iso());
+            // The table's codes are ASCII letters: no UTF-8 check needed.
+            let [first, second] = country.iso;
+            message.push(char::from(first));
+            message.push(char::from(second));
             message.push_str(", ");
         }
         message.push('+');
@@ -178,11 +181,10 @@ pub fn check_field(
     };
     // One sentence for every shape problem: both lists, neither, not a list, empty, too long.
     if items.is_empty() || items.len() > MAX_ENTRIES {
-        issue(
-            report,
-            None,
+        report.error(
+            path(None),
             IssueCode::InvalidCountryPolicy,
-            "countryPolicy needs one list, \"allow\" or \"deny\", of 1-256 entries, e.g. {\"allow\": [\"CN\"]}; {} for none.",
+            "countryPolicy needs one list, \"allow\" or \"deny\", of 1-256 entries, e.g. {\"allow\": [\"CN\"]}; {} for none.".into(),
         );
         return None;
     }
@@ -190,7 +192,9 @@ pub fn check_field(
     for (index, item) in items.iter().enumerate() {
         match parse_entry(item) {
             Ok(entry) => entries.push(entry),
-            Err((entry_code, problem)) => issue(report, Some((mode, index)), entry_code, problem),
+            Err((entry_code, problem)) => {
+                report.error(path(Some((mode, index))), entry_code, problem.into())
+            }
         }
     }
     (entries.len() == items.len()).then_some(Some(CountryPolicy { mode, entries }))
@@ -232,25 +236,16 @@ fn parse_entry(item: &Value) -> Result<Entry, (IssueCode, &'static str)> {
     })
 }
 
-/// Records an issue at `countryPolicy`, or at one of its entries. One function for every issue of
-/// the field: building a path at each call site costs wasm.
+/// The path of `countryPolicy`, or of one of its entries. One function for every issue of the
+/// field: building a path at each call site costs wasm.
 #[inline(never)]
-fn issue(
-    report: &mut Validation,
-    entry: Option<(Mode, usize)>,
-    code: IssueCode,
-    message: &'static str,
-) {
+fn path(entry: Option<(Mode, usize)>) -> Vec<PathSegment> {
     let mut path = vec![FIELD.into()];
     if let Some((mode, index)) = entry {
         path.push(mode.key().into());
         path.push(index.into());
     }
-    if code.is_error() {
-        report.error(path, code, message.into());
-    } else {
-        report.warn(path, code, message.into());
-    }
+    path
 }
 
 /// Two ASCII letters, upper-cased. A slice pattern, not `copy_from_slice`, whose length check
@@ -273,7 +268,8 @@ impl Target {
             (Target::Country(mine), Target::Country(theirs)) => mine == theirs,
             (Target::Country(iso), Target::Prefix(prefix))
             | (Target::Prefix(prefix), Target::Country(iso)) => {
-                country::prefixes_of(*iso).any(|row| row.starts_with(prefix.as_str()))
+                country::rows()
+                    .any(|(row, known)| known == *iso && row.starts_with(prefix.as_str()))
                     || country::country_of(prefix).is_some_and(|country| country.iso == *iso)
             }
         }
@@ -291,23 +287,24 @@ pub fn warn_policy(policy: &CountryPolicy, mainland_only: bool, report: &mut Val
     let entries = &policy.entries;
     for (index, entry) in entries.iter().enumerate() {
         let repeated = entries
+            .get(..index)
+            .unwrap_or_default()
             .iter()
-            .take(index)
             .any(|earlier| earlier.exception == entry.exception && earlier.target == entry.target);
         let outside = entry.exception
             && !entries
                 .iter()
                 .any(|plain| !plain.exception && plain.target.overlaps(&entry.target));
         if repeated || outside {
-            issue(
-                report,
-                Some((policy.mode, index)),
+            report.warn(
+                path(Some((policy.mode, index))),
                 IssueCode::UnusedCountryEntry,
                 if outside {
                     "This exception is inside no entry: it changes nothing."
                 } else {
                     "This entry repeats an earlier one."
-                },
+                }
+                .into(),
             );
         }
     }
@@ -318,11 +315,10 @@ pub fn warn_policy(policy: &CountryPolicy, mainland_only: bool, report: &mut Val
                 && entry.target.overlaps(&Target::Prefix("86".into()))
         });
     if mainland_only && !mainland_sendable {
-        issue(
-            report,
-            None,
+        report.warn(
+            path(None),
             IssueCode::MainlandBlocked,
-            "countryPolicy blocks +86 and no template has an internationalTemplateCode: no send can succeed.",
+            "countryPolicy blocks +86 and no template has an internationalTemplateCode: no send can succeed.".into(),
         );
     }
 }
