@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 
 const source = (name) => readFileSync(new URL(`../src/${name}`, import.meta.url), 'utf8');
-const validatorFiles = ['config.rs', ...readdirSync(new URL('../src/config/', import.meta.url)).map((name) => `config/${name}`), 'endpoint.rs'];
+const validatorFiles = ['config.rs', ...readdirSync(new URL('../src/config/', import.meta.url)).map((name) => `config/${name}`), 'endpoint.rs', 'country_policy.rs'];
 const rust = validatorFiles.map(source).join('\n');
 
 /** The top-level arguments of the call whose `(` is at `open`. */
@@ -43,6 +43,7 @@ const callArguments = (text, open) => {
 const names = Object.fromEntries(
   [...source('validation.rs').matchAll(/^\s+([A-Z][A-Za-z]+) => "([a-z_]+)",$/gm)].map((match) => [`IssueCode::${match[1]}`, match[2]]),
 );
+const entryCodes = [...rust.matchAll(/Err\(\(\s*(IssueCode::[A-Za-z]+)/g)].map((match) => names[match[1]]);
 const endpointCodes = [...rust.matchAll(/EndpointError\(\s*(IssueCode::[A-Za-z]+)/g)].map((match) => names[match[1]]);
 
 const raised = (method) => {
@@ -53,6 +54,8 @@ const raised = (method) => {
     const code = args[1];
     if (names[code]) codes.add(names[code]);
     else if (code === 'code' && method === 'error') endpointCodes.forEach((endpointCode) => codes.add(endpointCode));
+    // countryPolicy entries: parse_entry's Err((IssueCode::…, text)), reported as entry_code.
+    else if (code === 'entry_code' && method === 'error') entryCodes.forEach((entryCode) => codes.add(entryCode));
     else assert.fail(`cannot resolve the code ${code} of a .${method}( call`);
   }
   return codes;

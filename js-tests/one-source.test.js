@@ -62,6 +62,7 @@ test('config fields: formItems, index.d.ts and the validator name the same keys'
     endpoint: 'sms.tencentcloudapi.com',
     timeoutMs: 5_000,
     language: 'en-US',
+    countryPolicy: { allow: ['CN', 'US'] },
   };
   assert.deepEqual(sorted(Object.keys(everyField)), sorted(formKeys), 'this test sets every form field');
   assert.ok(!warningCodes(everyField).includes('unknown_key'));
@@ -123,6 +124,7 @@ test('error data: every key an error carries is declared in index.d.ts', async (
     const { port } = closed.address();
     await new Promise((resolve) => closed.close(resolve));
     await sendMessage(message, { ...config, endpoint: `http://127.0.0.1:${port}` }).catch(collect);
+    await sendMessage({ ...message, to: '18765550123' }, { ...config, countryPolicy: { allow: ['CN'] } }).catch(collect);
     validateConfig({});
     new Uint8Array(glue.initSync().memory.buffer).fill(0xff);
     await sendMessage(message, config).catch(collect);

@@ -59,6 +59,13 @@ export interface TencentSmsConfig {
   /** Tencent's `SenderId` for international SMS; sent only to numbers outside +86. */
   senderId?: string;
   /**
+   * Which numbers may get an SMS, checked before any request. Entries are ISO 3166-1 alpha-2
+   * codes ("CN", "JM") or E.164 prefixes ("+1876"); "!" makes an exception. The longest matching
+   * entry decides (an ISO code counts the digits that identify the country: 4 for +1 numbers).
+   * A blocked number fails with `general`, and nothing is sent.
+   */
+  countryPolicy?: CountryPolicy | null;
+  /**
    * API host or https URL without path. China-site accounts: "sms.tencentcloudapi.com" (default)
    * or a regional host; international-site accounts: "sms.intl.tencentcloudapi.com". http only
    * for loopback; canonical IP addresses only, no leading zeros, no port fetch blocks.
@@ -69,6 +76,12 @@ export interface TencentSmsConfig {
   /** Language of Tencent's error messages; empty or absent for Tencent's default. */
   language?: 'zh-CN' | 'en-US' | '';
 }
+
+/** `{ allow: [...] }` sends only to what an entry allows; `{ deny: [...] }` to all but that. */
+export type CountryPolicy = { allow: CountryPolicyEntry[] } | { deny: CountryPolicyEntry[] };
+
+/** `"CN"`, `"+1876"`, or either with `!` in front for an exception. */
+export type CountryPolicyEntry = string;
 
 /** Codes of `errors`: the config cannot be saved. The README's "Error codes" says what each means. */
 export type ConfigErrorCode =
@@ -84,7 +97,11 @@ export type ConfigErrorCode =
   | 'invalid_timeout'
   | 'invalid_language'
   | 'invalid_locale'
-  | 'duplicate_locale';
+  | 'duplicate_locale'
+  | 'invalid_country_policy'
+  | 'unknown_country'
+  | 'invalid_prefix'
+  | 'invalid_country_entry';
 
 /** Codes of `warnings`: saved, but Tencent would likely refuse a send. See the README's "Warning codes". */
 export type ConfigWarningCode =
@@ -107,7 +124,9 @@ export type ConfigWarningCode =
   | 'unknown_key'
   | 'locale_without_generic'
   | 'locale_without_international'
-  | 'generic_without_default';
+  | 'generic_without_default'
+  | 'unused_country_entry'
+  | 'mainland_blocked';
 
 export interface ConfigIssue<Code extends string = ConfigErrorCode | ConfigWarningCode> {
   /** Keys and indices to the field, like zod's issue paths. */

@@ -115,6 +115,7 @@ async function sendRuns(appDir, specifiers) {
     const expectedHosts = {
       ours: server.host,
       oursLocales: server.host,
+      oursPolicy: server.host,
       official: 'sms.tencentcloudapi.com',
       bareFetch: server.host,
       bareGot: 'sms.tencentcloudapi.com',
@@ -125,7 +126,7 @@ async function sendRuns(appDir, specifiers) {
       for (const kind of round % 2 === 0 ? kinds : [...kinds].reverse()) {
         server.reset();
         log(`sends, round ${round + 1}/${SEND_ROUNDS}, ${kind}: ${SEND_WARM_UP} warm-up + ${SENDS} sequential + ${SENDS} at concurrency ${CONCURRENCY}`);
-        const specifier = specifiers[kind === 'oursLocales' ? 'ours' : kind];
+        const specifier = specifiers[kind] ?? specifiers.ours;
         const job = { mode: 'sends', kind, specifier, endpoint: server.url, warmUp: SEND_WARM_UP, count: SENDS, concurrency: CONCURRENCY };
         const figures = await child(appDir, job, { tencentPort: server.port });
         for (const [phase, phaseFigures] of Object.entries(figures)) {
@@ -213,6 +214,13 @@ function tableRows({ sizes, tarballs, footprint, cold, sends, signing }) {
         ours: cpu.oursLocales,
         official: cpu.ours,
         whyWeLose: `choosing the template by language: ${micros(cpu.oursLocales - cpu.ours)} per send for a config with 6 more template entries and two unmatched languages before the one that matches.`,
+      },
+      {
+        label: `${title}: client CPU per send with a 50-entry countryPolicy (official column: ours without one)`,
+        kind: 'cpuMicros',
+        ours: cpu.oursPolicy,
+        official: cpu.ours,
+        whyWeLose: `the policy is parsed once per config; each send looks the number up in the country table and tries the 50 entries before any request: ${micros(cpu.oursPolicy - cpu.ours)} a send here.`,
       },
       {
         label: `${title}: HTTP client alone, leanest call (ours: fetch; official: got), CPU per request`,
@@ -321,13 +329,15 @@ function targetLines({ sizes, sends, signing }) {
     ['client CPU per send, 3 languages configured vs none, sequential', sends.oursLocales.sequential.cpuMicros / sends.ours.sequential.cpuMicros, 1.02],
     ['client CPU per send, 3 languages configured vs none, concurrency 50', sends.oursLocales.concurrent.cpuMicros / sends.ours.concurrent.cpuMicros, 1.02],
     ['signRequest per call vs a node:crypto signer', signing.oursMicros / signing.nodeMicros, 1.0],
+    ['client CPU per send, 50-entry countryPolicy vs none, sequential', sends.oursPolicy.sequential.cpuMicros / sends.ours.sequential.cpuMicros, 1.03],
+    ['client CPU per send, 50-entry countryPolicy vs none, concurrency 50', sends.oursPolicy.concurrent.cpuMicros / sends.ours.concurrent.cpuMicros, 1.03],
   ];
   const lines = targets.map(([name, value, bound, direction]) => {
     const met = direction === 'atLeast' ? value >= bound : value <= bound;
     return `- ${met ? 'met' : '**missed**'}: ${name}: ${ratio(value)} (target ${direction === 'atLeast' ? '≥' : '≤'} ${ratio(bound)})`;
   });
   const wasmKiB = sizes.wasmGzip / 1024;
-  lines.push(`- ${wasmKiB <= 56 ? 'met' : '**missed**'}: .wasm gzip: ${wasmKiB.toFixed(1)} KiB (target ≤ 56 KiB; the year's budget is 62 KiB, the test stops at 64 KiB)`);
+  lines.push(`- ${wasmKiB <= 62 ? 'met' : '**missed**'}: .wasm gzip: ${wasmKiB.toFixed(1)} KiB (target ≤ 62 KiB with this year's features; the test budget is 64 KiB)`);
   return lines.join('\n');
 }
 

@@ -137,7 +137,7 @@ const run = async (workDir) => {
   let api = await managementApi(core.core);
   log('management API token obtained');
 
-  const phone = { user: '8613711110001', rateLimited: '8613711110002', testRoute: '8613711112222' };
+  const phone = { user: '8613711110001', rateLimited: '8613711110002', testRoute: '8613711112222', jamaica: '18762101234' };
   const lastSend = () => tencent.requests.at(-1);
   let connectorRow;
 
@@ -212,6 +212,7 @@ const run = async (workDir) => {
   const user = await api.post('/users', { primaryPhone: phone.user, name: 'e2e phone user' });
   // With registration off, Logto skips delivery to a number no user has (no account enumeration).
   await api.post('/users', { primaryPhone: phone.rateLimited, name: 'e2e rate-limited user' });
+  await api.post('/users', { primaryPhone: phone.jamaica, name: 'e2e user in a country the policy refuses' });
   const redirectUri = 'http://127.0.0.1/e2e-callback'; // never fetched: the code is read off the redirect
   const spa = await api.post('/applications', { name: 'e2e SPA', type: 'SPA', oidcClientMetadata: { redirectUris: [redirectUri], postLogoutRedirectUris: [] } });
 
@@ -279,6 +280,37 @@ const run = async (workDir) => {
     assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
     assert.equal(status, 429);
     assert.equal(body.code, 'connector.usage_limit_exceeded');
+  });
+  // A mainland-only countryPolicy: Logto's sign-in page shows a general error's description.
+  const mainlandOnly = { ...config, countryPolicy: { allow: ['CN'] } };
+  await check('3g countryPolicy: a refused number in an Experience sign-in is 400 general with the readable sentence, no SendSms', async () => {
+    await api.patch(`/connectors/${connectorRow.id}`, { config: mainlandOnly });
+    try {
+      tencent.reset();
+      const { status, body } = await refusal(requestCode(await signInSession(), phone.jamaica));
+      assert.equal(status, 400);
+      assert.equal(body.code, 'connector.general');
+      assert.equal(
+        body.message,
+        'Error occurred in connector: SMS to phone numbers in this country or region is not offered: use another phone number or another way to sign in.',
+      );
+      assert.match(body.data?.message ?? '', /^countryPolicy\.allow \(no entry matches\) blocks this number \(JM, \+1876…\)/);
+      assert.equal(tencent.requests.length, 0, 'the local server saw no request');
+      // The same saved policy lets a mainland number through.
+      await requestCode(await signInSession(), phone.user);
+      assert.equal(tencent.requests.length, 1);
+    } finally {
+      await api.patch(`/connectors/${connectorRow.id}`, { config });
+    }
+  });
+  await check('3h countryPolicy: the Test route of a refused number names the entry that blocked it', async () => {
+    tencent.reset();
+    const policy = { ...config, countryPolicy: { allow: ['CN', '+1', '!JM'] } };
+    const { status, body } = await refusal(api.post(`/connectors/${connectorId}/test`, { phone: phone.jamaica, config: policy }));
+    assert.equal(status, 400);
+    assert.equal(body.code, 'connector.general');
+    assert.match(body.message, /countryPolicy\.allow\[2\] "!JM" blocks this number \(JM, \+1876…\)/);
+    assert.equal(tencent.requests.length, 0);
   });
   tencent.reset();
 
@@ -471,6 +503,14 @@ const run = async (workDir) => {
     assert.ok(shown.includes(limitCode), `the error shown: ${shown}`);
   });
 
+  await check("6g the form's Test of a number countryPolicy refuses names the entry, and sends nothing", async () => {
+    tencent.reset();
+    await fillConfigForm(page, { ...config, countryPolicy: { allow: ['CN', '!+86137'] } });
+    const shown = await testSendError(page, testPhone);
+    await shoot(page, 'test-country-policy');
+    assert.equal(tencent.requests.length, 0, 'a refused number must not reach Tencent');
+    assert.match(shown, /countryPolicy\.allow\[1\] "!\+86137" blocks this number \(CN, \+86…\)/);
+  });
   // An exhausted SMS package on a real sign-in: Logto's sign-in page offers the password instead.
   let smsConnector;
   await check('8  sign-in page: with password and SMS both on, InsufficientBalanceInSmsPackage moves the user to the password page', async () => {

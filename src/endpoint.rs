@@ -249,7 +249,8 @@ mod punycode {
 
     fn adapt(delta: u32, points: u32, first: bool) -> u32 {
         let mut delta = if first { delta / DAMP } else { delta / 2 };
-        delta += delta / points;
+        // `max(1)`: no division-by-zero panic path in the wasm.
+        delta += delta / points.max(1);
         let mut k = 0;
         while delta > ((BASE - T_MIN) * T_MAX) / 2 {
             delta /= BASE - T_MIN;
@@ -303,8 +304,8 @@ mod punycode {
             }
             let length = u32::try_from(output.len()).ok()? + 1;
             bias = adapt(i - old_i, length, old_i == 0);
-            n = n.checked_add(i / length)?;
-            i %= length;
+            n = n.checked_add(i.checked_div(length)?)?;
+            i = i.checked_rem(length)?;
             // A label has at most 63 bytes: longer output is not a label anyway.
             if output.len() >= 63 {
                 return None;
@@ -313,7 +314,10 @@ mod punycode {
             let at = usize::try_from(i).ok()?;
             output.push(char::from_u32(n)?);
             for index in (at..output.len().saturating_sub(1)).rev() {
-                output.swap(index, index + 1);
+                // Not `swap`: its bounds check leaves a panic path in the wasm.
+                if let Some([left, right]) = output.get_mut(index..index + 2) {
+                    std::mem::swap(left, right);
+                }
             }
             i += 1;
         }

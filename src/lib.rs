@@ -18,6 +18,8 @@
 // Public: the sans-IO API a native caller, `tests/` and `fuzz/` use. Private: helpers.
 mod bounded;
 pub mod config;
+pub mod country;
+pub mod country_policy;
 pub mod endpoint;
 pub mod error;
 pub mod exchange;

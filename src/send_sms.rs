@@ -206,6 +206,10 @@ pub fn build_request(
     timestamp: u64,
     keys: &mut SigningKeys,
 ) -> Result<SmsRequest, ConnectorError> {
+    // Before anything is built: a number the policy refuses never becomes a request.
+    if let Some(policy) = &config.country_policy {
+        policy.check(&message.to)?;
+    }
     let choice = choose(config, message)?;
     check_param_bounds(choice.params, &message.code)?;
     let body = SendSmsBody {
@@ -320,6 +324,40 @@ mod tests {
 
     fn body(request: &SmsRequest) -> Value {
         serde_json::from_str(&request.body).unwrap()
+    }
+
+    #[test]
+    fn a_number_the_country_policy_refuses_never_becomes_a_request() {
+        let config = config(json!({ "countryPolicy": { "allow": ["CN", "US", "!+1900"] } }));
+        let refused = build_request(
+            &config,
+            &message("18765550123", "SignIn"),
+            1_700_000_000,
+            &mut SigningKeys::default(),
+        )
+        .unwrap_err();
+        assert_eq!(refused.code, ErrorCode::General);
+        assert!(refused.data.message.contains("(JM, +1876…)"));
+        let refused = build_request(
+            &config,
+            &message("19005550123", "SignIn"),
+            1_700_000_000,
+            &mut SigningKeys::default(),
+        )
+        .unwrap_err();
+        assert!(refused
+            .data
+            .message
+            .starts_with(r#"countryPolicy.allow[2] "!+1900" blocks"#));
+        for allowed in ["14155550123", "8613711112222"] {
+            assert!(build_request(
+                &config,
+                &message(allowed, "SignIn"),
+                1_700_000_000,
+                &mut SigningKeys::default()
+            )
+            .is_ok());
+        }
     }
 
     #[test]

@@ -58,6 +58,10 @@ issue_codes! {
         InvalidLanguage => "invalid_language",
         InvalidLocale => "invalid_locale",
         DuplicateLocale => "duplicate_locale",
+        InvalidCountryPolicy => "invalid_country_policy",
+        UnknownCountry => "unknown_country",
+        InvalidPrefix => "invalid_prefix",
+        InvalidCountryEntry => "invalid_country_entry",
     }
     // Saved, but Tencent would likely refuse a send.
     warnings {
@@ -77,6 +81,8 @@ issue_codes! {
         DuplicateUsageType => "duplicate_usage_type",
         TemplateParamFormat => "template_param_format",
         TemplateParamLink => "template_param_link",
+        UnusedCountryEntry => "unused_country_entry",
+        MainlandBlocked => "mainland_blocked",
         UnknownKey => "unknown_key",
         LocaleWithoutGeneric => "locale_without_generic",
         LocaleWithoutInternational => "locale_without_international",

@@ -108,6 +108,18 @@ test('admin page validates the config in the browser while the operator types', 
     t.diagnostic(`screenshot: ${screenshot}`);
   });
 
+  await step('shows countryPolicy errors and warnings in its own row', async () => {
+    await enterConfig(page, { ...validConfig, countryPolicy: { allow: ['CN', 'XX', '!+1900'] } });
+    await waitForState(page, 'invalid');
+    const [unknownCountry] = await fieldIssues(page, 'countryPolicy', 'error');
+    assert.match(unknownCountry, /^countryPolicy\.allow\[1\] .*ISO 3166-1/);
+    assert.equal(await page.getAttribute('[data-field="countryPolicy"] [data-testid="error"]', 'data-code'), 'unknown_country');
+    await enterConfig(page, { ...validConfig, countryPolicy: { allow: ['CN', '!+1900'] } });
+    await waitForState(page, 'valid');
+    const [unused] = await fieldIssues(page, 'countryPolicy', 'warning');
+    assert.match(unused, /^countryPolicy\.allow\[1\] .*exception/);
+  });
+
   await step('shows the valid state once the config is fixed', async () => {
     await enterConfig(page, validConfig);
     await waitForState(page, 'valid');

@@ -104,7 +104,10 @@ const withFieldDetails = (error) => {
  * keep the mapped codes, which give end users Logto's translated sentence and the right status.
  */
 const forConsoleTest = (error) => {
-  if (error.code === ConnectorErrorCodes.General || error.data instanceof z.ZodError) {
+  // A `general` error already shows its own line, unless that is the end user's sentence and the
+  // operator's differs (a countryPolicy refusal: Test names the entry that blocked the number).
+  const ownLine = error.code === ConnectorErrorCodes.General && error.data?.errorDescription === error.data?.message;
+  if (ownLine || error.data instanceof z.ZodError) {
     return error;
   }
   const line = String(error.data?.message ?? error.message);

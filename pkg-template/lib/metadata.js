@@ -125,6 +125,17 @@ export const metadata = Object.freeze({
         'Sender ID approved by Tencent for international SMS (some countries require one). Sent only to numbers outside +86, never to mainland China numbers. Leave empty if you have none.',
     },
     {
+      key: 'countryPolicy',
+      label: 'Country policy',
+      type: 'Json',
+      required: false,
+      // Logto's console validates a Json field's text; without a default a new form holds no text
+      // and refuses the Test and Save. {} is no policy.
+      defaultValue: {},
+      tooltip:
+        'Which numbers may get an SMS, checked before anything is sent (against SMS pumping). {"allow": [...]} sends only to the listed entries, {"deny": [...]} to all but them. An entry is an ISO country code ("CN", "JM") or a prefix ("+1876"); "!" in front makes an exception. The longest matching entry decides, so {"allow": ["CN", "US", "!+1900"]} sends to mainland China and the US but not +1 900. "US" is the US only: Canada and the Caribbean +1 territories have their own codes. Leave empty to send to every number.',
+    },
+    {
       key: 'endpoint',
       label: 'Endpoint',
       type: 'Text',

@@ -16,6 +16,20 @@ export const connectorConfig = (endpoint) => ({
   ...(endpoint ? { endpoint } : {}),
 });
 
+/**
+ * A 50-entry countryPolicy that lets the bench's +86 number through after every entry is tried:
+ * high-risk prefixes and countries, ISO codes (resolved through the country table) and prefixes.
+ */
+export const countryPolicy50 = {
+  deny: [
+    '+1900', '+1976', '+882', '+883', '+979', '+881', '+870', '+4470', '+4487', '+4490',
+    '+4491', '+7940', '+7840', '+252', '+675', '+677', '+678', '+679', '+685', '+686',
+    '+687', '+688', '+689', '+690', '+691', '+692', '+53', '+850', '+963', '+964',
+    'AF', 'IQ', 'SY', 'YE', 'LY', 'SD', 'SS', 'ER', 'CF', 'NR',
+    'TD', 'NU', 'TO', 'JM', 'DO', 'HT', 'LR', 'SL', 'GN', '!+18765',
+  ],
+};
+
 export const message = { to: '+8613711112222', type: 'SignIn', payload: { code: '123456' } };
 
 /** Template ids the localised config gives the 3 languages; the message below resolves to ja's. */

@@ -4,15 +4,17 @@
 import { deepStrictEqual } from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 
-import { connectorConfig, localisedConfig, localisedMessage, message, signInput } from './fixtures.mjs';
+import { connectorConfig, countryPolicy50, localisedConfig, localisedMessage, message, signInput } from './fixtures.mjs';
 import { signTc3 } from './tc3-node.mjs';
 
 const answeredOk = (answer) => answer?.Response?.SendStatusSet?.[0]?.Code === 'Ok';
 
 // What each sender resolves to when an SMS really went out.
+const oursDelivered = (result) => typeof result?.serialNo === 'string' && result.serialNo !== '';
 const delivered = {
   ours: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   oursLocales: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
+  oursPolicy: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   official: (result) => answeredOk(result?.body),
   bareFetch: answeredOk,
   bareGot: answeredOk,
@@ -29,6 +31,8 @@ const senders = {
   ours: connectorSender,
   /** Ours with 3 languages configured and a message carrying locale and uiLocales. */
   oursLocales: (options) => connectorSender({ ...options, localised: true }),
+  /** Ours with a 50-entry countryPolicy: what the policy check costs a send. */
+  oursPolicy: (job) => connectorSender({ ...job, countryPolicy: countryPolicy50 }),
   official: connectorSender,
   /** The floor for any design that sends through the host's global fetch. */
   async bareFetch({ endpoint }) {
@@ -52,9 +56,10 @@ const senders = {
   },
 };
 
-async function connectorSender({ specifier, endpoint, localised = false }) {
+async function connectorSender({ specifier, endpoint, localised = false, countryPolicy }) {
   const { default: createConnector } = await import(specifier);
-  const config = localised ? localisedConfig(endpoint) : connectorConfig(endpoint);
+  const base = localised ? localisedConfig(endpoint) : connectorConfig(endpoint);
+  const config = countryPolicy ? { ...base, countryPolicy } : base;
   const data = localised ? localisedMessage : message;
   const connector = await createConnector({ getConfig: async () => config });
   // As Logto's real sends call it: no config argument, the saved one comes from getConfig (a

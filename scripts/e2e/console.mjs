@@ -71,16 +71,20 @@ export const openSmsGuide = async (page, adminUrl, connectorName) => {
   await page.getByRole('button', { name: 'Save and Done' }).waitFor();
 };
 
-/** Fills the guide's config form with `config`: text fields by key, the Json field as JSON. */
+const jsonFieldOrder = ['templates', 'countryPolicy'];
+
+/** Fills the guide's config form with `config`: text fields by key, Json fields as JSON. */
 export const fillConfigForm = async (page, config) => {
   for (const [key, value] of Object.entries(config)) {
     const input = page.locator(`input[name="formConfig.${key}"]`);
     if ((await input.count()) > 0) {
       await input.fill(String(value));
     } else if (typeof value === 'object') {
-      // CodeEditor: a transparent textarea over the highlighted text; the form's one Json field
-      // (templates). The guide's code samples are read-only ones.
-      await page.locator('form textarea:not([readonly])').fill(JSON.stringify(value, null, 2));
+      // CodeEditor: a transparent textarea over the highlighted text, one per Json field in form
+      // order (templates, then our countryPolicy; the official has templates only). The guide's
+      // code samples are read-only ones.
+      const editors = page.locator('form textarea:not([readonly])');
+      await editors.nth(jsonFieldOrder.indexOf(key)).fill(JSON.stringify(value, null, 2));
     }
   }
 };

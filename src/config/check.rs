@@ -3,7 +3,8 @@
 use serde_json::{Map, Value};
 
 use super::model::{
-    Config, Language, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, ROOT_KEYS,
+    is_template_id, Config, Language, Template, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS,
+    ROOT_KEYS,
 };
 use super::templates::check_templates;
 use super::value::type_name;
@@ -11,6 +12,7 @@ use super::warnings::{
     warn_access_key_id, warn_access_key_secret, warn_region, warn_sdk_app_id, warn_sign_name,
     warn_unknown_keys, warn_whitespace,
 };
+use crate::country_policy;
 use crate::endpoint::{
     default_endpoint, parse_endpoint, Endpoint, EndpointError,
     DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
@@ -101,6 +103,7 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
     let language = check_language(root.get("language"), report);
     let international_sign_name = optional_string(root, "internationalSignName", report);
     let sender_id = optional_string(root, "senderId", report);
+    let country_policy = country_policy::check_field(root.get(country_policy::FIELD), report);
 
     if let Some(id) = access_key_id {
         warn_access_key_id(id, report);
@@ -124,21 +127,73 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         warn_region(region, report);
     }
     warn_unknown_keys(root, &ROOT_KEYS, &[], report);
+    if let (Some(Some(policy)), Some(templates), Some(endpoint)) =
+        (&country_policy, &templates, &endpoint)
+    {
+        country_policy::warn_policy(policy, serves_mainland_only(templates, endpoint), report);
+    }
 
+    // One exit for every missing field: each `?` would drop all the values parsed so far again.
+    let (
+        Some(access_key_id),
+        Some(access_key_secret),
+        Some(sign_name),
+        Some(sdk_app_id),
+        Some(region),
+        Some(templates),
+        Some(endpoint),
+        Some(timeout_ms),
+        Some(language),
+        Some(international_sign_name),
+        Some(sender_id),
+        Some(country_policy),
+    ) = (
+        access_key_id,
+        access_key_secret,
+        sign_name,
+        sdk_app_id,
+        region,
+        templates,
+        endpoint,
+        timeout_ms,
+        language,
+        international_sign_name,
+        sender_id,
+        country_policy,
+    )
+    else {
+        return None;
+    };
     Some(Config {
-        access_key_id: access_key_id?.to_owned(),
-        access_key_secret: access_key_secret?.to_owned(),
-        sign_name: sign_name?.to_owned(),
-        sdk_app_id: sdk_app_id?.to_owned(),
-        region: region?.to_owned(),
-        templates: templates?,
-        endpoint: endpoint?,
-        timeout_ms: timeout_ms?,
-        language: language?,
-        international_sign_name: international_sign_name?.map(str::to_owned),
+        access_key_id: access_key_id.to_owned(),
+        access_key_secret: access_key_secret.to_owned(),
+        sign_name: sign_name.to_owned(),
+        sdk_app_id: sdk_app_id.to_owned(),
+        region: region.to_owned(),
+        templates,
+        endpoint,
+        timeout_ms,
+        language,
+        international_sign_name: international_sign_name.map(str::to_owned),
         // Saved configs drop empty strings; an empty one here means the same: none.
-        sender_id: sender_id?.filter(|id| !id.is_empty()).map(str::to_owned),
+        sender_id: sender_id.filter(|id| !id.is_empty()).map(str::to_owned),
+        country_policy,
     })
+}
+
+/// The international site's API host (tencentcloud.com accounts).
+const INTERNATIONAL_SITE_HOST: &str = "sms.intl.tencentcloudapi.com";
+
+/// Whether only +86 numbers can get a template Tencent accepts: no entry has an international
+/// template, and the account is not an international-site one (whose templates all are).
+fn serves_mainland_only(templates: &[Template], endpoint: &Endpoint) -> bool {
+    endpoint.host != INTERNATIONAL_SITE_HOST
+        && templates.iter().all(|template| {
+            !template
+                .international_template_code
+                .as_deref()
+                .is_some_and(is_template_id)
+        })
 }
 
 fn required_string<'a>(
@@ -755,6 +810,49 @@ pub(crate) mod tests {
         let shown = format!("{config:?}");
         assert!(!shown.contains(&config.access_key_secret), "{shown}");
         assert!(shown.contains("[redacted]"));
+    }
+
+    #[test]
+    fn country_policy_is_parsed_and_checked_with_the_rest() {
+        let mut config = valid();
+        config["countryPolicy"] = json!({ "allow": ["CN", "JM"] });
+        let parsed = parse(&config).unwrap();
+        assert!(parsed.country_policy.unwrap().decide("18765550123").allowed);
+        config["countryPolicy"] = json!({ "allow": ["CN", "XX"], "deny": [] });
+        let (validation, _) = validate(&config);
+        assert_eq!(paths(&validation.errors), [r#"["countryPolicy"]"#]);
+        config["countryPolicy"] = json!({ "allow": ["CN", "XX"] });
+        let (validation, _) = validate(&config);
+        assert_eq!(
+            paths(&validation.errors),
+            [r#"["countryPolicy","allow",1]"#]
+        );
+        assert_eq!(validation.errors[0].code, "unknown_country");
+        // Other keys beside the one list are not read.
+        config["countryPolicy"] = json!({ "allow": ["CN"], "note": "mainland only" });
+        let policy = parse(&config).unwrap().country_policy.unwrap();
+        assert!(!policy.decide("18765550123").allowed);
+        config["countryPolicy"] = Value::Null;
+        assert_eq!(parse(&config).unwrap().country_policy, None);
+    }
+
+    #[test]
+    fn blocking_mainland_warns_only_when_templates_are_mainland_only() {
+        let mut config = valid();
+        config["countryPolicy"] = json!({ "allow": ["US"] });
+        let (validation, parsed) = validate(&config);
+        assert!(parsed.is_some());
+        assert_eq!(paths(&validation.warnings), [r#"["countryPolicy"]"#]);
+        assert_eq!(validation.warnings[0].code, "mainland_blocked");
+        config["templates"][3]["internationalTemplateCode"] = json!("2004");
+        assert!(validate(&config).0.warnings.is_empty());
+        config["templates"][3]["internationalTemplateCode"] = json!("<template-code>");
+        config["endpoint"] = json!("sms.intl.tencentcloudapi.com");
+        assert!(validate(&config)
+            .0
+            .warnings
+            .iter()
+            .all(|issue| issue.code != "mainland_blocked"));
     }
 
     #[test]

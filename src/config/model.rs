@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::country_policy::CountryPolicy;
 use crate::endpoint::Endpoint;
 use crate::locale;
 use crate::redact::MASK;
@@ -28,7 +29,7 @@ pub const KNOWN_USAGE_TYPES: [&str; 9] = [
 pub const SMS_REGIONS: [&str; 4] = ["ap-beijing", "ap-guangzhou", "ap-nanjing", "ap-singapore"];
 
 /// Every key the root may have; others get an `unknown_key` warning.
-pub const ROOT_KEYS: [&str; 11] = [
+pub const ROOT_KEYS: [&str; 12] = [
     "accessKeyId",
     "accessKeySecret",
     "signName",
@@ -40,6 +41,7 @@ pub const ROOT_KEYS: [&str; 11] = [
     "language",
     "internationalSignName",
     "senderId",
+    "countryPolicy",
 ];
 /// Every key a template may have.
 pub const TEMPLATE_KEYS: [&str; 6] = [
@@ -115,6 +117,8 @@ pub struct Config {
     pub international_sign_name: Option<String>,
     /// `SenderId`, sent only to numbers outside mainland China.
     pub sender_id: Option<String>,
+    /// Which numbers may be sent to; checked before any request.
+    pub country_policy: Option<CountryPolicy>,
 }
 
 /// Every field but the secret key, which is never formatted.
@@ -133,6 +137,7 @@ impl fmt::Debug for Config {
             .field("language", &self.language)
             .field("international_sign_name", &self.international_sign_name)
             .field("sender_id", &self.sender_id)
+            .field("country_policy", &self.country_policy)
             .finish()
     }
 }
