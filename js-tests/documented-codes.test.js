@@ -1,8 +1,8 @@
-// README's lists of validation codes are the codes the validator can raise, no more, no fewer:
-// read from every `report.error(…)`/`report.warn(…)` call of the Rust validator (an `IssueCode`
-// variant, resolved to its name by the `issue_codes!` list, or an endpoint error's code) and the
-// JS layer's own two. tests/one_source.rs checks the same lists against the enum itself; this test
-// also catches a variant that nothing raises.
+// The `issue_codes!` list is exactly the codes the validator can raise, no more, no fewer: read
+// from every `report.error(…)`/`report.warn(…)` call of the Rust validator (an `IssueCode`
+// variant, or an endpoint or policy-entry error's code) and the JS layer's own two. The README's
+// lists and index.d.ts are checked against the same enum by tests/one_source.rs, so together the
+// documentation names what is raised.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
@@ -61,31 +61,23 @@ const raised = (method) => {
   return codes;
 };
 
-/** The `- \`code\`:` bullets of the README list after `heading`. */
-const documented = (readme, heading) => {
-  const start = readme.indexOf(heading);
-  assert.ok(start >= 0, `no "${heading}"`);
-  const lines = readme.slice(start + heading.length).split('\n');
-  const codes = [];
-  for (const line of lines.slice(1)) {
-    const match = line.match(/^- `([a-z_]+)`/);
-    if (!match) {
-      if (codes.length > 0) break;
-      continue;
-    }
-    codes.push(match[1]);
-  }
-  return codes.sort();
+/** The names in the `issue_codes!` block `errors { … }` or `warnings { … }`, sorted. */
+const listed = (block) => {
+  const text = source('validation.rs');
+  // The invocation, after the macro's own definition, which names the blocks too.
+  const start = text.indexOf(`${block} {`, text.lastIndexOf('issue_codes! {'));
+  assert.ok(start >= 0, `no ${block} block in issue_codes!`);
+  const body = text.slice(start, text.indexOf('}', start));
+  return [...body.matchAll(/=> "([a-z_]+)"/g)].map((match) => match[1]).sort();
 };
 
-test("README documents exactly the validation codes the validator raises", () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+test('the issue_codes! list holds exactly the validation codes the validator raises', () => {
   // The JS layer's own: a config it cannot turn into JSON text, or one over the input budget.
   const errors = [...raised('error'), 'not_json', 'too_large'].sort();
   const warnings = [...raised('warn')].sort();
   assert.ok(errors.length > 5 && warnings.length > 5, `the scan finds the calls: ${errors} | ${warnings}`);
-  assert.deepEqual(documented(readme, 'Error codes:'), [...new Set(errors)], 'error codes');
-  assert.deepEqual(documented(readme, 'Warning codes:'), [...new Set(warnings)], 'warning codes');
+  assert.deepEqual(listed('errors'), [...new Set(errors)], 'error codes');
+  assert.deepEqual(listed('warnings'), [...new Set(warnings)], 'warning codes');
   const engine = readFileSync(new URL('../pkg-template/lib/engine.js', import.meta.url), 'utf8');
   for (const code of ['not_json', 'too_large']) {
     assert.match(engine, new RegExp(`code: '${code}'`), `engine.js raises ${code}`);
