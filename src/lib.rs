@@ -23,6 +23,7 @@ pub mod country_policy;
 pub mod endpoint;
 pub mod error;
 pub mod exchange;
+mod json;
 pub mod locale;
 pub mod phone;
 pub mod redact;

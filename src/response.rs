@@ -60,7 +60,7 @@ pub fn parse(
     if status != 200 {
         return Err(invalid_response(status, body, "Tencent Cloud APIs always answer HTTP 200; another status comes from a proxy or gateway").into());
     }
-    let Ok(Value::Object(root)) = serde_json::from_slice::<Value>(body) else {
+    let Some(Value::Object(root)) = crate::json::parse(body) else {
         let reason = if body.is_empty() {
             "the answer is empty"
         } else {

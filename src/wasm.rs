@@ -273,6 +273,5 @@ fn parse_input(text: &str) -> Result<Value, &'static str> {
     if text.len() > MAX_INPUT_BYTES {
         return Err("it is larger than 1 MiB");
     }
-    // from_slice, as response parsing uses: one serde_json reader in the wasm, not two.
-    serde_json::from_slice(text.as_bytes()).map_err(|_| "it is not JSON text")
+    crate::json::parse(text.as_bytes()).ok_or("it is not JSON text")
 }
