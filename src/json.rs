@@ -1,10 +1,16 @@
-//! JSON text to serde_json's [`Value`], by hand: serde_json's generic deserializer (visitors,
-//! its float table, error positions) was 7 KB of the 64 KB gzip budget. It accepts and refuses
-//! exactly what `serde_json::from_slice::<Value>` does and builds the same values, but for the
-//! digits of a fraction or exponent: the connector reads a number only as a whole `u64`, so a
-//! float is kept close, not bit for bit (the tests hold it to serde_json).
+//! JSON text, read and written by hand: serde_json's generic deserializer and serializer cost
+//! about 8 KB of the 64 KB gzip budget in the wasm.
+//!
+//! [`parse`] accepts and refuses exactly what `serde_json::from_slice::<Value>` does and builds
+//! the same values, but for the digits of a fraction or exponent: the connector reads a number
+//! only as a whole `u64`, so a float is kept close, not bit for bit (the tests hold it to
+//! serde_json). [`WriteJson`] writes compact JSON escaped as serde_json escapes it; the types
+//! that cross to JavaScript implement it, and their serde `Serialize` reads that same text back
+//! ([`serialize_written`]), so there is one encoding.
 
 use serde_json::{Map, Number, Value};
+
+use crate::text::decimal;
 
 /// serde_json's nesting limit: 127 arrays or objects deep parse, 128 do not.
 const MAX_NESTING: u8 = 127;
@@ -307,6 +313,146 @@ fn scale(mut value: f64, mut exponent: i32) -> Option<f64> {
     }
 }
 
+/// A value written as compact JSON text.
+pub trait WriteJson {
+    fn write_json(&self, out: &mut String);
+}
+
+pub fn to_string(value: &(impl WriteJson + ?Sized)) -> String {
+    let mut out = String::new();
+    value.write_json(&mut out);
+    out
+}
+
+/// Quoted, escaping what serde_json escapes: `"`, `\` and control characters below U+0020.
+impl WriteJson for str {
+    fn write_json(&self, out: &mut String) {
+        out.push('"');
+        for character in self.chars() {
+            match character {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                ..='\u{1f}' => {
+                    out.push_str("\\u00");
+                    for nibble in [u32::from(character) >> 4, u32::from(character) & 15] {
+                        out.extend(char::from_digit(nibble, 16));
+                    }
+                }
+                _ => out.push(character),
+            }
+        }
+        out.push('"');
+    }
+}
+
+impl WriteJson for String {
+    fn write_json(&self, out: &mut String) {
+        self.as_str().write_json(out);
+    }
+}
+
+impl WriteJson for u64 {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(&decimal(*self));
+    }
+}
+
+impl WriteJson for bool {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl<T: WriteJson> WriteJson for [T] {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (index, item) in self.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            item.write_json(out);
+        }
+        out.push(']');
+    }
+}
+
+impl<T: WriteJson> WriteJson for Vec<T> {
+    fn write_json(&self, out: &mut String) {
+        self.as_slice().write_json(out);
+    }
+}
+
+impl<T: WriteJson + ?Sized> WriteJson for &T {
+    fn write_json(&self, out: &mut String) {
+        (**self).write_json(out);
+    }
+}
+
+/// For tests that stand a `Value` in for a reply; the wasm never writes one (serde_json's
+/// serializer would come back with it).
+#[cfg(test)]
+impl WriteJson for Value {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+
+/// Writes an object field by field, in the order given: `Object::new(out).field(..).end()`.
+pub struct Object<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl<'a> Object<'a> {
+    pub fn new(out: &'a mut String) -> Self {
+        out.push('{');
+        Object { out, empty: true }
+    }
+
+    pub fn field(mut self, name: &str, value: &(impl WriteJson + ?Sized)) -> Self {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        name.write_json(self.out);
+        self.out.push(':');
+        value.write_json(self.out);
+        self
+    }
+
+    /// A field written only when there is a value (serde's `skip_serializing_if`).
+    pub fn optional(self, name: &str, value: Option<&(impl WriteJson + ?Sized)>) -> Self {
+        match value {
+            Some(value) => self.field(name, value),
+            None => self,
+        }
+    }
+
+    pub fn end(self) {
+        self.out.push('}');
+    }
+}
+
+/// serde's `Serialize` for types that implement [`WriteJson`], for native callers and tests:
+/// their JSON text read back as a `Value` (objects come out with sorted keys). No serde
+/// serializer reaches the wasm.
+macro_rules! serialize_written {
+    ($($type:ty),* $(,)?) => {$(
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let text = crate::json::to_string(self);
+                serde::Serialize::serialize(&crate::json::parse(text.as_bytes()), serializer)
+            }
+        }
+    )*};
+}
+pub(crate) use serialize_written;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,6 +617,22 @@ mod tests {
         }
     }
 
+    #[test]
+    fn objects_and_arrays_are_written_compact_in_order() {
+        let mut out = String::new();
+        Object::new(&mut out)
+            .field("b", "x\"y")
+            .optional("skipped", None::<&str>)
+            .field("a", &vec![1_u64, u64::MAX])
+            .optional("c", Some(&true))
+            .field("d", &Vec::<String>::new())
+            .end();
+        assert_eq!(
+            out,
+            r#"{"b":"x\"y","a":[1,18446744073709551615],"c":true,"d":[]}"#
+        );
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 2_000, failure_persistence: None, ..Default::default() })]
 
@@ -486,6 +648,11 @@ mod tests {
             text in r#"-?(0|[1-9][0-9]{0,25})(\.[0-9]{0,22})?([eE][+-]?[0-9]{1,12})?"#
         ) {
             proptest::prop_assert_eq!(ours(&text), serde(&text), "{:?}", text);
+        }
+
+        #[test]
+        fn strings_are_written_as_serde_json_writes_them(text in "(.|[\u{0}-\u{1f}\u{7f}\"\\\\])*") {
+            proptest::prop_assert_eq!(to_string(text.as_str()), serde_json::to_string(&text).unwrap());
         }
 
         #[test]

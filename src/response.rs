@@ -1,9 +1,9 @@
 //! Tencent's answer → a send result or a Logto error, by the code families of Tencent's docs.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{ConnectorError, Delivery, ErrorCode};
+use crate::json::{serialize_written, Object, WriteJson};
 use crate::redact::{redact, redacted, unescape_json};
 use crate::tencent_codes::judge;
 pub use crate::tencent_codes::Retryable;
@@ -14,8 +14,8 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 /// How much of an unusable answer `bodyExcerpt` shows.
 pub const EXCERPT_CHARS: usize = 200;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// Written in camel case.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SendResult {
     pub request_id: String,
     pub serial_no: String,
@@ -23,6 +23,20 @@ pub struct SendResult {
     pub iso_code: String,
     pub phone_number: String,
 }
+
+impl WriteJson for SendResult {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("requestId", &self.request_id)
+            .field("serialNo", &self.serial_no)
+            .field("fee", &self.fee)
+            .field("isoCode", &self.iso_code)
+            .field("phoneNumber", &self.phone_number)
+            .end();
+    }
+}
+
+serialize_written!(SendResult);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
