@@ -129,7 +129,11 @@ serialize_written!(ErrorData, ConnectorError);
 impl ConnectorError {
     /// An error whose description and message are the same sentence.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        let message = message.into();
+        Self::with_message(code, message.into())
+    }
+
+    // Not generic: one copy in the wasm, not one per message type.
+    fn with_message(code: ErrorCode, message: String) -> Self {
         ConnectorError {
             code,
             data: Box::new(ErrorData {

@@ -7,7 +7,7 @@ use crate::json::{serialize_written, Object, WriteJson};
 use crate::redact::{redact, redacted, unescape_json};
 use crate::tencent_codes::judge;
 pub use crate::tencent_codes::Retryable;
-use crate::text::truncate;
+use crate::text::{concat, decimal, truncate};
 
 /// Bodies are read up to this many bytes; a SendSms answer for one number is under 1 KiB.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -182,7 +182,14 @@ fn invalid_response(status: u16, body: &[u8], reason: &str, secret: &str) -> Con
     let excerpt = excerpt(body, secret);
     let mut error = ConnectorError::new(
         ErrorCode::InvalidResponse,
-        format!("Tencent Cloud SMS gave an unusable answer (HTTP {status}): {reason}. The SMS may or may not have been sent; check the SMS console's delivery records before sending again."),
+        // Not format!: the status would link u16's Display.
+        concat(&[
+            "Tencent Cloud SMS gave an unusable answer (HTTP ",
+            &decimal(u64::from(status)),
+            "): ",
+            reason,
+            ". The SMS may or may not have been sent; check the SMS console's delivery records before sending again.",
+        ]),
     );
     error.data.status = Some(status);
     error.data.body_excerpt = Some(excerpt);

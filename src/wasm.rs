@@ -15,6 +15,7 @@ use crate::exchange::{Answer, Exchange, NoAnswer, Step};
 use crate::send_sms;
 use crate::state::ProcessState;
 use crate::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
+use crate::text::whole_number;
 use crate::validation::{Issue, IssueCode, PathSegment, Validation};
 use crate::wire::{self, MAX_INPUT_BYTES, MAX_PAYLOAD_BYTES, MAX_SIGNED_HEADERS};
 
@@ -119,17 +120,6 @@ pub fn sign_request(fields: &str, payload_text: Option<String>, payload_bytes: &
             .redact(secret_key),
         ),
     }
-}
-
-/// Decimal digits as a number; no sign, no float. (`str::parse` costs more wasm.)
-fn whole_number(text: &str) -> Option<u64> {
-    if text.is_empty() {
-        return None;
-    }
-    text.bytes().try_fold(0_u64, |number, byte| {
-        let digit = byte.checked_sub(b'0').filter(|digit| *digit < 10)?;
-        number.checked_mul(10)?.checked_add(u64::from(digit))
-    })
 }
 
 /// Starts a send: `config` and `message` as JSON text, `now_ms` the local clock. Returns the
