@@ -633,50 +633,56 @@ mod tests {
         );
     }
 
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2_000, failure_persistence: None, ..Default::default() })]
+    // proptest is a native-only dev-dependency (see Cargo.toml).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::*;
 
-        #[test]
-        fn agrees_with_serde_json_on_json_like_text(
-            text in r#"[ \[\]{}",:0-9eE.+\-ntrufalsx\\/bu\u{1}é😀dD]{0,24}"#
-        ) {
-            proptest::prop_assert_eq!(ours(&text), serde(&text), "{:?}", text);
+        proptest::proptest! {
+            #![proptest_config(proptest::prelude::ProptestConfig { cases: 2_000, failure_persistence: None, ..Default::default() })]
+
+            #[test]
+            fn agrees_with_serde_json_on_json_like_text(
+                text in r#"[ \[\]{}",:0-9eE.+\-ntrufalsx\\/bu\u{1}é😀dD]{0,24}"#
+            ) {
+                proptest::prop_assert_eq!(ours(&text), serde(&text), "{:?}", text);
+            }
+
+            #[test]
+            fn agrees_with_serde_json_on_numbers(
+                text in r#"-?(0|[1-9][0-9]{0,25})(\.[0-9]{0,22})?([eE][+-]?[0-9]{1,12})?"#
+            ) {
+                proptest::prop_assert_eq!(ours(&text), serde(&text), "{:?}", text);
+            }
+
+            #[test]
+            fn strings_are_written_as_serde_json_writes_them(text in "(.|[\u{0}-\u{1f}\u{7f}\"\\\\])*") {
+                proptest::prop_assert_eq!(to_string(text.as_str()), serde_json::to_string(&text).unwrap());
+            }
+
+            #[test]
+            fn agrees_with_serde_json_on_documents(value in document()) {
+                let text = serde_json::to_string_pretty(&value).unwrap();
+                proptest::prop_assert_eq!(parse(text.as_bytes()), Some(value));
+            }
         }
 
-        #[test]
-        fn agrees_with_serde_json_on_numbers(
-            text in r#"-?(0|[1-9][0-9]{0,25})(\.[0-9]{0,22})?([eE][+-]?[0-9]{1,12})?"#
-        ) {
-            proptest::prop_assert_eq!(ours(&text), serde(&text), "{:?}", text);
+        fn document() -> impl proptest::strategy::Strategy<Value = Value> {
+            use proptest::prelude::*;
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::from),
+                any::<u64>().prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                ".{0,12}".prop_map(Value::from),
+            ];
+            leaf.prop_recursive(4, 32, 6, |inner| {
+                prop_oneof![
+                    proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
+                    proptest::collection::btree_map(".{0,6}", inner, 0..6)
+                        .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+                ]
+            })
         }
-
-        #[test]
-        fn strings_are_written_as_serde_json_writes_them(text in "(.|[\u{0}-\u{1f}\u{7f}\"\\\\])*") {
-            proptest::prop_assert_eq!(to_string(text.as_str()), serde_json::to_string(&text).unwrap());
-        }
-
-        #[test]
-        fn agrees_with_serde_json_on_documents(value in document()) {
-            let text = serde_json::to_string_pretty(&value).unwrap();
-            proptest::prop_assert_eq!(parse(text.as_bytes()), Some(value));
-        }
-    }
-
-    fn document() -> impl proptest::strategy::Strategy<Value = Value> {
-        use proptest::prelude::*;
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::from),
-            any::<u64>().prop_map(Value::from),
-            any::<i64>().prop_map(Value::from),
-            ".{0,12}".prop_map(Value::from),
-        ];
-        leaf.prop_recursive(4, 32, 6, |inner| {
-            prop_oneof![
-                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
-                proptest::collection::btree_map(".{0,6}", inner, 0..6)
-                    .prop_map(|entries| Value::Object(entries.into_iter().collect())),
-            ]
-        })
     }
 }
