@@ -20,13 +20,22 @@ use crate::validation::{Issue, IssueCode, PathSegment, Validation};
 use crate::wire::{self, MAX_INPUT_BYTES, MAX_PAYLOAD_BYTES, MAX_SIGNED_HEADERS};
 
 // All the state the core keeps between calls. Each export borrows it once and calls no
-// JavaScript while it does, so the borrow never nests.
-thread_local! {
-    static STATE: RefCell<ProcessState> = const { RefCell::new(ProcessState::new()) };
-}
+// JavaScript while it does, so the borrow never nests. A plain static, not `thread_local!`,
+// whose access checks and their panic messages cost 660 B of the gzip budget.
+static STATE: OneThread<RefCell<ProcessState>> = OneThread(RefCell::new(ProcessState::new()));
+
+/// Lets a `static` hold a value that is not `Sync` (`RefCell`, the `Rc`s inside).
+struct OneThread<T>(T);
+
+// SAFETY: wasm32 without the atomics feature runs one thread (the allocator in lib.rs assumes
+// the same), so the value is never shared between threads.
+unsafe impl<T> Sync for OneThread<T> {}
+
+#[cfg(target_feature = "atomics")]
+compile_error!("the binding's state and the allocator assume single-threaded wasm32");
 
 fn with_state<T>(step: impl FnOnce(&mut ProcessState) -> T) -> T {
-    STATE.with(|state| step(&mut state.borrow_mut()))
+    step(&mut STATE.0.borrow_mut())
 }
 
 /// wasm-bindgen's reset-state support re-runs the start function on every fresh instance.
