@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::text::{concat, find_text};
+use crate::text::{concat, find_text, whole_number};
 use crate::validation::IssueCode;
 
 /// China-site accounts (cloud.tencent.com).
@@ -377,7 +377,7 @@ fn is_canonical_ipv4(name: &str) -> bool {
         !octet.is_empty()
             && octet.bytes().all(|byte| byte.is_ascii_digit())
             && (octet == "0" || !octet.starts_with('0'))
-            && octet.parse::<u8>().is_ok()
+            && whole_number(octet).is_some_and(|number| number <= 255)
     });
     all_ok && count == 4
 }
@@ -493,8 +493,8 @@ fn check_port(port: &str, secure: bool) -> Result<Option<&str>, EndpointError> {
     {
         return Err(BAD_PORT_FORMAT);
     }
-    let number = match port.parse::<u16>() {
-        Ok(number) if number > 0 => number,
+    let number = match whole_number(port).map(u16::try_from) {
+        Some(Ok(number)) if number > 0 => number,
         _ => return Err(BAD_PORT_FORMAT),
     };
     if (secure && number == 443) || (!secure && number == 80) {
@@ -522,9 +522,8 @@ pub fn is_host(host: &str) -> bool {
         if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
             return false;
         }
-        match port.parse::<u32>() {
-            Ok(number) if (1..=65_535).contains(&number) => {}
-            _ => return false,
+        if !whole_number(port).is_some_and(|number| (1..=65_535).contains(&number)) {
+            return false;
         }
     }
     if let Some(inner) = name.strip_prefix('[') {

@@ -1,13 +1,13 @@
 //! Errors as values, shaped for Logto's `ConnectorError(code, data)`.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
+use crate::json::{serialize_written, Object, WriteJson};
 use crate::redact::{redact, unquote};
 use crate::validation::Issue;
 
 /// The subset of connector-kit's `ConnectorErrorCodes` this connector raises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
     General,
     InvalidConfig,
@@ -21,9 +21,23 @@ pub enum ErrorCode {
     UsageLimitExceeded,
 }
 
+impl ErrorCode {
+    /// Its name in connector-kit (snake case).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::General => "general",
+            ErrorCode::InvalidConfig => "invalid_config",
+            ErrorCode::InvalidRequestParameters => "invalid_request_parameters",
+            ErrorCode::InvalidResponse => "invalid_response",
+            ErrorCode::TemplateNotFound => "template_not_found",
+            ErrorCode::RateLimitExceeded => "rate_limit_exceeded",
+            ErrorCode::UsageLimitExceeded => "usage_limit_exceeded",
+        }
+    }
+}
+
 /// Whether an SMS may have gone out when a call failed without a Tencent answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivery {
     /// The request never reached Tencent: safe to try again.
     NotSent,
@@ -31,41 +45,95 @@ pub enum Delivery {
     Unknown,
 }
 
-/// Plain, JSON-serialisable error details (Logto stringifies `data`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+impl Delivery {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Delivery::NotSent => "not_sent",
+            Delivery::Unknown => "unknown",
+        }
+    }
+}
+
+// Both by name, for JSON written by hand and by serde.
+macro_rules! named {
+    ($($type:ty),*) => {$(
+        impl WriteJson for $type {
+            fn write_json(&self, out: &mut String) {
+                self.as_str().write_json(out);
+            }
+        }
+
+        impl Serialize for $type {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    )*};
+}
+named!(ErrorCode, Delivery);
+
+/// Plain, JSON-serialisable error details (Logto stringifies `data`), written in camel case
+/// without the fields that are `None` or empty.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorData {
     /// Shown to the user by Logto for `general` errors.
     pub error_description: String,
     /// What went wrong and what to do about it.
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tencent_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_excerpt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery: Option<Delivery>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub issues: Vec<Issue>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+impl WriteJson for ErrorData {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("errorDescription", &self.error_description)
+            .field("message", &self.message)
+            .optional("tencentCode", self.tencent_code.as_ref())
+            .optional("requestId", self.request_id.as_ref())
+            .optional("phoneNumber", self.phone_number.as_ref())
+            .optional("status", self.status.map(u64::from).as_ref())
+            .optional("bodyExcerpt", self.body_excerpt.as_ref())
+            .optional("delivery", self.delivery.as_ref())
+            .optional(
+                "issues",
+                Some(&self.issues).filter(|issues| !issues.is_empty()),
+            )
+            .end();
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorError {
     pub code: ErrorCode,
     /// Boxed: errors travel through every `Result` here and should stay small.
     pub data: Box<ErrorData>,
 }
 
+impl WriteJson for ConnectorError {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("code", &self.code)
+            .field("data", &*self.data)
+            .end();
+    }
+}
+
+serialize_written!(ErrorData, ConnectorError);
+
 impl ConnectorError {
     /// An error whose description and message are the same sentence.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        let message = message.into();
+        Self::with_message(code, message.into())
+    }
+
+    // Not generic: one copy in the wasm, not one per message type.
+    fn with_message(code: ErrorCode, message: String) -> Self {
         ConnectorError {
             code,
             data: Box::new(ErrorData {

@@ -1,21 +1,21 @@
 //! Tencent's answer → a send result or a Logto error, by the code families of Tencent's docs.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{ConnectorError, Delivery, ErrorCode};
+use crate::json::{serialize_written, Object, WriteJson};
 use crate::redact::{redact, redacted, unescape_json};
 use crate::tencent_codes::judge;
 pub use crate::tencent_codes::Retryable;
-use crate::text::truncate;
+use crate::text::{concat, decimal, truncate};
 
 /// Bodies are read up to this many bytes; a SendSms answer for one number is under 1 KiB.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 /// How much of an unusable answer `bodyExcerpt` shows.
 pub const EXCERPT_CHARS: usize = 200;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// Written in camel case.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SendResult {
     pub request_id: String,
     pub serial_no: String,
@@ -23,6 +23,20 @@ pub struct SendResult {
     pub iso_code: String,
     pub phone_number: String,
 }
+
+impl WriteJson for SendResult {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("requestId", &self.request_id)
+            .field("serialNo", &self.serial_no)
+            .field("fee", &self.fee)
+            .field("isoCode", &self.iso_code)
+            .field("phoneNumber", &self.phone_number)
+            .end();
+    }
+}
+
+serialize_written!(SendResult);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
@@ -60,7 +74,7 @@ pub fn parse(
     if status != 200 {
         return Err(invalid_response(status, body, "Tencent Cloud APIs always answer HTTP 200; another status comes from a proxy or gateway").into());
     }
-    let Ok(Value::Object(root)) = serde_json::from_slice::<Value>(body) else {
+    let Some(Value::Object(root)) = crate::json::parse(body) else {
         let reason = if body.is_empty() {
             "the answer is empty"
         } else {
@@ -168,7 +182,14 @@ fn invalid_response(status: u16, body: &[u8], reason: &str, secret: &str) -> Con
     let excerpt = excerpt(body, secret);
     let mut error = ConnectorError::new(
         ErrorCode::InvalidResponse,
-        format!("Tencent Cloud SMS gave an unusable answer (HTTP {status}): {reason}. The SMS may or may not have been sent; check the SMS console's delivery records before sending again."),
+        // Not format!: the status would link u16's Display.
+        concat(&[
+            "Tencent Cloud SMS gave an unusable answer (HTTP ",
+            &decimal(u64::from(status)),
+            "): ",
+            reason,
+            ". The SMS may or may not have been sent; check the SMS console's delivery records before sending again.",
+        ]),
     );
     error.data.status = Some(status);
     error.data.body_excerpt = Some(excerpt);

@@ -1,10 +1,10 @@
 //! One SendSms request: from config + Logto message + time to the exact bytes and signed headers.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::{fill_code, is_template_id, Config, CODE_PLACEHOLDER};
 use crate::error::{ConnectorError, ErrorCode};
+use crate::json::{self, Object, WriteJson};
 use crate::locale;
 use crate::phone::{self, E164};
 use crate::redact::quote;
@@ -38,19 +38,29 @@ pub struct SmsRequest {
     pub headers: Vec<(&'static str, String)>,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
+/// Written in Tencent's Pascal case, without the fields that are `None`.
 struct SendSmsBody<'a> {
     phone_number_set: [&'a str; 1],
     sms_sdk_app_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     sign_name: Option<&'a str>,
     template_id: &'a str,
     /// The template's `templateParams` with the code filled in; never other payload keys
     /// (`locale`, `uiLocales`), which would break the approved placeholder count.
     template_param_set: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     sender_id: Option<&'a str>,
+}
+
+impl WriteJson for SendSmsBody<'_> {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("PhoneNumberSet", self.phone_number_set.as_slice())
+            .field("SmsSdkAppId", self.sms_sdk_app_id)
+            .optional("SignName", self.sign_name)
+            .field("TemplateId", self.template_id)
+            .field("TemplateParamSet", &self.template_param_set)
+            .optional("SenderId", self.sender_id)
+            .end();
+    }
 }
 
 /// What one send uses: mainland numbers the plain fields, other numbers the international ones.
@@ -224,12 +234,7 @@ pub fn build_request(
             .collect(),
         sender_id: choice.sender_id,
     };
-    let body = serde_json::to_string(&body).map_err(|_| {
-        ConnectorError::new(
-            ErrorCode::General,
-            "Could not serialise the SendSms request.",
-        )
-    })?;
+    let body = json::to_string(&body);
     let signed = tc3::sign(
         &SignInput {
             secret_id: &config.access_key_id,

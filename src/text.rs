@@ -3,7 +3,7 @@
 /// At most `max` characters, for echoing untrusted values in messages.
 pub fn truncate(value: &str, max: usize) -> String {
     match value.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", value.get(..end).unwrap_or_default()),
+        Some((end, _)) => concat(&[value.get(..end).unwrap_or_default(), "…"]),
         None => value.to_owned(),
     }
 }
@@ -38,6 +38,18 @@ pub fn join(parts: &[&str], separator: &str) -> String {
     out
 }
 
+/// Decimal digits as a number; no sign, no float, `None` past `u64`. (`str::parse` costs more
+/// wasm, once per integer type.)
+pub fn whole_number(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0_u64, |number, byte| {
+        let digit = byte.checked_sub(b'0').filter(|digit| *digit < 10)?;
+        number.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
 /// `value` in decimal, without core::fmt.
 pub fn decimal(mut value: u64) -> String {
     let mut digits = [0_u8; 20];
@@ -64,6 +76,29 @@ mod tests {
     fn decimal_writes_every_u64() {
         for value in [0, 7, 10, 1_551_113_065, u64::MAX] {
             assert_eq!(decimal(value), value.to_string());
+        }
+    }
+
+    #[test]
+    fn whole_number_reads_digits_only_as_str_parse_does() {
+        for text in [
+            "0",
+            "007",
+            "65535",
+            "18446744073709551615",
+            "18446744073709551616",
+            "",
+            "+1",
+            "-1",
+            "1.0",
+            " 1",
+            "1a",
+        ] {
+            assert_eq!(
+                whole_number(text),
+                text.parse::<u64>().ok().filter(|_| !text.starts_with('+')),
+                "{text}"
+            );
         }
     }
 

@@ -1,5 +1,7 @@
 //! Calendar arithmetic for UTC timestamps, without a clock: the caller always passes the time.
 
+use crate::text::{decimal, whole_number};
+
 /// `YYYY-MM-DD` of a Unix timestamp in UTC (the TC3 credential date; never local time).
 pub fn utc_date(timestamp: u64) -> String {
     let (year, month, day) = civil_from_days(timestamp / 86_400);
@@ -57,11 +59,11 @@ fn parse_digits(text: &str, width: usize) -> Option<u64> {
     if text.len() != width || !text.bytes().all(|byte| byte.is_ascii_digit()) {
         return None;
     }
-    text.parse().ok()
+    whole_number(text)
 }
 
 fn push_padded(out: &mut String, value: u64, width: usize) {
-    let digits = value.to_string();
+    let digits = decimal(value);
     for _ in digits.len()..width {
         out.push('0');
     }

@@ -3,6 +3,8 @@
 
 use serde::{Serialize, Serializer};
 
+use crate::json::{serialize_written, Object, WriteJson};
+
 /// Bounds the report for hostile input (a million bad templates still yields a readable answer).
 pub const MAX_ISSUES: usize = 100;
 
@@ -105,6 +107,12 @@ impl Serialize for IssueCode {
     }
 }
 
+impl WriteJson for IssueCode {
+    fn write_json(&self, out: &mut String) {
+        self.as_str().write_json(out);
+    }
+}
+
 /// Lets tests and callers compare with the wire name.
 impl PartialEq<&str> for IssueCode {
     fn eq(&self, name: &&str) -> bool {
@@ -112,11 +120,20 @@ impl PartialEq<&str> for IssueCode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+/// Written as a string or a number.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathSegment {
     Key(String),
     Index(usize),
+}
+
+impl WriteJson for PathSegment {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            PathSegment::Key(key) => key.write_json(out),
+            PathSegment::Index(index) => (*index as u64).write_json(out),
+        }
+    }
 }
 
 impl From<&str> for PathSegment {
@@ -134,19 +151,41 @@ impl From<usize> for PathSegment {
 // Every issue becomes a zod issue with code `custom` in the JS layer: Logto's API replaces the
 // message of an `invalid_type` issue with its own "Expected string but received number", so
 // `custom` is what keeps this advice visible. Our `code` travels in the issue's params.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
     pub path: Vec<PathSegment>,
     pub code: IssueCode,
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+impl WriteJson for Issue {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("path", &self.path)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .end();
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Validation {
     pub valid: bool,
     pub errors: Vec<Issue>,
     pub warnings: Vec<Issue>,
 }
+
+impl WriteJson for Validation {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("valid", &self.valid)
+            .field("errors", &self.errors)
+            .field("warnings", &self.warnings)
+            .end();
+    }
+}
+
+serialize_written!(PathSegment, Issue, Validation);
 
 impl Validation {
     /// Records an error, up to [`MAX_ISSUES`]; `valid` is the caller's to set once all are in.

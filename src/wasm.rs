@@ -15,17 +15,27 @@ use crate::exchange::{Answer, Exchange, NoAnswer, Step};
 use crate::send_sms;
 use crate::state::ProcessState;
 use crate::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
+use crate::text::whole_number;
 use crate::validation::{Issue, IssueCode, PathSegment, Validation};
 use crate::wire::{self, MAX_INPUT_BYTES, MAX_PAYLOAD_BYTES, MAX_SIGNED_HEADERS};
 
 // All the state the core keeps between calls. Each export borrows it once and calls no
-// JavaScript while it does, so the borrow never nests.
-thread_local! {
-    static STATE: RefCell<ProcessState> = const { RefCell::new(ProcessState::new()) };
-}
+// JavaScript while it does, so the borrow never nests. A plain static, not `thread_local!`,
+// whose access checks and their panic messages cost 660 B of the gzip budget.
+static STATE: OneThread<RefCell<ProcessState>> = OneThread(RefCell::new(ProcessState::new()));
+
+/// Lets a `static` hold a value that is not `Sync` (`RefCell`, the `Rc`s inside).
+struct OneThread<T>(T);
+
+// SAFETY: wasm32 without the atomics feature runs one thread (the allocator in lib.rs assumes
+// the same), so the value is never shared between threads.
+unsafe impl<T> Sync for OneThread<T> {}
+
+#[cfg(target_feature = "atomics")]
+compile_error!("the binding's state and the allocator assume single-threaded wasm32");
 
 fn with_state<T>(step: impl FnOnce(&mut ProcessState) -> T) -> T {
-    STATE.with(|state| step(&mut state.borrow_mut()))
+    step(&mut STATE.0.borrow_mut())
 }
 
 /// wasm-bindgen's reset-state support re-runs the start function on every fresh instance.
@@ -119,17 +129,6 @@ pub fn sign_request(fields: &str, payload_text: Option<String>, payload_bytes: &
             .redact(secret_key),
         ),
     }
-}
-
-/// Decimal digits as a number; no sign, no float. (`str::parse` costs more wasm.)
-fn whole_number(text: &str) -> Option<u64> {
-    if text.is_empty() {
-        return None;
-    }
-    text.bytes().try_fold(0_u64, |number, byte| {
-        let digit = byte.checked_sub(b'0').filter(|digit| *digit < 10)?;
-        number.checked_mul(10)?.checked_add(u64::from(digit))
-    })
 }
 
 /// Starts a send: `config` and `message` as JSON text, `now_ms` the local clock. Returns the
@@ -273,6 +272,5 @@ fn parse_input(text: &str) -> Result<Value, &'static str> {
     if text.len() > MAX_INPUT_BYTES {
         return Err("it is larger than 1 MiB");
     }
-    // from_slice, as response parsing uses: one serde_json reader in the wasm, not two.
-    serde_json::from_slice(text.as_bytes()).map_err(|_| "it is not JSON text")
+    crate::json::parse(text.as_bytes()).ok_or("it is not JSON text")
 }

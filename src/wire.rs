@@ -21,10 +21,10 @@
 //! The one structured input, `signRequest`'s fields, uses the same lines: `name`, `value` pairs
 //! (see [`sign_fields`]); the payload crosses beside it as text or bytes.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::ConnectorError;
+use crate::json::WriteJson;
 use crate::send_sms::SmsRequest;
 use crate::text::decimal;
 
@@ -62,15 +62,10 @@ fn tagged(tag: &str, capacity: usize) -> String {
 }
 
 /// `tag`, then `value` as one line of compact JSON.
-pub fn json<T: Serialize>(tag: &str, value: &T) -> String {
-    json_line(tag, serde_json::to_string(value).ok())
-}
-
-/// Not generic, so each type serialised adds only its serializer to the wasm.
-fn json_line(tag: &str, json: Option<String>) -> String {
-    let json = json.as_deref().unwrap_or("null");
-    let mut lines = tagged(tag, json.len() + 16);
-    push_line(&mut lines, json);
+pub fn json(tag: &str, value: &dyn WriteJson) -> String {
+    let mut lines = tagged(tag, 256);
+    value.write_json(&mut lines);
+    lines.push('\n');
     lines
 }
 

@@ -19,6 +19,7 @@ use crate::endpoint::{
 };
 use crate::error::{ConnectorError, ErrorCode};
 use crate::redact::{redacted, unquote, MASK};
+use crate::text::{concat, decimal};
 use crate::validation::{IssueCode, PathSegment, Validation};
 
 /// Validates a config and, when it has no errors, returns it parsed.
@@ -298,8 +299,17 @@ fn check_endpoint(value: Option<&Value>, report: &mut Validation) -> Option<Endp
 }
 
 fn check_timeout(value: Option<&Value>, report: &mut Validation) -> Option<u32> {
+    // Not format!: the only u64 it would print, and u64's Display costs wasm.
     let range_message = || {
-        format!("timeoutMs must be a whole number of milliseconds from {MIN_TIMEOUT_MS} to {MAX_TIMEOUT_MS}; remove it to use {DEFAULT_TIMEOUT_MS}.")
+        concat(&[
+            "timeoutMs must be a whole number of milliseconds from ",
+            &decimal(MIN_TIMEOUT_MS),
+            " to ",
+            &decimal(MAX_TIMEOUT_MS),
+            "; remove it to use ",
+            &decimal(DEFAULT_TIMEOUT_MS.into()),
+            ".",
+        ])
     };
     match value {
         None => Some(DEFAULT_TIMEOUT_MS),
