@@ -30,7 +30,6 @@ pub mod redact;
 pub mod response;
 pub mod retry;
 pub mod send_sms;
-mod sha256;
 pub mod state;
 pub mod tc3;
 pub mod tencent_codes;

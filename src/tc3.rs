@@ -6,10 +6,12 @@
 
 use std::fmt;
 
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
 use crate::bounded::BoundedMap;
 use crate::endpoint::is_host;
 use crate::redact::{quote, MASK};
-use crate::sha256::{hmac as hmac_sha256, Sha256};
 use crate::text::{concat, decimal, join};
 use crate::time::utc_date;
 
@@ -182,7 +184,7 @@ pub fn signing_steps(input: &SignInput, keys: &mut SigningKeys) -> Result<Signin
         "\n",
         &signed_headers,
         "\n",
-        &hex_digest(&Sha256::digest(input.payload)),
+        &hex_digest(&Sha256::digest(input.payload).into()),
     ]);
     let date = utc_date(input.timestamp);
     let credential_scope = concat(&[&date, "/", input.service, "/tc3_request"]);
@@ -193,7 +195,7 @@ pub fn signing_steps(input: &SignInput, keys: &mut SigningKeys) -> Result<Signin
         "\n",
         &credential_scope,
         "\n",
-        &hex_digest(&Sha256::digest(canonical_request.as_bytes())),
+        &hex_digest(&Sha256::digest(canonical_request.as_bytes()).into()),
     ]);
     let signing_key = keys.get(input.secret_key, &date, input.service);
     let signature = hex_digest(&hmac_sha256(&signing_key, string_to_sign.as_bytes()));
@@ -206,17 +208,12 @@ pub fn signing_steps(input: &SignInput, keys: &mut SigningKeys) -> Result<Signin
     })
 }
 
-/// Lower-case hex of a 32-byte digest.
+/// Lower-case hex of a 32-byte digest, written in one go (hex::encode pushes char by char).
 fn hex_digest(digest: &[u8; 32]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let digit = |nibble: u8| DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0');
-    let mut text = Vec::with_capacity(64);
-    for byte in digest {
-        text.push(digit(byte >> 4));
-        text.push(digit(byte & 15));
-    }
-    // Always valid: ASCII digits only.
-    String::from_utf8(text).unwrap_or_default()
+    let mut text = [0_u8; 64];
+    // Cannot fail: the buffer is exactly twice the digest.
+    let _ = hex::encode_to_slice(digest, &mut text);
+    String::from_utf8(text.to_vec()).unwrap_or_default()
 }
 
 /// Signing keys by (secret, date, service). A key changes once a day and deriving it costs four of
@@ -270,6 +267,18 @@ pub(crate) fn derive_signing_key(secret_key: &str, date: &str, service: &str) ->
     let date_key = hmac_sha256(&first_key, date.as_bytes());
     let service_key = hmac_sha256(&date_key, service.as_bytes());
     hmac_sha256(&service_key, b"tc3_request")
+}
+
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    // HMAC takes keys of any length (long ones are hashed first), so this constructor cannot fail;
+    // the zero fallback is unreachable and would only produce a signature Tencent rejects.
+    match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mut mac) => {
+            mac.update(message);
+            mac.finalize().into_bytes().into()
+        }
+        Err(_) => [0; 32],
+    }
 }
 
 fn header_value<'a>(input: &SignInput<'a>, name: &str) -> Option<std::borrow::Cow<'a, str>> {
