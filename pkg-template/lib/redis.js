@@ -46,11 +46,7 @@ const trySafe = (run) => {
 /** Logto core's safeDecode: `%XX` runs decoded for AUTH, a stray `%` kept. */
 const safeDecode = (value) => value.replaceAll(/(?:%[\dA-Fa-f]{2})+/g, (sequence) => trySafe(() => decodeURIComponent(sequence)) ?? sequence);
 
-/**
- * Logto core's socket options. One difference: Logto stops reconnecting after 5 tries (its cache
- * then stays off until a restart); these counters keep trying every 5 s at most, so limits are
- * shared again as soon as Redis is back.
- */
+/** Logto core's socket options, its reconnection included (5 tries, then the client closes). */
 const socketOptions = (url) => {
   const file = (name) => {
     const path = url?.searchParams.get(name);
@@ -62,7 +58,12 @@ const socketOptions = (url) => {
     cert: file('cert'),
     key: file('key'),
     ca: file('certroot'),
-    reconnectStrategy: (retries, cause) => (cause?.code === 'SELF_SIGNED_CERT_IN_CHAIN' ? false : Math.min(retries * 500, 5_000)),
+    reconnectStrategy: (retries, cause) => {
+      if (cause?.code === 'SELF_SIGNED_CERT_IN_CHAIN') {
+        return false;
+      }
+      return retries > 5 ? new Error('Too many retries') : retries * 500;
+    },
   };
 };
 
@@ -95,11 +96,37 @@ export const redisClientOptions = (redisUrl) => {
   return { client: { url: yes(redisUrl) ? undefined : redisUrl, socket: socketOptions(url), disableOfflineQueue: true } };
 };
 
+/** After a client gave up reconnecting, the next send opens it again, at most this often. */
+const RECONNECT_EVERY_MS = 5_000;
+/**
+ * A process's first connection takes longer than a round trip (loading the host's redis package
+ * alone took 0.5-1 s on a busy 2-core machine): sends wait for it, until it is up or has failed
+ * once, at most this long after it began, so the first sign-ins after a start are counted with
+ * every other instance's. After that no send waits more than `timeoutMs`.
+ */
+const FIRST_CONNECTION_MS = 2_000;
+
+/**
+ * `promise`, or `late` after `ms`, whichever comes first. The timer is not unref'd: the socket
+ * is, so this timer is what keeps a script awaiting a send alive while Redis answers.
+ */
+const within = async (promise, ms, late) => {
+  let timer;
+  try {
+    return await Promise.race([promise, new Promise((resolve) => {
+      timer = setTimeout(resolve, ms, late);
+    })]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 /**
  * A counter for the engine: `(counters) => Promise<number[] | undefined>` for `[{ key, max,
  * windowMs }]`, resolving within `timeoutMs` and never rejecting; `undefined` without REDIS_URL.
  * One Redis client per counter, connected at the first count; the Node entry makes one per
- * process.
+ * process. Where Logto's cache stays off after its client gave up, these counters open it again
+ * at a later send, so limits are shared again soon after Redis is back.
  */
 export const createRedisCounter = ({
   redisUrl = process.env.REDIS_URL,
@@ -112,6 +139,15 @@ export const createRedisCounter = ({
   }
   let client;
   let connecting;
+  let settleFirstAttempt;
+  /** Settles once the first connection is up or has failed once. */
+  const firstAttempt = new Promise((resolve) => {
+    settleFirstAttempt = resolve;
+  });
+  let connectedAt = -Infinity;
+  /** Until when sends wait for the first connection. */
+  let firstConnectionUntil;
+  let everReady = false;
   let unusable = false;
   let warnedAt = -Infinity;
   const warnAtMostEveryMinute = (message) => {
@@ -146,26 +182,38 @@ export const createRedisCounter = ({
     }
     // node-redis emits `error` on every failed (re)connection; an unheard one would crash Logto.
     client.on('error', (error) => warnAtMostEveryMinute(`Redis failed (${String(error?.message ?? error).slice(0, 200)}).`));
+    client.once('error', settleFirstAttempt);
+    client.on('ready', () => {
+      settleFirstAttempt();
+      everReady = true;
+    });
     // Never the reason a process stays alive (a script using the library, a test child).
     client.unref?.();
     await client.connect();
+    // A cluster has no `ready` event, and takes commands only once it knows its slots.
+    everReady = true;
   };
 
-  const isReady = () => client !== undefined && ('isReady' in client ? client.isReady : client.isOpen);
+  /** Opens the client at the first count, and again once it gave up (after Logto's 5 tries). */
+  const open = () => {
+    const now = Date.now();
+    if (connecting === undefined || (client !== undefined && !client.isOpen && now - connectedAt >= RECONNECT_EVERY_MS)) {
+      connectedAt = now;
+      firstConnectionUntil ??= now + FIRST_CONNECTION_MS;
+      const attempt = client === undefined ? connect() : client.connect();
+      connecting = attempt.catch((error) => warnAtMostEveryMinute(`Redis failed (${String(error?.message ?? error).slice(0, 200)}).`));
+      connecting.then(settleFirstAttempt);
+    }
+  };
+
+  const isReady = () => client !== undefined && ('isReady' in client ? client.isReady : everReady && client.isOpen);
 
   const countInRedis = async (counters) => {
-    if (!isReady()) {
-      // The first sends wait for the first connection, within the same budget; later ones
-      // never wait for a reconnection.
-      await connecting;
-      if (!isReady()) {
-        return 'down';
-      }
-    }
-    const counts = await client.eval(COUNT_SCRIPT, {
-      keys: counters.map(({ key }) => key),
-      arguments: counters.flatMap(({ max, windowMs }) => [String(max), String(windowMs)]),
-    });
+    const keys = counters.map(({ key }) => key);
+    const command = ['EVAL', COUNT_SCRIPT, String(keys.length), ...keys, ...counters.flatMap(({ max, windowMs }) => [String(max), String(windowMs)])];
+    // As a raw command: node-redis 4's cluster `eval()` routes by its script, not its first key
+    // (any node, then MOVED); a cluster is told the key (all share one slot, see the core's keys).
+    const counts = await ('isReady' in client ? client.sendCommand(command) : client.sendCommand(keys[0], false, command));
     return Array.isArray(counts) && counts.length === counters.length && counts.every(Number.isSafeInteger) ? counts : 'unusable';
   };
 
@@ -173,28 +221,31 @@ export const createRedisCounter = ({
     if (unusable) {
       return undefined;
     }
-    connecting ??= connect().catch((error) => warnAtMostEveryMinute(`Redis failed (${String(error?.message ?? error).slice(0, 200)}).`));
-    let timer;
-    const late = new Promise((resolve) => {
-      timer = setTimeout(resolve, timeoutMs, 'late');
-      timer.unref?.();
-    });
+    open();
+    if (!everReady && !isReady()) {
+      const left = firstConnectionUntil - Date.now();
+      if (left > 0) {
+        await within(firstAttempt, left);
+      }
+      if (unusable) {
+        return undefined;
+      }
+    }
+    if (!isReady()) {
+      // No send waits for a reconnection.
+      warnAtMostEveryMinute('Redis is not connected.');
+      return undefined;
+    }
     try {
-      const counts = await Promise.race([countInRedis(counters), late]);
+      const counts = await within(countInRedis(counters), timeoutMs, 'late');
       if (Array.isArray(counts)) {
         return counts;
       }
       warnAtMostEveryMinute(
-        {
-          late: `Redis did not answer within ${timeoutMs} ms.`,
-          down: 'Redis is not connected.',
-          unusable: 'Redis gave an answer that is not a list of counts.',
-        }[counts],
+        counts === 'late' ? `Redis did not answer within ${timeoutMs} ms.` : 'Redis gave an answer that is not a list of counts.',
       );
     } catch (error) {
       warnAtMostEveryMinute(`Redis failed (${String(error?.message ?? error).slice(0, 200)}).`);
-    } finally {
-      clearTimeout(timer);
     }
     return undefined;
   };
