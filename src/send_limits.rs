@@ -263,7 +263,7 @@ pub fn check_fields(
     let (rules, ranges) = (rules?, ranges?);
     warn_rules(&rules, report);
     if rules.iter().all(|rule| rule.by != By::Ip) && !ranges.is_empty() {
-        issue(
+        warn_at(
             report,
             IssueCode::UnusedTrustedIps,
             TRUSTED_FIELD,
@@ -289,7 +289,7 @@ fn list(value: Option<&Value>, max: usize) -> Result<&[Value], ()> {
 
 fn check_rules(value: Option<&Value>, report: &mut Validation) -> Option<Vec<Rule>> {
     let Ok(items) = list(value, MAX_RULES) else {
-        issue(
+        error_at(
             report,
             IssueCode::InvalidSendLimit,
             FIELD,
@@ -302,7 +302,7 @@ fn check_rules(value: Option<&Value>, report: &mut Validation) -> Option<Vec<Rul
     let mut rules = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let Value::Object(fields) = item else {
-            issue(
+            error_at(
                 report,
                 IssueCode::InvalidSendLimit,
                 FIELD,
@@ -326,7 +326,7 @@ fn check_rules(value: Option<&Value>, report: &mut Validation) -> Option<Vec<Rul
             ("perSeconds", per_seconds.is_none(), PER_SECONDS),
         ] {
             if missing {
-                issue(
+                error_at(
                     report,
                     IssueCode::InvalidSendLimit,
                     FIELD,
@@ -359,7 +359,7 @@ fn whole(value: Option<&Value>, max: u64) -> Option<u32> {
 
 fn check_trusted(value: Option<&Value>, report: &mut Validation) -> Option<Vec<Cidr>> {
     let Ok(items) = list(value, MAX_TRUSTED) else {
-        issue(
+        error_at(
             report,
             IssueCode::InvalidTrustedIp,
             TRUSTED_FIELD,
@@ -373,7 +373,7 @@ fn check_trusted(value: Option<&Value>, report: &mut Validation) -> Option<Vec<C
     for (index, item) in items.iter().enumerate() {
         match item.as_str().map(str::trim).and_then(ip::parse_cidr) {
             Some(range) => ranges.push(range),
-            None => issue(
+            None => error_at(
                 report,
                 IssueCode::InvalidTrustedIp,
                 TRUSTED_FIELD,
@@ -389,7 +389,7 @@ fn check_trusted(value: Option<&Value>, report: &mut Validation) -> Option<Vec<C
 /// The reminder an `ip` rule needs, rules another makes useless, and windows longer than a day.
 fn warn_rules(rules: &[Rule], report: &mut Validation) {
     if let Some(first) = rules.iter().position(|rule| rule.by == By::Ip) {
-        issue(
+        warn_at(
             report,
             IssueCode::IpLimitNeedsProxyHeader,
             FIELD,
@@ -409,7 +409,7 @@ fn warn_rules(rules: &[Rule], report: &mut Validation) {
                 && (other_index < index || other != rule)
         });
         if covered {
-            issue(
+            warn_at(
                 report,
                 IssueCode::UnusedSendLimit,
                 FIELD,
@@ -419,7 +419,7 @@ fn warn_rules(rules: &[Rule], report: &mut Validation) {
             );
         }
         if rule.per_seconds > LONG_WINDOW_SECONDS {
-            issue(
+            warn_at(
                 report,
                 IssueCode::LongLimitWindow,
                 FIELD,
@@ -431,8 +431,33 @@ fn warn_rules(rules: &[Rule], report: &mut Validation) {
     }
 }
 
+/// An error at `field[index].key`; see [`issue`].
+fn error_at(
+    report: &mut Validation,
+    code: IssueCode,
+    field: &str,
+    index: Option<usize>,
+    key: Option<&str>,
+    message: &'static str,
+) {
+    issue(report, code, field, index, key, message);
+}
+
+/// A warning at `field[index].key`; see [`issue`].
+fn warn_at(
+    report: &mut Validation,
+    code: IssueCode,
+    field: &str,
+    index: Option<usize>,
+    key: Option<&str>,
+    message: &'static str,
+) {
+    issue(report, code, field, index, key, message);
+}
+
 /// One function reports every issue of these fields, an error or a warning by its code: each
-/// call site building its own path and text costs wasm.
+/// call site building its own path and text costs wasm. (`error_at` and `warn_at` name the kind
+/// at each call site for js-tests/documented-codes.test.js.)
 #[inline(never)]
 fn issue(
     report: &mut Validation,
@@ -449,11 +474,12 @@ fn issue(
     if let Some(key) = key {
         path.push(key.into());
     }
-    if code.is_error() {
-        report.error(path, code, message.into());
+    let record = if code.is_error() {
+        Validation::error
     } else {
-        report.warn(path, code, message.into());
-    }
+        Validation::warn
+    };
+    record(report, path, code, message.into());
 }
 
 #[cfg(test)]
