@@ -33,6 +33,12 @@ pub struct Check {
     pub window_ms: u64,
 }
 
+impl AsRef<Check> for Check {
+    fn as_ref(&self) -> &Check {
+        self
+    }
+}
+
 #[derive(Debug)]
 pub struct Counters {
     buckets: Vec<u32>,
@@ -80,18 +86,18 @@ impl Counters {
     /// The count each check reaches with this send. The send is counted (every key once) only
     /// when none goes past its max, so a refused send spends no rule's budget, as the Redis
     /// script does (`lib/redis.js`).
-    pub fn count(&mut self, checks: &[Check], now_ms: f64) -> Vec<u64> {
-        let counts: Vec<u64> = checks
-            .iter()
-            .map(|check| u64::from(self.live_count(check.digest, now_ms)) + 1)
-            .collect();
-        let allowed = checks
-            .iter()
-            .zip(&counts)
-            .all(|(check, count)| *count <= u64::from(check.max));
+    pub fn count<C: AsRef<Check>>(&mut self, checks: &[C], now_ms: f64) -> Vec<u64> {
+        let mut counts = Vec::with_capacity(checks.len());
+        let mut allowed = true;
+        for check in checks {
+            let check = check.as_ref();
+            let count = u64::from(self.live_count(check.digest, now_ms)) + 1;
+            allowed &= count <= u64::from(check.max);
+            counts.push(count);
+        }
         if allowed {
             for check in checks {
-                self.add(check, now_ms);
+                self.add(check.as_ref(), now_ms);
             }
         }
         counts

@@ -27,9 +27,23 @@ impl Addr {
     }
 }
 
-/// An IPv4 or IPv6 address; a zone (`%eth0`) is dropped. Decimal octets without leading zeros
-/// only: `010.0.0.1` is octal to some parsers and decimal to others.
+/// An IPv4 or IPv6 address; a zone (`%eth0`) is dropped, and so is a port, which some proxies
+/// (Azure's) put in X-Forwarded-For: `203.0.113.7:51234`, `[2001:db8::1]:443`. Decimal octets
+/// without leading zeros only: `010.0.0.1` is octal to some parsers and decimal to others.
 pub fn parse(text: &str) -> Option<Addr> {
+    let text = match text.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        // A byte scan: `rsplit_once` brings a reverse searcher into the wasm.
+        None => match text.bytes().rposition(|byte| byte == b':') {
+            Some(at)
+                if !text.get(..at).unwrap_or_default().contains(':')
+                    && digits(text.get(at + 1..).unwrap_or_default(), 10, 5).is_some() =>
+            {
+                text.get(..at).unwrap_or_default()
+            }
+            _ => text,
+        },
+    };
     let text = text.split('%').next().unwrap_or_default();
     if text.contains(':') {
         parse_v6(text).map(Addr)
@@ -101,15 +115,17 @@ fn push_groups(part: &str, last: bool, groups: &mut Vec<u16>) -> Option<()> {
     if part.is_empty() {
         return Some(());
     }
-    let mut pieces = part.split(':').peekable();
-    while let Some(piece) = pieces.next() {
-        if groups.len() >= 8 {
+    let mut ended = false;
+    for piece in part.split(':') {
+        // Dotted IPv4 only as the last piece of the last part.
+        if ended || groups.len() >= 8 {
             return None;
         }
-        if last && pieces.peek().is_none() && piece.contains('.') {
+        if last && piece.contains('.') {
             let v4 = parse_v4(piece)?;
             groups.push((v4 >> 16) as u16);
             groups.push(v4 as u16);
+            ended = true;
         } else {
             groups.push(digits(piece, 16, 4)? as u16);
         }
@@ -155,23 +171,24 @@ fn within(prefix: u128, bits: u32, value: u128) -> bool {
 pub fn client_key(addr: Addr) -> String {
     let value = addr.0;
     let mut text = String::with_capacity(24);
+    // Ranges, not arrays of shifts: an array iterator costs more wasm.
     if addr.is_v4() {
-        for shift in [24_u32, 16, 8, 0] {
-            if shift < 24 {
+        for octet in (0..4_u32).rev() {
+            text.push_str(&decimal(((value >> (8 * octet)) & 0xff) as u64));
+            if octet > 0 {
                 text.push('.');
             }
-            text.push_str(&decimal(((value >> shift) & 0xff) as u64));
         }
         return text;
     }
-    for shift in [112_u32, 96, 80, 64] {
-        let group = (value >> shift) as u16;
+    for group in (4..8_u32).rev() {
+        let group = (value >> (16 * group)) as u16;
         let mut started = false;
-        for nibble_shift in [12_u16, 8, 4, 0] {
-            let nibble = (group >> nibble_shift) & 0xf;
-            if nibble != 0 || started || nibble_shift == 0 {
+        for nibble in (0..4_u16).rev() {
+            let digit = (group >> (4 * nibble)) & 0xf;
+            if digit != 0 || started || nibble == 0 {
                 started = true;
-                text.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+                text.push(char::from_digit(u32::from(digit), 16).unwrap_or('0'));
             }
         }
         text.push(':');
@@ -238,6 +255,15 @@ mod tests {
         assert_eq!(parse("::FFFF:cb00:7107"), Some(v4(0xcb00_7107)));
         assert!(v4(1).is_v4() && !v6("::1").is_v4());
         assert_eq!(parse("fe80::1%eth0"), Some(v6("fe80::1")));
+        assert_eq!(
+            parse("203.0.113.7:51234"),
+            Some(v4(0xcb00_7107)),
+            "a port is dropped"
+        );
+        assert_eq!(parse("[2001:db8::1]:443"), Some(v6("2001:db8::1")));
+        assert_eq!(parse("[::ffff:203.0.113.7]"), Some(v4(0xcb00_7107)));
+        assert_eq!(parse("203.0.113.7:"), None);
+        assert_eq!(parse("203.0.113.7:123456"), None);
         for bad in [
             "",
             "1.2.3",

@@ -102,6 +102,13 @@ pub struct Counter {
     value_at: usize,
 }
 
+/// The per-process map counts a send's counters as they are (no list of checks built).
+impl AsRef<Check> for Counter {
+    fn as_ref(&self) -> &Check {
+        &self.check
+    }
+}
+
 /// What a send must pass, and why `ip` rules were skipped for it, if they were.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -207,7 +214,7 @@ fn skipped(what: &str) -> String {
 fn digest(secret: &str, key: &str) -> u64 {
     // One buffer through the `digest` signing already uses: a hasher fed piece by piece is
     // another copy of the update code in the wasm.
-    let hash: [u8; 32] = Sha256::digest(concat(&[secret, "\0", key])).into();
+    let hash: [u8; 32] = Sha256::digest(concat(&[secret, "\0", key]).as_bytes()).into();
     let [a, b, c, d, e, f, g, h, ..] = hash;
     u64::from_le_bytes([a, b, c, d, e, f, g, h])
 }
@@ -320,21 +327,36 @@ fn check_rules(value: Option<&Value>, report: &mut Validation) -> Option<Vec<Rul
         };
         let max = whole(fields.get("max"), MAX_SENDS);
         let per_seconds = whole(fields.get("perSeconds"), MAX_WINDOW_SECONDS);
-        for (key, missing, message) in [
-            ("by", by.is_none(), BY),
-            ("max", max.is_none(), MAX),
-            ("perSeconds", per_seconds.is_none(), PER_SECONDS),
-        ] {
-            if missing {
-                error_at(
-                    report,
-                    IssueCode::InvalidSendLimit,
-                    FIELD,
-                    Some(index),
-                    Some(key),
-                    message,
-                );
-            }
+        // One call each: an array of (key, missing, message) to loop over costs more wasm.
+        if by.is_none() {
+            error_at(
+                report,
+                IssueCode::InvalidSendLimit,
+                FIELD,
+                Some(index),
+                Some("by"),
+                BY,
+            );
+        }
+        if max.is_none() {
+            error_at(
+                report,
+                IssueCode::InvalidSendLimit,
+                FIELD,
+                Some(index),
+                Some("max"),
+                MAX,
+            );
+        }
+        if per_seconds.is_none() {
+            error_at(
+                report,
+                IssueCode::InvalidSendLimit,
+                FIELD,
+                Some(index),
+                Some("perSeconds"),
+                PER_SECONDS,
+            );
         }
         crate::config::warn_unknown_keys(fields, &RULE_KEYS, &[FIELD.into(), index.into()], report);
         if let (Some(by), Some(max), Some(per_seconds)) = (by, max, per_seconds) {

@@ -10,7 +10,6 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::config;
-use crate::counters::Check;
 use crate::error::{ConnectorError, Delivery, ErrorCode};
 use crate::exchange::{Answer, Exchange, NoAnswer, Step};
 use crate::send_limits;
@@ -182,11 +181,7 @@ pub fn send_counted(send: u32, counts: Option<String>, now_ms: f64) -> String {
         let counts = counts
             .as_deref()
             .and_then(|text| wire::counts(text, held.counters.len()))
-            .unwrap_or_else(|| {
-                let checks: Vec<Check> =
-                    held.counters.iter().map(|counter| counter.check).collect();
-                state.counters.count(&checks, now_ms)
-            });
+            .unwrap_or_else(|| state.counters.count(&held.counters, now_ms));
         Some(send_limits::decide(&held.counters, &counts).map(|()| held))
     });
     match decided {

@@ -121,17 +121,16 @@ pub fn count(send: u32, timeout_ms: u32, note: Option<&str>, counters: &[Counter
 
 /// The counts `sendCounted` takes, one decimal per line, exactly `expected` of them.
 pub fn counts(text: &str, expected: usize) -> Option<Vec<u64>> {
-    let counts: Vec<u64> = text
-        .split('\n')
-        .filter(|line| !line.is_empty())
-        .map(|line| {
-            // Digits folded by hand: `str::parse` costs more wasm.
-            line.bytes().try_fold(0_u64, |count, byte| {
-                let digit = byte.checked_sub(b'0').filter(|digit| *digit < 10)?;
-                count.checked_mul(10)?.checked_add(u64::from(digit))
-            })
-        })
-        .collect::<Option<_>>()?;
+    // Plain loops: `str::parse` and collecting into an `Option` cost more wasm.
+    let mut counts = Vec::with_capacity(expected);
+    for line in text.split('\n').filter(|line| !line.is_empty()) {
+        let mut count = 0_u64;
+        for byte in line.bytes() {
+            let digit = byte.checked_sub(b'0').filter(|digit| *digit < 10)?;
+            count = count.checked_mul(10)?.checked_add(u64::from(digit))?;
+        }
+        counts.push(count);
+    }
     (counts.len() == expected).then_some(counts)
 }
 
