@@ -1,5 +1,5 @@
 // The `issue_codes!` list is exactly the codes the validator can raise, no more, no fewer: read
-// from every `report.error(…)`/`report.warn(…)` call of the Rust validator (an `IssueCode`
+// from every `report.error(…)`/`report.warn(…)` (and send_limits' `error_at`/`warn_at`) call of the Rust validator (an `IssueCode`
 // variant, or an endpoint or policy-entry error's code) and the JS layer's own two. The README's
 // lists and index.d.ts are checked against the same enum by tests/one_source.rs, so together the
 // documentation names what is raised.
@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 
 const source = (name) => readFileSync(new URL(`../src/${name}`, import.meta.url), 'utf8');
-const validatorFiles = ['config.rs', ...readdirSync(new URL('../src/config/', import.meta.url)).map((name) => `config/${name}`), 'endpoint.rs', 'country_policy.rs'];
+const validatorFiles = ['config.rs', ...readdirSync(new URL('../src/config/', import.meta.url)).map((name) => `config/${name}`), 'endpoint.rs', 'country_policy.rs', 'send_limits.rs'];
 const rust = validatorFiles.map(source).join('\n');
 
 /** The top-level arguments of the call whose `(` is at `open`. */
@@ -48,6 +48,11 @@ const endpointCodes = [...rust.matchAll(/EndpointError\(\s*(IssueCode::[A-Za-z]+
 
 const raised = (method) => {
   const codes = new Set();
+  // send_limits.rs reports through error_at(report, IssueCode::…, …) and warn_at(…).
+  for (const match of rust.matchAll(new RegExp(`\\b${method}_at\\(`, 'g'))) {
+    const code = callArguments(rust, match.index + match[0].length - 1)[1];
+    if (names[code]) codes.add(names[code]);
+  }
   for (const match of rust.matchAll(new RegExp(`\\.${method}\\(`, 'g'))) {
     const args = callArguments(rust, match.index + match[0].length - 1);
     if (args.length !== 3) continue; // not Validation::error/warn

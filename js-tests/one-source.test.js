@@ -63,6 +63,8 @@ test('config fields: formItems, index.d.ts and the validator name the same keys'
     timeoutMs: 5_000,
     language: 'en-US',
     countryPolicy: { allow: ['CN', 'US'] },
+    sendLimits: [{ by: 'ip', max: 5, perSeconds: 3600 }],
+    trustedIps: ['10.0.0.0/8'],
   };
   assert.deepEqual(sorted(Object.keys(everyField)), sorted(formKeys), 'this test sets every form field');
   assert.ok(!warningCodes(everyField).includes('unknown_key'));
@@ -93,6 +95,7 @@ test('issue codes: what validateConfig reports, from wasm or engine.js, is decla
     { ...validConfig, accessKeyId: 1, region: 'ap-mars', timeoutMs: 5, language: 'fr', endpoint: 'http://example.com', extra: 1 },
     { ...validConfig, sdkAppId: 'x', signName: 'X', accessKeySecret: ' AKID ', templates: [{ usageType: 'Signin', templateCode: '<template-code>', templateParams: ['http://x'] }] },
     { ...validConfig, templates: [{ usageType: 'SignIn', templateCode: '1', templateParams: ['5'] }] },
+    { ...validConfig, sendLimits: [{ by: 'ip', max: 0, perSeconds: 9e6 }, { by: 'ip', max: 9, perSeconds: 86401 }], trustedIps: ['x'] },
   ];
   const seen = [];
   for (const config of configs) {

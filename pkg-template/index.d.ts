@@ -66,6 +66,16 @@ export interface TencentSmsConfig {
    */
   countryPolicy?: CountryPolicy | null;
   /**
+   * Most codes per window, checked before any request: per client address (`ip`, an IPv6 one by
+   * its /64; only when Logto passes the client's own address, see TRUST_PROXY_HEADER), per
+   * number range (`prefix`: the number without its last 4 digits) or per `country`. A send over
+   * any rule fails with `rate_limit_exceeded` and nothing is sent. Counted in the host's Redis
+   * when REDIS_URL is set (shared by every instance), else per process. At most 16 rules.
+   */
+  sendLimits?: SendLimitRule[] | null;
+  /** Addresses or CIDR ranges (`"203.0.113.0/24"`, `"2001:db8::/48"`) that `ip` rules skip. */
+  trustedIps?: string[] | null;
+  /**
    * API host or https URL without path. China-site accounts: "sms.tencentcloudapi.com" (default)
    * or a regional host; international-site accounts: "sms.intl.tencentcloudapi.com". http only
    * for loopback; canonical IP addresses only, no leading zeros, no port fetch blocks.
@@ -82,6 +92,13 @@ export type CountryPolicy = { allow: CountryPolicyEntry[] } | { deny: CountryPol
 
 /** `"CN"`, `"+1876"`, or either with `!` in front for an exception. */
 export type CountryPolicyEntry = string;
+
+/** At most `max` sends (1–1000000) per fixed window of `perSeconds` (1–2592000) per key. */
+export interface SendLimitRule {
+  by: 'ip' | 'prefix' | 'country';
+  max: number;
+  perSeconds: number;
+}
 
 /** Codes of `errors`: the config cannot be saved. The README's "Error codes" says what each means. */
 export type ConfigErrorCode =
@@ -101,7 +118,9 @@ export type ConfigErrorCode =
   | 'invalid_country_policy'
   | 'unknown_country'
   | 'invalid_prefix'
-  | 'invalid_country_entry';
+  | 'invalid_country_entry'
+  | 'invalid_send_limit'
+  | 'invalid_trusted_ip';
 
 /** Codes of `warnings`: saved, but Tencent would likely refuse a send. See the README's "Warning codes". */
 export type ConfigWarningCode =
@@ -126,7 +145,11 @@ export type ConfigWarningCode =
   | 'locale_without_international'
   | 'generic_without_default'
   | 'unused_country_entry'
-  | 'mainland_blocked';
+  | 'mainland_blocked'
+  | 'ip_limit_needs_proxy_header'
+  | 'unused_send_limit'
+  | 'long_limit_window'
+  | 'unused_trusted_ips';
 
 export interface ConfigIssue<Code extends string = ConfigErrorCode | ConfigWarningCode> {
   /** Keys and indices to the field, like zod's issue paths. */
@@ -159,6 +182,12 @@ export interface SendResult {
   isoCode: string;
   /** E.164 number as Tencent recorded it. */
   phoneNumber: string;
+  /**
+   * Set when `sendLimits` has `ip` rules that this send skipped because Logto passed no client
+   * address of its own (none, loopback or private: Logto behind a proxy without
+   * TRUST_PROXY_HEADER), saying so and what to do.
+   */
+  sendLimitsNote?: string;
 }
 
 /** `data` of every error this connector throws. */

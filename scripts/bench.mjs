@@ -2,12 +2,13 @@
 // same run: package size, install footprint, cold start, sends against the local Tencent fake, and
 // TC3 signing. Prints one table and writes it to BENCHMARKS.md. Figures only, never timing asserts.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
+import { findRedisServer, missingRedisMessage, startRedisServer } from '../tests/support/redis-server.js';
 import { startTencentServer } from '../tests/support/tencent-server.js';
 import { build, isStale, pkgDir } from './build.mjs';
 import { credentials, localisedTemplateIds } from './bench/fixtures.mjs';
@@ -25,6 +26,8 @@ const SEND_ROUNDS = 3;
 const SIGN_WARM_UP = 2_000;
 const SIGN_CALLS = 20_000;
 const SIGN_ROUNDS = 5;
+const REDIS_WARM_UP = 200;
+const REDIS_CALLS = 2_000;
 const CHILD_TIMEOUT_MS = 120_000;
 
 const benchDir = path.join(root, 'scripts', 'bench');
@@ -107,7 +110,7 @@ function verifyServerSaw(server, expectedCount, expectedHost, name) {
  * Rounds of one child per sender, the order reversed each round so drift hits all alike. Besides
  * the two connectors, each one's HTTP client runs alone (bareFetch, bareGot) to split the cost.
  */
-async function sendRuns(appDir, specifiers) {
+async function sendRuns(appDir, specifiers, redisUrl) {
   const server = await startTencentServer({ credentials });
   try {
     // The official connector and bare got sign and send Host sms.tencentcloudapi.com (the preload
@@ -116,6 +119,8 @@ async function sendRuns(appDir, specifiers) {
       ours: server.host,
       oursLocales: server.host,
       oursPolicy: server.host,
+      oursLimits: server.host,
+      ...(redisUrl && { oursLimitsRedis: server.host }),
       official: 'sms.tencentcloudapi.com',
       bareFetch: server.host,
       bareGot: 'sms.tencentcloudapi.com',
@@ -127,7 +132,7 @@ async function sendRuns(appDir, specifiers) {
         server.reset();
         log(`sends, round ${round + 1}/${SEND_ROUNDS}, ${kind}: ${SEND_WARM_UP} warm-up + ${SENDS} sequential + ${SENDS} at concurrency ${CONCURRENCY}`);
         const specifier = specifiers[kind] ?? specifiers.ours;
-        const job = { mode: 'sends', kind, specifier, endpoint: server.url, warmUp: SEND_WARM_UP, count: SENDS, concurrency: CONCURRENCY };
+        const job = { mode: 'sends', kind, specifier, endpoint: server.url, warmUp: SEND_WARM_UP, count: SENDS, concurrency: CONCURRENCY, redisUrl };
         const figures = await child(appDir, job, { tencentPort: server.port });
         for (const [phase, phaseFigures] of Object.entries(figures)) {
           if (phaseFigures.ok !== phaseFigures.count) {
@@ -174,7 +179,7 @@ function assertSharedHostModules(appDir, packageNames) {
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** The table, in reading order; `whyWeLose` is shown only if ours loses that row. */
-function tableRows({ sizes, tarballs, footprint, cold, sends, signing }) {
+function tableRows({ sizes, tarballs, footprint, cold, sends, signing, redis }) {
   const oursJsGzip = sizes.glueGzip + sizes.oursLibGzip;
   const micros = (value) => `${value.toFixed(0)} µs`;
   const perSecond = (value) => `${Math.round(value)}/s`;
@@ -222,6 +227,24 @@ function tableRows({ sizes, tarballs, footprint, cold, sends, signing }) {
         official: cpu.ours,
         whyWeLose: `the policy is parsed once per config; each send looks the number up in the country table and tries the 50 entries before any request: ${micros(cpu.oursPolicy - cpu.ours)} a send here.`,
       },
+      {
+        label: `${title}: client CPU per send with three sendLimits rules (ip, prefix, country) counted in this process, a new address each send (official column: ours without)`,
+        kind: 'cpuMicros',
+        ours: cpu.oursLimits,
+        official: cpu.ours,
+        whyWeLose: `each send plans three counters (the address parsed, the keys written and hashed with the account's secret), crosses once more into the wasm for the counts and adds three keys to the bounded map: ${micros(cpu.oursLimits - cpu.ours)} a send here.`,
+      },
+      ...(cpu.oursLimitsRedis === undefined
+        ? []
+        : [
+            {
+              label: `${title}: client CPU per send with the same three rules counted in Redis, one script round trip a send (official column: ours without)`,
+              kind: 'cpuMicros',
+              ours: cpu.oursLimitsRedis,
+              official: cpu.ours,
+              whyWeLose: `the node-redis client's work for one EVAL per send (the command written, the reply parsed) on top of the rules: ${micros(cpu.oursLimitsRedis - cpu.ours)} a send here.`,
+            },
+          ]),
       {
         label: `${title}: HTTP client alone, leanest call (ours: fetch; official: got), CPU per request`,
         kind: 'cpuMicros',
@@ -314,6 +337,17 @@ function tableRows({ sizes, tarballs, footprint, cold, sends, signing }) {
       official: 1e6 / signing.nodeMicros,
       whyWeLose: 'as for the per-call time.',
     },
+    ...(redis
+      ? [
+          {
+            label: `sendLimits in Redis: one send's count (3 keys, one script), wait per send, median of ${redis.calls.toLocaleString('en-US')} (loopback redis-server)`,
+            kind: 'opMicros',
+            ours: redis.medianMicros,
+          },
+          { label: 'sendLimits in Redis: the same, p90', kind: 'opMicros', ours: redis.p90Micros },
+          { label: 'sendLimits in Redis: client CPU per count', kind: 'opMicros', ours: redis.cpuMicros },
+        ]
+      : []),
   ];
 }
 
@@ -331,6 +365,8 @@ function targetLines({ sizes, sends, signing }) {
     ['signRequest per call vs a node:crypto signer', signing.oursMicros / signing.nodeMicros, 1.0],
     ['client CPU per send, 50-entry countryPolicy vs none, sequential', sends.oursPolicy.sequential.cpuMicros / sends.ours.sequential.cpuMicros, 1.03],
     ['client CPU per send, 50-entry countryPolicy vs none, concurrency 50', sends.oursPolicy.concurrent.cpuMicros / sends.ours.concurrent.cpuMicros, 1.03],
+    ['client CPU per send, three sendLimits rules in this process vs none, sequential', sends.oursLimits.sequential.cpuMicros / sends.ours.sequential.cpuMicros, 1.05],
+    ['client CPU per send, three sendLimits rules in this process vs none, concurrency 50', sends.oursLimits.concurrent.cpuMicros / sends.ours.concurrent.cpuMicros, 1.05],
   ];
   const lines = targets.map(([name, value, bound, direction]) => {
     const met = direction === 'atLeast' ? value >= bound : value <= bound;
@@ -384,6 +420,10 @@ the gap is beyond 5 %, the run-to-run noise.
   request signed with node:crypto (fetch with a plain init object, \`AbortSignal.timeout\` and
   \`arrayBuffer()\`: the floor for any design that sends through the host's fetch; got.post with a
   JSON response).
+- sendLimits: three rules (ip, prefix, country) that never refuse, each send from a new client
+  address; in this process (no \`REDIS_URL\`), and, when a redis-server is found, counted in one the bench
+  starts on loopback (the host's \`redis\` package linked into the app, as Logto core has it). The
+  Redis wait is also timed alone through the package's own counter, ${REDIS_CALLS} counts of three new keys.
 - Signing: our \`signRequest\` and a node:crypto TC3-HMAC-SHA256 signer (tests/support/tc3-node.mjs, shared with the tests)
   must return the same headers first; then ${SIGN_WARM_UP} warm-up calls each and ${SIGN_ROUNDS} alternating
   rounds of ${SIGN_CALLS} calls, median round reported.
@@ -439,11 +479,30 @@ async function main() {
 
     log(`cold starts: ${COLD_STARTS} processes per connector`);
     const cold = await coldStarts(appDir, specifiers);
-    const sends = await sendRuns(appDir, specifiers);
+    // The host's redis package, as Logto core has it, and a loopback redis-server when there is one.
+    symlinkSync(path.join(root, 'node_modules', 'redis'), path.join(appDir, 'node_modules', 'redis'));
+    const redisServer = findRedisServer() ? await startRedisServer() : undefined;
+    if (!redisServer) {
+      log(`sendLimits in Redis skipped: ${missingRedisMessage}`);
+    }
+    let sends;
+    let redis;
+    try {
+      sends = await sendRuns(appDir, specifiers, redisServer?.url);
+      if (redisServer) {
+        log(`sendLimits in Redis: ${REDIS_CALLS} counts`);
+        redis = await child(appDir, { mode: 'redisRoundTrip', specifier: specifiers.ours, redisUrl: redisServer.url, warmUp: REDIS_WARM_UP, calls: REDIS_CALLS });
+        if (redis.answered !== REDIS_WARM_UP + REDIS_CALLS) {
+          throw new Error(`sendLimits in Redis: ${redis.answered} of ${REDIS_WARM_UP + REDIS_CALLS} counts answered by Redis`);
+        }
+      }
+    } finally {
+      await redisServer?.stop();
+    }
     log(`signing: ${SIGN_ROUNDS} rounds of ${SIGN_CALLS} calls each`);
     const signing = await child(appDir, { mode: 'signing', specifier: specifiers.ours, warmUp: SIGN_WARM_UP, calls: SIGN_CALLS, rounds: SIGN_ROUNDS });
 
-    const rows = tableRows({ sizes, tarballs, footprint, cold, sends, signing });
+    const rows = tableRows({ sizes, tarballs, footprint, cold, sends, signing, redis });
     const table = markdownTable(rows, { oursName: tarballs.ours.name, officialName: OFFICIAL_SPEC });
     const losses = lossesSection(rows);
     const load = { start: loadAtStart, end: os.loadavg()[0] };

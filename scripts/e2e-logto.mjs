@@ -49,6 +49,7 @@ const seconds = () => `${((Date.now() - startedAt) / 1000).toFixed(0)} s`;
 const log = (message) => console.error(`[e2e:logto ${seconds()}] ${message}`);
 const results = { passed: 0, failed: 0 };
 let tencent; // the in-process fake Tencent server, once started
+let redisServer; // section 10's redis-server, once started
 let interrupted = false; // by SIGINT/SIGTERM: what still runs is being torn down, not tested
 const report = (line) => {
   if (!interrupted) {
@@ -381,6 +382,80 @@ const run = async (workDir) => {
   await api.patch(`/connectors/${connectorRow.id}`, { config });
   tencent.reset();
 
+  // --- 10. send limits shared through Logto's Redis, behind a proxy ----------------------------
+  // Core restarted as a scaled-out Logto behind a proxy runs: REDIS_URL (a redis-server started
+  // here) and TRUST_PROXY_HEADER=1, so `ip` is the X-Forwarded-For address each session sends.
+  const { findRedisServer, missingRedisMessage, redisRequired, startRedisServer } = await import('../tests/support/redis-server.js');
+  if (!findRedisServer()) {
+    if (strict || redisRequired()) {
+      await check('10 send limits through Redis', () => {
+        throw new Error(missingRedisMessage);
+      });
+    } else {
+      report(`skip 10 send limits through Redis: ${missingRedisMessage}`);
+    }
+  } else {
+    redisServer = await startRedisServer();
+    await core.stop();
+    core = await logto.startCore({ extraEnv: { REDIS_URL: redisServer.url, TRUST_PROXY_HEADER: '1' } });
+    api = await managementApi(core.core);
+    log(`core restarted with REDIS_URL=${redisServer.url} and TRUST_PROXY_HEADER=1`);
+    const limited = { ...config, sendLimits: [{ by: 'ip', max: 3, perSeconds: 3600 }, { by: 'country', max: 1000, perSeconds: 86400 }] };
+    // Registration is off: Logto sends codes only to numbers a user has.
+    const limitedUsers = ['8613711120001', '8613711120002', '8613711120003', '8613711120004', '8613711120005', '8613711120006'];
+    for (const [index, primaryPhone] of limitedUsers.entries()) {
+      await api.post('/users', { primaryPhone, name: `e2e send-limits user ${index + 1}` });
+    }
+    const fromAddress = async (forwardedFor, number) => {
+      const session = endUserSession(core.core, { clientId: spa.id, redirectUri, forwardedFor });
+      await session.start();
+      await session.experience.put('', { interactionEvent: 'SignIn' });
+      return session.experience.post('/verification/verification-code', { identifier: { type: 'phone', value: number }, interactionEvent: 'SignIn' });
+    };
+    try {
+      await api.patch(`/connectors/${connectorRow.id}`, { config: limited });
+      await check('10a Experience sends from one X-Forwarded-For address: 3 sent, then 429 connector.rate_limit_exceeded and no SendSms', async () => {
+        tencent.reset();
+        for (const number of limitedUsers.slice(0, 3)) {
+          await fromAddress('203.0.113.77', number);
+        }
+        assert.equal(tencent.requests.length, 3);
+        for (const number of limitedUsers.slice(3, 5)) {
+          const { status, body } = await refusal(fromAddress('203.0.113.77', number));
+          assert.equal(status, 429);
+          assert.equal(body.code, 'connector.rate_limit_exceeded');
+        }
+        assert.equal(tencent.requests.length, 3, 'the local server saw no request for the refused sends');
+      });
+      await check("10b the counters are in Logto's Redis under the account's key; another address is counted apart", async () => {
+        const { createClient } = await import('redis');
+        const inspect = createClient({ url: redisServer.url });
+        await inspect.connect();
+        try {
+          const key = `tencent-sms-limit:{${config.sdkAppId}}:ip:3/3600:203.0.113.77`;
+          assert.equal(await inspect.get(key), '3', 'refused sends are not counted');
+          assert.ok((await inspect.pTTL(key)) > 3_500_000, 'the key expires with its window');
+        } finally {
+          await inspect.disconnect();
+        }
+        tencent.reset();
+        await fromAddress('198.51.100.77', limitedUsers[5]);
+        assert.equal(tencent.requests.length, 1);
+      });
+      await check("10c the console's Test route from loopback sends, then says ip rules were not applied and why", async () => {
+        tencent.reset();
+        const { status, body } = await refusal(api.post(`/connectors/${connectorId}/test`, { phone: phone.testRoute, config: limited }));
+        assert.equal(status, 400);
+        assert.equal(body.code, 'connector.general');
+        assert.match(body.message, /The test SMS was sent \(RequestId [\w-]+\)\. sendLimits' ip rules were not applied to this send: Logto passed 127\.0\.0\.1, a loopback address/);
+        assert.equal(tencent.requests.length, 1, 'the test SMS went out');
+      });
+    } finally {
+      await api.patch(`/connectors/${connectorRow.id}`, { config });
+      tencent.reset();
+    }
+  }
+
   // --- 5. swapping packages keeps the saved row ----------------------------------------------
   /**
    * Stops core, swaps one package for the other (never both: one id twice breaks core), restarts.
@@ -577,6 +652,7 @@ const workDir = mkdtempSync(path.join(tmpdir(), 'e2e-logto-'));
 const cleanUp = async () => {
   await stopAll();
   await tencent?.close();
+  await redisServer?.stop();
   rmSync(workDir, { recursive: true, force: true });
 };
 for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]]) {

@@ -46,6 +46,12 @@ impl<K, V> BoundedMap<K, V> {
         self.entries.retain(|(key, _)| !matches(key));
     }
 
+    /// Removes and returns the value of the first key `matches` accepts.
+    pub fn take(&mut self, matches: impl Fn(&K) -> bool) -> Option<V> {
+        let index = self.entries.iter().position(|(key, _)| matches(key))?;
+        Some(self.entries.remove(index).1)
+    }
+
     /// Adds an entry as the newest, first evicting the oldest when full. The caller removes an
     /// older entry for the same key first if keys must stay unique.
     pub fn insert(&mut self, key: K, value: V) {

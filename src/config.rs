@@ -19,6 +19,7 @@ pub use model::{
     KNOWN_USAGE_TYPES, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, REQUIRED_USAGE_TYPES, ROOT_KEYS,
     SMS_REGIONS, TEMPLATE_KEYS,
 };
+pub(crate) use warnings::warn_unknown_keys;
 
 #[cfg(test)]
 pub(crate) use check::tests;

@@ -18,17 +18,20 @@
 // Public: the sans-IO API a native caller, `tests/` and `fuzz/` use. Private: helpers.
 mod bounded;
 pub mod config;
+pub mod counters;
 pub mod country;
 pub mod country_policy;
 pub mod endpoint;
 pub mod error;
 pub mod exchange;
 mod json;
+pub mod ip;
 pub mod locale;
 pub mod phone;
 pub mod redact;
 pub mod response;
 pub mod retry;
+pub mod send_limits;
 pub mod send_sms;
 pub mod state;
 pub mod tc3;

@@ -6,9 +6,11 @@ use std::rc::Rc;
 
 use crate::bounded::BoundedMap;
 use crate::config::Config;
+use crate::counters::Counters;
 use crate::error::{ConnectorError, ErrorCode};
 use crate::exchange::Exchange;
 use crate::retry::is_plausible_clock_offset;
+use crate::send_limits::Counter;
 use crate::send_sms::SmsRequest;
 use crate::tc3::SigningKeys;
 
@@ -28,6 +30,18 @@ pub struct ProcessState {
     clock_offsets: BoundedMap<String, f64>,
     sends: BoundedMap<u32, Exchange>,
     last_send: u32,
+    /// Send-limit counters for when the host has no shared store (its Redis) or it fails.
+    pub counters: Counters,
+    /// Sends waiting for their send-limit counts, with their first request.
+    held: BoundedMap<u32, Held>,
+}
+
+/// A begun send whose first request waits until its counters say it may go.
+#[derive(Debug)]
+pub struct Held {
+    pub request: SmsRequest,
+    pub counters: Vec<Counter>,
+    pub timeout_ms: u32,
 }
 
 impl Default for ProcessState {
@@ -45,6 +59,8 @@ impl ProcessState {
             clock_offsets: BoundedMap::new(MAX_REMEMBERED_CLOCKS),
             sends: BoundedMap::new(MAX_SENDS_IN_FLIGHT),
             last_send: 0,
+            counters: Counters::new(),
+            held: BoundedMap::new(MAX_SENDS_IN_FLIGHT),
         }
     }
 
@@ -115,6 +131,18 @@ impl ProcessState {
     /// Forgets a send; harmless when it is already over.
     pub fn end(&mut self, send: u32) {
         self.sends.remove(|id| *id == send);
+        self.held.remove(|id| *id == send);
+    }
+
+    /// Keeps a begun send's first request until its counts come (see [`ProcessState::take_held`]).
+    pub fn hold(&mut self, send: u32, held: Held) {
+        self.held.insert(send, held);
+    }
+
+    /// A held send, no longer held; `None` for a send that is not (over, or never held).
+    pub fn take_held(&mut self, send: u32) -> Option<Held> {
+        let held = self.held.take(|id| *id == send);
+        held.filter(|_| self.sends.find(|id| *id == send).is_some())
     }
 }
 
@@ -148,6 +176,27 @@ mod tests {
         state.end(first);
         assert!(state.send_mut(first).is_none());
         assert!(state.begin(exchange(), 0.0).is_ok());
+    }
+
+    #[test]
+    fn a_held_send_is_taken_once_and_forgotten_when_it_ends() {
+        let mut state = ProcessState::new();
+        let (send, request) = state.begin(exchange(), 0.0).unwrap();
+        let held = |request| Held {
+            request,
+            counters: Vec::new(),
+            timeout_ms: 10_000,
+        };
+        state.hold(send, held(request.clone()));
+        assert!(state.take_held(send).is_some());
+        assert!(state.take_held(send).is_none(), "taken once");
+        state.hold(send, held(request.clone()));
+        state.end(send);
+        assert!(state.take_held(send).is_none(), "forgotten with its send");
+        let (other, _) = state.begin(exchange(), 0.0).unwrap();
+        state.hold(other, held(request));
+        state.sends.remove(|id| *id == other);
+        assert!(state.take_held(other).is_none(), "not without its exchange");
     }
 
     #[test]

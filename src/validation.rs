@@ -64,6 +64,8 @@ issue_codes! {
         UnknownCountry => "unknown_country",
         InvalidPrefix => "invalid_prefix",
         InvalidCountryEntry => "invalid_country_entry",
+        InvalidSendLimit => "invalid_send_limit",
+        InvalidTrustedIp => "invalid_trusted_ip",
     }
     // Saved, but Tencent would likely refuse a send.
     warnings {
@@ -89,6 +91,10 @@ issue_codes! {
         LocaleWithoutGeneric => "locale_without_generic",
         LocaleWithoutInternational => "locale_without_international",
         GenericWithoutDefault => "generic_without_default",
+        IpLimitNeedsProxyHeader => "ip_limit_needs_proxy_header",
+        UnusedSendLimit => "unused_send_limit",
+        LongLimitWindow => "long_limit_window",
+        UnusedTrustedIps => "unused_trusted_ips",
     }
 }
 

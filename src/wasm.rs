@@ -12,8 +12,9 @@ use wasm_bindgen::prelude::*;
 use crate::config;
 use crate::error::{ConnectorError, Delivery, ErrorCode};
 use crate::exchange::{Answer, Exchange, NoAnswer, Step};
+use crate::send_limits;
 use crate::send_sms;
-use crate::state::ProcessState;
+use crate::state::{Held, ProcessState};
 use crate::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
 use crate::text::whole_number;
 use crate::validation::{Issue, IssueCode, PathSegment, Validation};
@@ -137,23 +138,58 @@ pub fn sign_request(fields: &str, payload_text: Option<String>, payload_bytes: &
 pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
     let begun = with_state(|state| {
         let config = state.config(config, parse_config)?;
-        let message = parse_input(message)
-            .map_err(|problem| {
-                ConnectorError::new(
-                    ErrorCode::InvalidRequestParameters,
-                    format!("sendMessage needs {{ to, type, payload: {{ code }} }}: {problem}."),
-                )
-            })
-            .and_then(|value| send_sms::parse_message(&value))
+        let value = parse_input(message).map_err(|problem| {
+            ConnectorError::new(
+                ErrorCode::InvalidRequestParameters,
+                format!("sendMessage needs {{ to, type, payload: {{ code }} }}: {problem}."),
+            )
+        });
+        let message = value
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(send_sms::parse_message)
             .map_err(|error| error.redact(&config.access_key_secret))?;
+        let ip = value.as_ref().ok().and_then(|value| value.get("ip"));
+        let plan = send_limits::plan(&config, &message.to, ip.and_then(Value::as_str));
         let exchange = Exchange::new(config, message, now_ms);
         let timeout_ms = exchange.timeout_ms();
         let (send, request) = state.begin(exchange, now_ms)?;
-        Ok((send, timeout_ms, request))
+        let Some(plan) = plan else {
+            return Ok(wire::request(&request, Some((send, timeout_ms))));
+        };
+        // Counted before its request may go: the host answers with `sendCounted`.
+        let reply = wire::count(send, timeout_ms, plan.note.as_deref(), &plan.counters);
+        let held = Held {
+            request,
+            counters: plan.counters,
+            timeout_ms,
+        };
+        state.hold(send, held);
+        Ok(reply)
     });
-    match begun {
-        Ok((send, timeout_ms, request)) => wire::request(&request, Some((send, timeout_ms))),
-        Err(error) => not_sent_text(error),
+    begun.unwrap_or_else(not_sent_text)
+}
+
+/// The counts of a `count` reply's keys, one decimal per line in their order, from the host's
+/// shared store; `None` when it has none or it did not answer, and this process counts.
+/// Returns the first request (`begun`) or the refusal; after a refusal the send is over.
+#[wasm_bindgen(js_name = sendCounted)]
+pub fn send_counted(send: u32, counts: Option<String>, now_ms: f64) -> String {
+    let decided = with_state(|state| {
+        let held = state.take_held(send)?;
+        let counts = counts
+            .as_deref()
+            .and_then(|text| wire::counts(text, held.counters.len()))
+            .unwrap_or_else(|| state.counters.count(&held.counters, now_ms));
+        Some(send_limits::decide(&held.counters, &counts).map(|()| held))
+    });
+    match decided {
+        Some(Ok(held)) => wire::request(&held.request, Some((send, held.timeout_ms))),
+        Some(Err(refusal)) => {
+            send_end(send);
+            not_sent_text(refusal)
+        }
+        None => unknown_send(),
     }
 }
 

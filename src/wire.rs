@@ -17,7 +17,12 @@
 //! | `request`    | URL, body, then `name`, `value` line pairs             |
 //! | `retry`      | the delay in whole milliseconds                        |
 //! | `result`     | the `SendResult` as JSON                               |
+//! | `count`      | send id, timeout in ms, a note (an empty line for none), |
+//! |              | then `key`, `max`, `window ms` lines per counter       |
 //!
+//! `count` comes instead of `begun` when `sendLimits` applies to a send: the host counts the
+//! keys (in its Redis, see `lib/redis.js`) and passes the counts, one per line, or nothing, to
+//! `sendCounted`, which answers `begun` or `error`.
 //! The one structured input, `signRequest`'s fields, uses the same lines: `name`, `value` pairs
 //! (see [`sign_fields`]); the payload crosses beside it as text or bytes.
 
@@ -25,6 +30,7 @@ use serde_json::{Map, Value};
 
 use crate::error::ConnectorError;
 use crate::json::WriteJson;
+use crate::send_limits::Counter;
 use crate::send_sms::SmsRequest;
 use crate::text::decimal;
 
@@ -49,6 +55,7 @@ pub const BEGUN: &str = "begun";
 pub const REQUEST: &str = "request";
 pub const RETRY: &str = "retry";
 pub const RESULT: &str = "result";
+pub const COUNT: &str = "count";
 
 fn push_line(lines: &mut String, line: &str) {
     lines.push_str(line);
@@ -91,6 +98,35 @@ pub fn request(request: &SmsRequest, begun: Option<(u32, u32)>) -> String {
     push_line(&mut lines, &request.body);
     push_headers(&mut lines, &request.headers);
     lines
+}
+
+/// A send whose counters the host must count before its first request may go.
+pub fn count(send: u32, timeout_ms: u32, note: Option<&str>, counters: &[Counter]) -> String {
+    let mut lines = tagged(COUNT, 256);
+    push_line(&mut lines, &decimal(u64::from(send)));
+    push_line(&mut lines, &decimal(u64::from(timeout_ms)));
+    push_line(&mut lines, note.unwrap_or_default());
+    for counter in counters {
+        push_line(&mut lines, &counter.key);
+        push_line(&mut lines, &decimal(u64::from(counter.check.max)));
+        push_line(&mut lines, &decimal(counter.check.window_ms));
+    }
+    lines
+}
+
+/// The counts `sendCounted` takes, one decimal per line, exactly `expected` of them.
+pub fn counts(text: &str, expected: usize) -> Option<Vec<u64>> {
+    // Plain loops: `str::parse` and collecting into an `Option` cost more wasm.
+    let mut counts = Vec::with_capacity(expected);
+    for line in text.split('\n').filter(|line| !line.is_empty()) {
+        let mut count = 0_u64;
+        for byte in line.bytes() {
+            let digit = byte.checked_sub(b'0').filter(|digit| *digit < 10)?;
+            count = count.checked_mul(10)?.checked_add(u64::from(digit))?;
+        }
+        counts.push(count);
+    }
+    (counts.len() == expected).then_some(counts)
 }
 
 /// Whole milliseconds: no float formatting in the wasm.
@@ -163,7 +199,8 @@ pub fn sign_fields(text: &str) -> Result<SignFields<'_>, &str> {
 
 /// A reply as a JSON value of the shape `wire.js` decodes it to: `{ error }`, `{ validation }`,
 /// `{ limits }`, `{ headers }`, `{ begun: { send, timeoutMs, url, body, headers } }`,
-/// `{ request: { url, body, headers } }`, `{ retryInMs }` or `{ result }`. `None` for text that
+/// `{ request: { url, body, headers } }`, `{ retryInMs }`, `{ result }` or
+/// `{ count: { send, timeoutMs, note?, counters: [{ key, max, windowMs }] } }`. `None` for text that
 /// is not a reply. For tests and native callers; the wasm never decodes its own replies.
 pub fn decode(text: &str) -> Option<Value> {
     let mut lines = text.strip_suffix('\n')?.split('\n');
@@ -193,6 +230,25 @@ pub fn decode(text: &str) -> Option<Value> {
             request.insert("body".to_owned(), lines.next()?.into());
             request.insert("headers".to_owned(), header_object(&mut lines)?);
             out.insert(tag.to_owned(), request.into());
+        }
+        COUNT => {
+            let mut count = Map::new();
+            let send: u32 = lines.next()?.parse().ok()?;
+            let timeout_ms: u32 = lines.next()?.parse().ok()?;
+            count.insert("send".to_owned(), send.into());
+            count.insert("timeoutMs".to_owned(), timeout_ms.into());
+            let note = lines.next()?;
+            if !note.is_empty() {
+                count.insert("note".to_owned(), note.into());
+            }
+            let mut counters = Vec::new();
+            while let Some(key) = lines.next() {
+                let max: u64 = lines.next()?.parse().ok()?;
+                let window_ms: u64 = lines.next()?.parse().ok()?;
+                counters.push(serde_json::json!({ "key": key, "max": max, "windowMs": window_ms }));
+            }
+            count.insert("counters".to_owned(), counters.into());
+            out.insert(tag.to_owned(), count.into());
         }
         _ => return None,
     }
@@ -263,6 +319,44 @@ mod tests {
             decode(&headers(&sms_request().headers)),
             Some(json!({ "headers": request_value["headers"] }))
         );
+    }
+
+    #[test]
+    fn a_count_reply_round_trips_and_counts_are_read_exactly() {
+        let mut config = crate::config::tests::valid();
+        config["sendLimits"] = json!([
+            { "by": "prefix", "max": 3, "perSeconds": 60 },
+            { "by": "country", "max": 9, "perSeconds": 3600 },
+        ]);
+        let config = crate::config::parse(&config).unwrap();
+        let to = crate::phone::normalize("8613711112222").unwrap();
+        let plan = crate::send_limits::plan(&config, &to, None).unwrap();
+        let text = count(7, 10_000, Some("a note"), &plan.counters);
+        let counters = json!([
+            { "key": plan.counters[0].key, "max": 3, "windowMs": 60_000 },
+            { "key": plan.counters[1].key, "max": 9, "windowMs": 3_600_000 },
+        ]);
+        assert_eq!(
+            decode(&text),
+            Some(
+                json!({ "count": { "send": 7, "timeoutMs": 10_000, "note": "a note", "counters": counters } })
+            )
+        );
+        assert_eq!(
+            decode(&count(7, 10_000, None, &[])),
+            Some(json!({ "count": { "send": 7, "timeoutMs": 10_000, "counters": [] } }))
+        );
+        assert_eq!(counts("3\n11\n", 2), Some(vec![3, 11]));
+        assert_eq!(counts("3\n11", 2), Some(vec![3, 11]));
+        for (bad, expected) in [
+            ("3\n", 2),
+            ("3\n4\n5\n", 2),
+            ("3\n-4\n", 2),
+            ("3\nx\n", 2),
+            ("99999999999999999999\n", 1),
+        ] {
+            assert_eq!(counts(bad, expected), None, "{bad:?}");
+        }
     }
 
     #[test]

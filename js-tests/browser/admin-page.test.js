@@ -120,6 +120,18 @@ test('admin page validates the config in the browser while the operator types', 
     assert.match(unused, /^countryPolicy\.allow\[1\] .*exception/);
   });
 
+  await step('shows sendLimits and trustedIps issues in their own rows', async () => {
+    await enterConfig(page, { ...validConfig, sendLimits: [{ by: 'ip', max: 0, perSeconds: 60 }], trustedIps: ['office'] });
+    await waitForState(page, 'invalid');
+    const [max] = await fieldIssues(page, 'sendLimits', 'error');
+    assert.match(max, /^sendLimits\[0\]\.max max must be a whole number/);
+    assert.equal(await page.getAttribute('[data-field="trustedIps"] [data-testid="error"]', 'data-code'), 'invalid_trusted_ip');
+    await enterConfig(page, { ...validConfig, sendLimits: [{ by: 'ip', max: 5, perSeconds: 3600 }] });
+    await waitForState(page, 'valid');
+    const [reminder] = await fieldIssues(page, 'sendLimits', 'warning');
+    assert.match(reminder, /TRUST_PROXY_HEADER=1/);
+  });
+
   await step('shows the valid state once the config is fixed', async () => {
     await enterConfig(page, validConfig);
     await waitForState(page, 'valid');

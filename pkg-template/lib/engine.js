@@ -235,10 +235,29 @@ const optionalText = (input, key) => {
 };
 
 /**
- * The core's exports over one wasm-bindgen glue module. `load()` initialises the glue once;
- * it runs on first use so importing stays cheap.
+ * The counts of a send's `sendLimits` counters from `counter` (the host's shared store, see
+ * redis.js), one decimal per line in their order, or undefined for the core to count in this
+ * process. Never rejects; a counter must settle within a moment (redis.js: 100 ms).
  */
-export const createEngine = ({ glue, load }) => {
+const countedIn = async (counter, counters) => {
+  if (!counter || counters.length === 0) {
+    return undefined;
+  }
+  try {
+    const counts = await counter(counters);
+    const usable = Array.isArray(counts) && counts.length === counters.length && counts.every((count) => Number.isSafeInteger(count) && count >= 0);
+    return usable ? counts.join('\n') : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The core's exports over one wasm-bindgen glue module. `load()` initialises the glue once;
+ * it runs on first use so importing stays cheap. `counter`, when given, counts `sendLimits`
+ * keys in a store shared by every instance (the Node entry's is the host's Redis).
+ */
+export const createEngine = ({ glue, load, counter }) => {
   let limits;
   /** Bumped by every trap: sends begun on an older instance are over. */
   let generation = 0;
@@ -419,11 +438,11 @@ export const createEngine = ({ glue, load }) => {
     if (messageText.problem) {
       throw failure('invalid_request_parameters', { ...describe(messageText.problem), delivery: 'not_sent' });
     }
-    const { begun, error } = decode(call('not_sent', 'sendBegin', configText.text, messageText.text, Date.now()));
+    const { begun: first, count, error } = decode(call('not_sent', 'sendBegin', configText.text, messageText.text, Date.now()));
     if (error) {
       throw fromCore(error);
     }
-    const { send } = begun;
+    const { send, timeoutMs } = first ?? count;
     const sameInstance = generation;
     /** A later step of this send as a value; after a trap the core no longer knows it, and it may have left. */
     const step = (name, ...args) => {
@@ -441,9 +460,27 @@ export const createEngine = ({ glue, load }) => {
       }
       return reply.error ? { error: fromCore(reply.error) } : reply;
     };
+    /** `sendLimits`: the counts, then the core's `{ begun }` or its refusal; nothing has left yet. */
+    const counted = async () => {
+      const counts = await countedIn(counter, count.counters);
+      if (generation !== sameInstance) {
+        return { error: trapped('restarted while this send was being counted', 'not_sent') };
+      }
+      try {
+        const reply = decode(call('not_sent', 'sendCounted', send, counts, Date.now()));
+        return reply.error ? { error: fromCore(reply.error) } : reply;
+      } catch (error) {
+        if (error instanceof SmsConnectorError) {
+          return { error };
+        }
+        throw error;
+      }
+    };
     let outcome;
     try {
-      outcome = await drive(begun, step, AbortSignal.timeout(begun.timeoutMs));
+      const signal = AbortSignal.timeout(timeoutMs);
+      const ready = count ? await counted() : { begun: first };
+      outcome = ready.error ? ready : await drive(ready.begun, step, signal);
     } finally {
       if (generation === sameInstance) {
         try {
@@ -456,7 +493,8 @@ export const createEngine = ({ glue, load }) => {
     if (outcome.error) {
       throw outcome.error;
     }
-    return outcome.result;
+    // Why sendLimits' ip rules were skipped (no usable client address), for the caller to tell.
+    return count?.note ? { ...outcome.result, sendLimitsNote: count.note } : outcome.result;
   };
 
   return { validateConfig, signRequest, sendMessage };

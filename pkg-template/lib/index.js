@@ -5,13 +5,22 @@ import { z } from 'zod';
 
 import { createEngine } from './engine.js';
 import { metadata } from './metadata.js';
+import { createRedisCounter } from './redis.js';
 import * as glue from './wasm/tencent_sms.js';
+
+/** sendLimits counters in the host's Redis when REDIS_URL is set: made at the first limited send. */
+let sharedCounter;
+const countShared = (counters) => {
+  sharedCounter ??= createRedisCounter() ?? (() => undefined);
+  return sharedCounter(counters);
+};
 
 // Compiled on first use from the bytes shipped beside this file (no fetch, no bundler), so
 // Logto's loader, which imports every connector at start-up, pays nothing until a call.
 const engine = createEngine({
   glue,
   load: () => glue.initSync({ module: new WebAssembly.Module(readFileSync(new URL('wasm/tencent_sms_bg.wasm', import.meta.url))) }),
+  counter: countShared,
 });
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));
@@ -114,6 +123,16 @@ const forConsoleTest = (error) => {
   return new ConnectorError(ConnectorErrorCodes.General, { ...error.data, errorDescription: line });
 };
 
+/** Real sends whose ip rules were skipped say so in Logto's log, at most once a minute. */
+let notedAt = -Infinity;
+const logSendLimitsNote = (note) => {
+  const now = Date.now();
+  if (now - notedAt >= 60_000) {
+    notedAt = now;
+    console.warn(`[connector-tencent-sms-wasm] ${note}`);
+  }
+};
+
 /** Logto's connector factory: cheap and side-effect free, called on every request. */
 const createConnector = async ({ getConfig }) => ({
   metadata,
@@ -131,7 +150,19 @@ const createConnector = async ({ getConfig }) => ({
           throw invalidConfig(errors);
         }
       }
-      return await sendMessage(data, isConsoleTest ? config : await getConfig(metadata.id));
+      const result = await sendMessage(data, isConsoleTest ? config : await getConfig(metadata.id));
+      const note = result?.sendLimitsNote;
+      if (note && isConsoleTest) {
+        // Logto ignores a result, and its console shows a connector's text only for a failed
+        // Test: a Test that sent but skipped ip rules says both, so the operator learns that
+        // real users behind the same proxy would skip them too.
+        const line = `The test SMS was sent (RequestId ${result.requestId}). ${note}`;
+        throw new ConnectorError(ConnectorErrorCodes.General, { errorDescription: line, message: line, requestId: result.requestId });
+      }
+      if (note) {
+        logSendLimitsNote(note);
+      }
+      return result;
     } catch (error) {
       const detailed = withFieldDetails(error);
       throw isConsoleTest ? forConsoleTest(detailed) : detailed;

@@ -136,6 +136,25 @@ export const metadata = Object.freeze({
         'Which numbers may get an SMS, checked before anything is sent (against SMS pumping). {"allow": [...]} sends only to the listed entries, {"deny": [...]} to all but them. An entry is an ISO country code ("CN", "JM") or a prefix ("+1876"); "!" in front makes an exception. The longest matching entry decides, so {"allow": ["CN", "US", "!+1900"]} sends to mainland China and the US but not +1 900. "US" is the US only: Canada and the Caribbean +1 territories have their own codes. Leave empty to send to every number.',
     },
     {
+      key: 'sendLimits',
+      label: 'Send limits',
+      type: 'Json',
+      required: false,
+      // As countryPolicy: a Json field needs text; [] is no limits.
+      defaultValue: [],
+      tooltip:
+        'Most codes per window, checked before anything is sent (against SMS pumping): a list of {"by": "ip" | "prefix" | "country", "max": sends, "perSeconds": window}. "ip" counts per client address (an IPv6 one by its /64) and needs Logto started with TRUST_PROXY_HEADER=1 behind a proxy; "prefix" per number range (the number without its last 4 digits); "country" per country. E.g. [{"by": "ip", "max": 10, "perSeconds": 3600}, {"by": "prefix", "max": 30, "perSeconds": 3600}]. A send over a limit fails with rate_limit_exceeded and costs nothing. With REDIS_URL set, limits hold across Logto instances; otherwise per instance. Leave empty for none.',
+    },
+    {
+      key: 'trustedIps',
+      label: 'Trusted IPs',
+      type: 'Json',
+      required: false,
+      defaultValue: [],
+      tooltip:
+        'Client addresses or CIDR ranges that "ip" send limits skip, e.g. ["203.0.113.0/24", "2001:db8::/48"] for an office NAT or your own tests. Leave empty for none.',
+    },
+    {
       key: 'endpoint',
       label: 'Endpoint',
       type: 'Text',

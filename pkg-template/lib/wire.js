@@ -15,7 +15,8 @@ const headersFrom = (lines, start) => {
 /**
  * A reply as a value: `{ error: { code, data } }`, `{ validation }`, `{ limits }`, `{ headers }`,
  * `{ begun: { send, timeoutMs, url, body, headers } }`, `{ request: { url, body, headers } }`,
- * `{ retryInMs }` or `{ result }`, as `wire::decode` reads it too.
+ * `{ retryInMs }`, `{ result }` or `{ count: { send, timeoutMs, note?, counters: [{ key, max,
+ * windowMs }] } }`, as `wire::decode` reads it too.
  */
 export const decode = (text) => {
   const end = text.indexOf('\n');
@@ -41,6 +42,14 @@ export const decode = (text) => {
       return { validation: JSON.parse(text.slice(end + 1)) };
     case 'limits':
       return { limits: JSON.parse(text.slice(end + 1)) };
+    case 'count': {
+      const lines = text.split('\n');
+      const counters = [];
+      for (let index = 4; index + 2 < lines.length; index += 3) {
+        counters.push({ key: lines[index], max: Number(lines[index + 1]), windowMs: Number(lines[index + 2]) });
+      }
+      return { count: { send: Number(lines[1]), timeoutMs: Number(lines[2]), note: lines[3] || undefined, counters } };
+    }
     default:
       throw new TypeError(`The connector's wasm gave a reply this JS does not know ("${text.slice(0, Math.min(end >>> 0, 40))}"): reinstall the package.`);
   }

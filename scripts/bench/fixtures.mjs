@@ -32,6 +32,17 @@ export const countryPolicy50 = {
 
 export const message = { to: '+8613711112222', type: 'SignIn', payload: { code: '123456' } };
 
+/**
+ * Three sendLimits rules, one of each kind, that never refuse the bench's sends; each send comes
+ * from a new client address (`clientAddress`), so every send adds a key, as a busy site's do.
+ */
+export const sendLimits3 = [
+  { by: 'ip', max: 1_000_000, perSeconds: 3600 },
+  { by: 'prefix', max: 1_000_000, perSeconds: 3600 },
+  { by: 'country', max: 1_000_000, perSeconds: 86400 },
+];
+export const clientAddress = (n) => `198.18.${(n >> 8) & 255}.${n & 255}`;
+
 /** Template ids the localised config gives the 3 languages; the message below resolves to ja's. */
 export const localisedTemplateIds = { en: '100011', ja: '100021', fr: '100031' };
 

@@ -4,7 +4,10 @@
 import { deepStrictEqual } from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 
-import { connectorConfig, countryPolicy50, localisedConfig, localisedMessage, message, signInput } from './fixtures.mjs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { clientAddress, connectorConfig, countryPolicy50, localisedConfig, localisedMessage, message, sendLimits3, signInput } from './fixtures.mjs';
 import { signTc3 } from './tc3-node.mjs';
 
 const answeredOk = (answer) => answer?.Response?.SendStatusSet?.[0]?.Code === 'Ok';
@@ -15,6 +18,8 @@ const delivered = {
   ours: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   oursLocales: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   oursPolicy: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
+  oursLimits: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
+  oursLimitsRedis: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   official: (result) => answeredOk(result?.body),
   bareFetch: answeredOk,
   bareGot: answeredOk,
@@ -33,6 +38,10 @@ const senders = {
   oursLocales: (options) => connectorSender({ ...options, localised: true }),
   /** Ours with a 50-entry countryPolicy: what the policy check costs a send. */
   oursPolicy: (job) => connectorSender({ ...job, countryPolicy: countryPolicy50 }),
+  /** Ours with three sendLimits rules counted in this process (no REDIS_URL). */
+  oursLimits: (job) => connectorSender({ ...job, sendLimits: sendLimits3, redisUrl: '' }),
+  /** The same rules counted in the bench's redis-server: one script round trip per send. */
+  oursLimitsRedis: (job) => connectorSender({ ...job, sendLimits: sendLimits3 }),
   official: connectorSender,
   /** The floor for any design that sends through the host's global fetch. */
   async bareFetch({ endpoint }) {
@@ -56,14 +65,20 @@ const senders = {
   },
 };
 
-async function connectorSender({ specifier, endpoint, localised = false, countryPolicy }) {
+async function connectorSender({ specifier, endpoint, localised = false, countryPolicy, sendLimits, redisUrl }) {
+  // Read by ours at its first limited send, as Logto's REDIS_URL.
+  process.env.REDIS_URL = redisUrl ?? '';
   const { default: createConnector } = await import(specifier);
   const base = localised ? localisedConfig(endpoint) : connectorConfig(endpoint);
-  const config = countryPolicy ? { ...base, countryPolicy } : base;
+  const config = { ...base, ...(countryPolicy && { countryPolicy }), ...(sendLimits && { sendLimits }) };
   const data = localised ? localisedMessage : message;
   const connector = await createConnector({ getConfig: async () => config });
   // As Logto's real sends call it: no config argument, the saved one comes from getConfig (a
   // config argument means the console's Test button, which ours checks in full first).
+  if (sendLimits) {
+    let sent = 0;
+    return () => connector.sendMessage({ ...data, ip: clientAddress((sent += 1)) });
+  }
   return () => connector.sendMessage(data);
 }
 
@@ -116,8 +131,8 @@ async function sendRun(send, isDelivered, count, concurrency) {
   return { count, concurrency, ok, firstFailure, elapsedMs, cpuMicros: cpu.user + cpu.system };
 }
 
-async function sends({ kind, specifier, endpoint, warmUp, count, concurrency }) {
-  const send = await senders[kind]({ specifier, endpoint });
+async function sends({ kind, specifier, endpoint, warmUp, count, concurrency, redisUrl }) {
+  const send = await senders[kind]({ specifier, endpoint, redisUrl });
   const isDelivered = delivered[kind];
   return {
     warmUp: await sendRun(send, isDelivered, warmUp, 1),
@@ -154,7 +169,32 @@ async function signing({ specifier, warmUp, calls, rounds }) {
   return { calls, rounds, oursMicros: median(perCall.ours), nodeMicros: median(perCall.node), sink };
 }
 
-const jobs = { coldStart, sends, signing };
+/**
+ * One send's count in Redis alone, through the package's own counter (lib/redis.js, as a send
+ * uses it): `calls` rounds of three new keys, one script round trip each; latency per call.
+ */
+async function redisRoundTrip({ specifier, redisUrl, warmUp, calls }) {
+  const file = path.join(process.cwd(), 'node_modules', specifier, 'lib', 'redis.js');
+  const { createRedisCounter } = await import(pathToFileURL(file).href);
+  const count = createRedisCounter({ redisUrl, warn: (line) => process.stderr.write(`${line}\n`) });
+  const keys = (n) => ['ip', 'prefix', 'country'].map((by) => ({ key: `tencent-sms-limit:{bench}:${by}:1000000/3600:${n}`, max: 1_000_000, windowMs: 3_600_000 }));
+  let answered = 0;
+  for (let n = 0; n < warmUp; n += 1) {
+    answered += (await count(keys(n))) ? 1 : 0;
+  }
+  const micros = [];
+  const cpuBefore = process.cpuUsage();
+  for (let n = warmUp; n < warmUp + calls; n += 1) {
+    const start = performance.now();
+    answered += (await count(keys(n))) ? 1 : 0;
+    micros.push((performance.now() - start) * 1000);
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  micros.sort((a, b) => a - b);
+  return { calls, answered, medianMicros: micros[Math.floor(calls / 2)], p90Micros: micros[Math.floor(calls * 0.9)], cpuMicros: (cpu.user + cpu.system) / calls };
+}
+
+const jobs = { coldStart, sends, signing, redisRoundTrip };
 const job = JSON.parse(process.argv[2]);
 const figures = await jobs[job.mode](job);
 // Exit at once: keep-alive sockets would otherwise hold the process open for seconds.

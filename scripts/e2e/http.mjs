@@ -148,8 +148,9 @@ const base64Url = (buffer) => buffer.toString('base64url');
  * Experience API with the session cookies, then follows Logto's redirects to the code and token.
  * `uiLocales` goes into the authorization request as `ui_locales`; `acceptLanguage` is sent with
  * every Experience API call, as a browser sends its language (without it, fetch sends `*`).
+ * `forwardedFor` goes with every call as X-Forwarded-For, as a proxy in front of Logto sets it.
  */
-export const endUserSession = (coreUrl, { clientId, redirectUri, uiLocales, acceptLanguage }) => {
+export const endUserSession = (coreUrl, { clientId, redirectUri, uiLocales, acceptLanguage, forwardedFor }) => {
   const jar = new CookieJar();
   const codeVerifier = base64Url(randomBytes(32));
   const state = base64Url(randomBytes(16));
@@ -157,7 +158,7 @@ export const endUserSession = (coreUrl, { clientId, redirectUri, uiLocales, acce
   const browse = async (url, init = {}) => {
     const response = await fetch(url, {
       ...init,
-      headers: { ...init.headers, cookie: jar.headerFor(url) },
+      headers: { ...init.headers, cookie: jar.headerFor(url), ...(forwardedFor && { 'x-forwarded-for': forwardedFor }) },
       redirect: 'manual',
       signal: AbortSignal.timeout(requestTimeoutMs),
     });
@@ -169,6 +170,7 @@ export const endUserSession = (coreUrl, { clientId, redirectUri, uiLocales, acce
   const withCookies = (route) => ({
     cookie: jar.headerFor(`${coreUrl}/api/experience${route}`),
     ...(acceptLanguage && { 'accept-language': acceptLanguage }),
+    ...(forwardedFor && { 'x-forwarded-for': forwardedFor }),
   });
   const experienceCall = async (method, route, body) => {
     const { body: parsed } = await experience.raw(method, route, body, withCookies(route));

@@ -20,6 +20,7 @@ use crate::endpoint::{
 use crate::error::{ConnectorError, ErrorCode};
 use crate::redact::{redacted, unquote, MASK};
 use crate::text::{concat, decimal};
+use crate::send_limits;
 use crate::validation::{IssueCode, PathSegment, Validation};
 
 /// Validates a config and, when it has no errors, returns it parsed.
@@ -105,6 +106,11 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
     let international_sign_name = optional_string(root, "internationalSignName", report);
     let sender_id = optional_string(root, "senderId", report);
     let country_policy = country_policy::check_field(root.get(country_policy::FIELD), report);
+    let send_limits = send_limits::check_fields(
+        root.get(send_limits::FIELD),
+        root.get(send_limits::TRUSTED_FIELD),
+        report,
+    );
 
     if let Some(id) = access_key_id {
         warn_access_key_id(id, report);
@@ -148,6 +154,7 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         Some(international_sign_name),
         Some(sender_id),
         Some(country_policy),
+        Some(send_limits),
     ) = (
         access_key_id,
         access_key_secret,
@@ -161,6 +168,7 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         international_sign_name,
         sender_id,
         country_policy,
+        send_limits,
     )
     else {
         return None;
@@ -179,6 +187,7 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         // Saved configs drop empty strings; an empty one here means the same: none.
         sender_id: sender_id.filter(|id| !id.is_empty()).map(str::to_owned),
         country_policy,
+        send_limits,
     })
 }
 

@@ -6,6 +6,7 @@ use crate::country_policy::CountryPolicy;
 use crate::endpoint::Endpoint;
 use crate::locale;
 use crate::redact::MASK;
+use crate::send_limits::SendLimits;
 use crate::text::find_text;
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
@@ -29,7 +30,7 @@ pub const KNOWN_USAGE_TYPES: [&str; 9] = [
 pub const SMS_REGIONS: [&str; 4] = ["ap-beijing", "ap-guangzhou", "ap-nanjing", "ap-singapore"];
 
 /// Every key the root may have; others get an `unknown_key` warning.
-pub const ROOT_KEYS: [&str; 12] = [
+pub const ROOT_KEYS: [&str; 14] = [
     "accessKeyId",
     "accessKeySecret",
     "signName",
@@ -42,6 +43,8 @@ pub const ROOT_KEYS: [&str; 12] = [
     "internationalSignName",
     "senderId",
     "countryPolicy",
+    "sendLimits",
+    "trustedIps",
 ];
 /// Every key a template may have.
 pub const TEMPLATE_KEYS: [&str; 6] = [
@@ -119,6 +122,8 @@ pub struct Config {
     pub sender_id: Option<String>,
     /// Which numbers may be sent to; checked before any request.
     pub country_policy: Option<CountryPolicy>,
+    /// Send limits (`sendLimits` with `trustedIps`); `None` without rules.
+    pub send_limits: Option<SendLimits>,
 }
 
 /// Every field but the secret key, which is never formatted.
@@ -138,6 +143,7 @@ impl fmt::Debug for Config {
             .field("international_sign_name", &self.international_sign_name)
             .field("sender_id", &self.sender_id)
             .field("country_policy", &self.country_policy)
+            .field("send_limits", &self.send_limits)
             .finish()
     }
 }

@@ -264,7 +264,7 @@ fn warn_not_digits(
     }
 }
 
-pub(super) fn warn_unknown_keys(
+pub(crate) fn warn_unknown_keys(
     fields: &Map<String, Value>,
     known: &[&str],
     parent: &[PathSegment],

@@ -12,8 +12,9 @@ export const connectorId = 'tencent-short-message-service';
 
 /**
  * `<tmp>/connectors/<name>/` holds the extracted package; `<tmp>/node_modules` holds only the
- * host packages Logto core provides to connectors (connector-kit and zod), linked to the same
- * files the loader itself imports, so `instanceof ConnectorError` sees one class.
+ * host packages Logto core provides to connectors (connector-kit, zod, and redis, which the
+ * connector imports from the host for shared send limits), linked to the same files the loader
+ * itself imports, so `instanceof ConnectorError` sees one class.
  */
 export const installLikeLogto = () => {
   const home = mkdtempSync(path.join(tmpdir(), 'logto-host-'));
@@ -21,6 +22,7 @@ export const installLikeLogto = () => {
   mkdirSync(path.join(home, 'node_modules', '@logto'), { recursive: true });
   symlinkSync(path.join(root, 'node_modules/@logto/connector-kit'), path.join(home, 'node_modules/@logto/connector-kit'));
   symlinkSync(path.join(root, 'node_modules/zod'), path.join(home, 'node_modules/zod'));
+  symlinkSync(path.join(root, 'node_modules/redis'), path.join(home, 'node_modules/redis'));
   const tarball = execFileSync('npm', ['pack', pkgDir, '--pack-destination', home, '--silent'], {
     cwd: home,
     encoding: 'utf8',
