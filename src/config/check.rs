@@ -19,8 +19,8 @@ use crate::endpoint::{
 };
 use crate::error::{ConnectorError, ErrorCode};
 use crate::redact::{redacted, unquote, MASK};
-use crate::text::{concat, decimal};
 use crate::send_limits;
+use crate::text::{concat, decimal};
 use crate::validation::{IssueCode, PathSegment, Validation};
 
 /// Validates a config and, when it has no errors, returns it parsed.
