@@ -23,7 +23,7 @@ const { payload, ...fields } = { ...signInput, timestamp: String(signInput.times
 
 test('limits: every figure the JS layer needs, as numbers', () => {
   const { limits } = decode(glue.limits());
-  assert.deepEqual(Object.keys(limits).sort(), ['maxAttempts', 'maxBodyBytes', 'maxDepth', 'maxInputBytes', 'maxPayloadBytes', 'maxSignedHeaders']);
+  assert.deepEqual(Object.keys(limits).sort(), ['maxAttempts', 'maxBodyBytes', 'maxDepth', 'maxInputBytes', 'maxPayloadBytes', 'maxRequests', 'maxSignedHeaders']);
   for (const value of Object.values(limits)) {
     assert.ok(Number.isSafeInteger(value) && value > 0, String(value));
   }
@@ -82,7 +82,7 @@ test('a send: begun, an answer asking for a retry, the retried request, a result
 test('errors and validations decode to plain values; an unknown tag is refused', () => {
   const config = JSON.stringify(makeConfig('http://127.0.0.1:8080'));
   const { begun } = decode(glue.sendBegin(config, message, NOW));
-  const { error } = decode(glue.sendFailed(begun.send, 'timeout', undefined));
+  const { error } = decode(glue.sendFailed(begun.send, 'timeout', undefined, undefined, NOW));
   assert.equal(error.data.delivery, 'unknown');
   const { validation } = decode(glue.validateConfig('{"accessKeyId":1}'));
   assert.equal(validation.valid, false);

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::redact::{redact, unquote};
+use crate::fallback::Route;
+use crate::redact::{redact, unquote_secrets};
 use crate::validation::Issue;
 
 /// The subset of connector-kit's `ConnectorErrorCodes` this connector raises.
@@ -53,6 +54,12 @@ pub struct ErrorData {
     pub delivery: Option<Delivery>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub issues: Vec<Issue>,
+    /// Which route the fields above are about, once a send has begun.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<Route>,
+    /// Why the primary did not send, when the fallback was tried and failed too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_error: Option<Box<ConnectorError>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,10 +90,15 @@ impl ConnectorError {
     /// Masks the secret in the input its sentences quote (see [`quote`](crate::redact::quote))
     /// and in the texts taken from an answer, never in the connector's own words. Answers are
     /// redacted field by field already; this is defence in depth for them.
-    pub fn redact(mut self, secret: &str) -> Self {
+    pub fn redact(self, secret: &str) -> Self {
+        self.redact_all(&[secret])
+    }
+
+    /// [`ConnectorError::redact`] for several secrets (both routes' when there is a fallback).
+    pub fn redact_all(mut self, secrets: &[&str]) -> Self {
         let data = &mut self.data;
         for text in [&mut data.error_description, &mut data.message] {
-            unquote(text, Some(secret));
+            unquote_secrets(text, secrets);
         }
         for text in [
             &mut data.body_excerpt,
@@ -97,7 +109,9 @@ impl ConnectorError {
         .into_iter()
         .flatten()
         {
-            redact(text, secret);
+            for secret in secrets {
+                redact(text, secret);
+            }
         }
         self
     }

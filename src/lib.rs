@@ -23,6 +23,7 @@ pub mod country_policy;
 pub mod endpoint;
 pub mod error;
 pub mod exchange;
+pub mod fallback;
 pub mod locale;
 pub mod phone;
 pub mod redact;

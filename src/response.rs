@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{ConnectorError, Delivery, ErrorCode};
+use crate::fallback::Route;
 use crate::redact::{redact, redacted, unescape_json};
 use crate::tencent_codes::judge;
 pub use crate::tencent_codes::Retryable;
@@ -14,7 +15,7 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 /// How much of an unusable answer `bodyExcerpt` shows.
 pub const EXCERPT_CHARS: usize = 200;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SendResult {
     pub request_id: String,
@@ -22,6 +23,14 @@ pub struct SendResult {
     pub fee: u64,
     pub iso_code: String,
     pub phone_number: String,
+    /// Which route sent it.
+    pub route: Route,
+    /// An HTTP gateway fallback's status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Why the primary did not send, when the fallback did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_error: Option<Box<ConnectorError>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +124,9 @@ pub fn parse(
         fee: first.get("Fee").and_then(Value::as_u64).unwrap_or(0),
         iso_code: text(first, "IsoCode").unwrap_or_default(),
         phone_number: phone_number.unwrap_or_default(),
+        route: Route::Primary,
+        status: None,
+        primary_error: None,
     })
 }
 
@@ -177,7 +189,7 @@ fn invalid_response(status: u16, body: &[u8], reason: &str, secret: &str) -> Con
 }
 
 /// The first 200 characters, on one line, with JSON escapes decoded and the secret masked.
-fn excerpt(body: &[u8], secret: &str) -> String {
+pub(crate) fn excerpt(body: &[u8], secret: &str) -> String {
     let start = body.get(..EXCERPT_CHARS * 4).unwrap_or(body);
     // The valid UTF-8 prefix: a cut may split a character, and a short excerpt needs no more.
     let text = match std::str::from_utf8(start) {
@@ -230,7 +242,10 @@ mod tests {
                     serial_no: "2640:1".into(),
                     fee: 1,
                     iso_code: "CN".into(),
-                    phone_number: "+8613711112222".into()
+                    phone_number: "+8613711112222".into(),
+                    route: Route::Primary,
+                    status: None,
+                    primary_error: None,
                 }
             );
         }

@@ -8,6 +8,7 @@ use crate::bounded::BoundedMap;
 use crate::config::Config;
 use crate::error::{ConnectorError, ErrorCode};
 use crate::exchange::Exchange;
+use crate::fallback::Cooldown;
 use crate::retry::is_plausible_clock_offset;
 use crate::send_sms::SmsRequest;
 use crate::tc3::SigningKeys;
@@ -28,6 +29,8 @@ pub struct ProcessState {
     clock_offsets: BoundedMap<String, f64>,
     sends: BoundedMap<u32, Exchange>,
     last_send: u32,
+    /// Primaries skipped after an account-level refusal, by [`Exchange::primary_key`].
+    cooldowns: BoundedMap<String, Cooldown>,
 }
 
 impl Default for ProcessState {
@@ -45,6 +48,7 @@ impl ProcessState {
             clock_offsets: BoundedMap::new(MAX_REMEMBERED_CLOCKS),
             sends: BoundedMap::new(MAX_SENDS_IN_FLIGHT),
             last_send: 0,
+            cooldowns: BoundedMap::new(MAX_REMEMBERED_CLOCKS),
         }
     }
 
@@ -83,6 +87,15 @@ impl ProcessState {
         mut exchange: Exchange,
         now_ms: f64,
     ) -> Result<(u32, SmsRequest), ConnectorError> {
+        if let Some(key) = exchange.primary_key() {
+            match self.cooldowns.find(|known| *known == key) {
+                Some(cooldown) if now_ms < cooldown.until_ms => {
+                    exchange.skip_primary(cooldown, now_ms)
+                }
+                Some(_) => self.cooldowns.remove(|known| *known == key),
+                None => {}
+            }
+        }
         let server_now_ms = now_ms + self.clock_offset(exchange.host());
         let request = exchange.request(server_now_ms, &mut self.keys)?;
         if self.sends.is_full() {
@@ -106,6 +119,24 @@ impl ProcessState {
                 .copied()
                 .unwrap_or(0.0);
         Some(exchange.request(server_now_ms, &mut self.keys))
+    }
+
+    /// After a [`Step::FailOver`](crate::exchange::Step::FailOver): remembers the primary's
+    /// refusal when `cool_down`, then the fallback's request.
+    pub fn fail_over(
+        &mut self,
+        send: u32,
+        cool_down: bool,
+        now_ms: f64,
+    ) -> Option<Result<SmsRequest, ConnectorError>> {
+        let exchange = self.sends.find(|id| *id == send)?;
+        if let (true, Some(key), Some(cooldown)) =
+            (cool_down, exchange.primary_key(), exchange.cooldown(now_ms))
+        {
+            self.cooldowns.remove(|known| *known == key);
+            self.cooldowns.insert(key, cooldown);
+        }
+        self.retry(send, now_ms)
     }
 
     pub fn send_mut(&mut self, send: u32) -> Option<&mut Exchange> {

@@ -62,6 +62,8 @@ issue_codes! {
         UnknownCountry => "unknown_country",
         InvalidPrefix => "invalid_prefix",
         InvalidCountryEntry => "invalid_country_entry",
+        InvalidFallback => "invalid_fallback",
+        InvalidCooldown => "invalid_cooldown",
     }
     // Saved, but Tencent would likely refuse a send.
     warnings {
@@ -87,6 +89,7 @@ issue_codes! {
         LocaleWithoutGeneric => "locale_without_generic",
         LocaleWithoutInternational => "locale_without_international",
         GenericWithoutDefault => "generic_without_default",
+        FallbackSameAccount => "fallback_same_account",
     }
 }
 
@@ -157,6 +160,22 @@ impl Validation {
     /// Records a warning, up to [`MAX_ISSUES`].
     pub fn warn(&mut self, path: Vec<PathSegment>, code: IssueCode, message: String) {
         push_bounded(&mut self.warnings, path, code, message);
+    }
+}
+
+impl Validation {
+    /// The issues of a nested value's check, at `key.…` and with `prefix` before each message.
+    pub fn nest(&mut self, key: &str, inner: Validation, prefix: &str) {
+        for (issues, into) in [
+            (inner.errors, &mut self.errors),
+            (inner.warnings, &mut self.warnings),
+        ] {
+            for mut issue in issues {
+                issue.path.insert(0, key.into());
+                issue.message.insert_str(0, prefix);
+                push_bounded(into, issue.path, issue.code, issue.message);
+            }
+        }
     }
 }
 

@@ -53,7 +53,7 @@ export const signRequest = (input) => {
   }
 };
 
-/** Sends one verification code; resolves to `{ requestId, serialNo, fee, isoCode, phoneNumber }`. */
+/** Sends one verification code; resolves to `{ requestId, serialNo, fee, isoCode, phoneNumber, route }`. */
 export const sendMessage = async (data, config) => {
   try {
     return await engine.sendMessage(data, config);
@@ -114,6 +114,24 @@ const forConsoleTest = (error) => {
   return new ConnectorError(ConnectorErrorCodes.General, { ...error.data, errorDescription: line });
 };
 
+/**
+ * For the console's Test when the fallback sent the SMS: Logto ignores the return value and shows
+ * a connector's own text only for `general` errors, so the operator learns it this way, with the
+ * primary's reason. The SMS was sent; the line says so first.
+ */
+const sentThroughFallback = (result) => {
+  const reasonLine = String(result.primaryError?.data?.message ?? 'The primary route did not send.');
+  const line = `The test SMS was sent through the fallback route, not the primary: fix the primary to use it again. ${reasonLine}`;
+  return new ConnectorError(ConnectorErrorCodes.General, {
+    errorDescription: line,
+    message: line,
+    route: 'fallback',
+    requestId: result.requestId || undefined,
+    status: result.status,
+    primaryError: result.primaryError,
+  });
+};
+
 /** Logto's connector factory: cheap and side-effect free, called on every request. */
 const createConnector = async ({ getConfig }) => ({
   metadata,
@@ -131,7 +149,11 @@ const createConnector = async ({ getConfig }) => ({
           throw invalidConfig(errors);
         }
       }
-      return await sendMessage(data, isConsoleTest ? config : await getConfig(metadata.id));
+      const result = await sendMessage(data, isConsoleTest ? config : await getConfig(metadata.id));
+      if (isConsoleTest && result?.route === 'fallback') {
+        throw sentThroughFallback(result);
+      }
+      return result;
     } catch (error) {
       const detailed = withFieldDetails(error);
       throw isConsoleTest ? forConsoleTest(detailed) : detailed;

@@ -15,7 +15,8 @@ const headersFrom = (lines, start) => {
 /**
  * A reply as a value: `{ error: { code, data } }`, `{ validation }`, `{ limits }`, `{ headers }`,
  * `{ begun: { send, timeoutMs, url, body, headers } }`, `{ request: { url, body, headers } }`,
- * `{ retryInMs }` or `{ result }`, as `wire::decode` reads it too.
+ * `{ fallback: { timeoutMs, url, body, headers } }`, `{ retryInMs }` or `{ result }`, as
+ * `wire::decode` reads it too.
  */
 export const decode = (text) => {
   const end = text.indexOf('\n');
@@ -34,6 +35,10 @@ export const decode = (text) => {
     case 'request': {
       const lines = text.split('\n');
       return { request: { url: lines[1], body: lines[2], headers: headersFrom(lines, 3) } };
+    }
+    case 'fallback': {
+      const lines = text.split('\n');
+      return { fallback: { timeoutMs: Number(lines[1]), url: lines[2], body: lines[3], headers: headersFrom(lines, 4) } };
     }
     case 'headers':
       return { headers: headersFrom(text.split('\n'), 1) };

@@ -1,5 +1,7 @@
 //! JSON to a [`Config`], with every error and warning reported at its path.
 
+use std::rc::Rc;
+
 use serde_json::{Map, Value};
 
 use super::model::{
@@ -18,7 +20,8 @@ use crate::endpoint::{
     DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
 };
 use crate::error::{ConnectorError, ErrorCode};
-use crate::redact::{redacted, unquote, MASK};
+use crate::fallback;
+use crate::redact::{redacted, unquote_secrets, MASK};
 use crate::validation::{IssueCode, PathSegment, Validation};
 
 /// Validates a config and, when it has no errors, returns it parsed.
@@ -35,16 +38,26 @@ pub fn validate(value: &Value) -> (Validation, Option<Config>) {
 /// of them must not come back with it, in a message or in a path. Only the quoted input is
 /// scanned, never the sentence around it.
 fn mask_secret(value: &Value, validation: &mut Validation) {
-    let secret = value.get("accessKeySecret").and_then(Value::as_str);
+    // Both routes' secrets: a fallback's may be pasted into the top level too, or the other way.
+    let fallback = value.get(fallback::FIELD);
+    let secrets: Vec<&str> = [
+        value.get("accessKeySecret"),
+        fallback.and_then(|fallback| fallback.get("accessKeySecret")),
+        fallback.and_then(|fallback| fallback.get("authorization")),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(Value::as_str)
+    .collect();
     for issue in validation
         .errors
         .iter_mut()
         .chain(validation.warnings.iter_mut())
     {
-        unquote(&mut issue.message, secret);
+        unquote_secrets(&mut issue.message, &secrets);
         for segment in &mut issue.path {
-            if let (PathSegment::Key(key), Some(secret)) = (segment, secret) {
-                if redacted(key, secret).is_some() {
+            if let PathSegment::Key(key) = segment {
+                if secrets.iter().any(|secret| redacted(key, secret).is_some()) {
                     *key = MASK.to_owned();
                 }
             }
@@ -92,6 +105,22 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         );
         return None;
     };
+    let config = check_account(root, &ROOT_KEYS, report);
+    let fallback = fallback::check_field(root.get(fallback::FIELD), root, report);
+    let cooldown = fallback::check_cooldown(root.get(fallback::COOLDOWN_FIELD), report);
+    let (mut config, fallback, cooldown) = (config?, fallback?, cooldown?);
+    config.fallback = fallback.map(Rc::new);
+    config.fallback_cooldown_seconds = cooldown;
+    Some(config)
+}
+
+/// One account's fields (the top level's, or a Tencent fallback's with `known` its keys),
+/// without `fallback` and `fallbackCooldownSeconds`.
+pub(crate) fn check_account(
+    root: &Map<String, Value>,
+    known: &[&str],
+    report: &mut Validation,
+) -> Option<Config> {
     let access_key_id = required_string(root, "accessKeyId", report);
     let access_key_secret = required_string(root, "accessKeySecret", report);
     let sign_name = required_string(root, "signName", report);
@@ -126,7 +155,7 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
     if let Some(region) = region {
         warn_region(region, report);
     }
-    warn_unknown_keys(root, &ROOT_KEYS, &[], report);
+    warn_unknown_keys(root, known, &[], report);
     if let (Some(Some(policy)), Some(templates), Some(endpoint)) =
         (&country_policy, &templates, &endpoint)
     {
@@ -178,6 +207,8 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         // Saved configs drop empty strings; an empty one here means the same: none.
         sender_id: sender_id.filter(|id| !id.is_empty()).map(str::to_owned),
         country_policy,
+        fallback: None,
+        fallback_cooldown_seconds: fallback::DEFAULT_COOLDOWN_SECONDS,
     })
 }
 

@@ -227,7 +227,7 @@ pub(super) fn warn_template_param(
     }
 }
 
-pub(super) fn warn_whitespace(
+pub(crate) fn warn_whitespace(
     value: &str,
     name: &str,
     path: Vec<PathSegment>,
@@ -264,7 +264,7 @@ fn warn_not_digits(
     }
 }
 
-pub(super) fn warn_unknown_keys(
+pub(crate) fn warn_unknown_keys(
     fields: &Map<String, Value>,
     known: &[&str],
     parent: &[PathSegment],
