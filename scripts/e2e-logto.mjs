@@ -595,6 +595,19 @@ const run = async (workDir) => {
     assert.equal(tencent.requests.length, 0, 'a refused number must not reach Tencent');
     assert.match(shown, /countryPolicy\.allow\[1\] "!\+86137" blocks this number \(CN, \+86…\)/);
   });
+  await check("11f the form's Test with the primary's package empty says the fallback sent the test SMS, and why", async () => {
+    tencent.reset();
+    secondTencent.reset();
+    tencent.set({ requestCode: 'FailedOperation.InsufficientBalanceInSmsPackage' });
+    await fillConfigForm(page, { ...config, fallback: tencentFallback, fallbackCooldownSeconds: 0 });
+    const shown = await testSendError(page, testPhone);
+    await shoot(page, 'test-fallback');
+    assert.equal(tencent.requests.length, 1, 'one SendSms to the primary');
+    assert.equal(secondTencent.requests.length, 1, 'the test SMS was sent once, by the second account');
+    assert.match(shown, /The test SMS was sent through the fallback route, not the primary/);
+    assert.match(shown, /FailedOperation\.InsufficientBalanceInSmsPackage/);
+    tencent.reset();
+  });
   // An exhausted SMS package on a real sign-in: Logto's sign-in page offers the password instead.
   let smsConnector;
   await check('8  sign-in page: with password and SMS both on, InsufficientBalanceInSmsPackage moves the user to the password page', async () => {

@@ -188,9 +188,10 @@ impl Exchange {
             Target::Tencent(config) => {
                 send_sms::build_request(config, &self.message, timestamp, keys)
             }
-            Target::Gateway(gateway) => {
-                fallback::gateway_request(gateway, self.logto_message.as_deref().unwrap_or("{}"))
-            }
+            Target::Gateway(gateway) => Ok(fallback::gateway_request(
+                gateway,
+                self.logto_message.as_deref().unwrap_or("{}"),
+            )),
         };
         built.map_err(|error| self.finish(error))
     }

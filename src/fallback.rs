@@ -122,12 +122,13 @@ fn check_tencent(
     primary: &Map<String, Value>,
     report: &mut Validation,
 ) -> Option<Config> {
+    // The top level's keys and `type` (its own two are refused below).
+    let mut known = [""; ROOT_KEYS.len() + 1];
+    for (slot, key) in known.iter_mut().zip(ROOT_KEYS.iter().chain(&["type"])) {
+        *slot = key;
+    }
     let mut inner = Validation::default();
-    let config = config::check_account(fields, &ROOT_KEYS, &mut inner);
-    // `type` is a key here, not a stray one.
-    inner
-        .warnings
-        .retain(|issue| !matches!(issue.path.as_slice(), [PathSegment::Key(key)] if key == "type"));
+    let config = config::check_account(fields, &known, &mut inner);
     report.nest(FIELD, inner, "fallback: ");
     for key in [FIELD, COOLDOWN_FIELD] {
         if fields.contains_key(key) {
@@ -405,10 +406,7 @@ pub fn both_failed(primary: ConnectorError, mut fallback: ConnectorError) -> Con
 
 /// The POST `@logto/connector-http-sms` makes: `{ to, type, payload, ip }` from Logto's message
 /// as given (`ip` only when set), `Content-Type: application/json` and `Authorization`.
-pub fn gateway_request(
-    gateway: &Gateway,
-    logto_message: &str,
-) -> Result<SmsRequest, ConnectorError> {
+pub fn gateway_request(gateway: &Gateway, logto_message: &str) -> SmsRequest {
     let mut body = String::with_capacity(logto_message.len() + 8);
     body.push('{');
     for key in ["to", "type", "payload", "ip"] {
@@ -432,11 +430,11 @@ pub fn gateway_request(
     if let Some(authorization) = &gateway.authorization {
         headers.push(("Authorization", authorization.clone()));
     }
-    Ok(SmsRequest {
+    SmsRequest {
         url: gateway.url.clone(),
         body,
         headers,
-    })
+    }
 }
 
 /// The JSON text of member `key` of the object `text`, as written. `text` is JSON the core has
@@ -529,14 +527,12 @@ pub fn gateway_answer(
             primary_error: None,
         });
     }
-    let mut error = ConnectorError::new(
-        ErrorCode::General,
-        concat(&[
-            "The fallback gateway (",
-            &quote(&gateway.host, 260),
+    let mut error = gateway_failure(
+        gateway,
+        &concat(&[
             ") answered HTTP ",
             &decimal(u64::from(status)),
-            " instead of 2xx; the SMS may or may not have been sent. Check the gateway's logs before sending again.",
+            " instead of 2xx",
         ]),
     );
     error.data.status = Some(status);
@@ -544,20 +540,30 @@ pub fn gateway_answer(
         body,
         gateway.authorization.as_deref().unwrap_or_default(),
     ));
-    error.data.delivery = Some(Delivery::Unknown);
     Err(error)
 }
 
 /// The gateway did not answer within `timeout_ms`.
 pub fn gateway_timeout(gateway: &Gateway, timeout_ms: u32) -> ConnectorError {
+    gateway_failure(
+        gateway,
+        &concat(&[
+            ") did not answer within ",
+            &decimal(u64::from(timeout_ms)),
+            " ms",
+        ]),
+    )
+}
+
+/// `what` happened at the gateway, after the request was sent: the SMS may have gone out.
+fn gateway_failure(gateway: &Gateway, what: &str) -> ConnectorError {
     let mut error = ConnectorError::new(
         ErrorCode::General,
         concat(&[
             "The fallback gateway (",
             &quote(&gateway.host, 260),
-            ") did not answer within ",
-            &decimal(u64::from(timeout_ms)),
-            " ms; the SMS may or may not have been sent. Check the gateway's logs before sending again.",
+            what,
+            "; the SMS may or may not have been sent. Check the gateway's logs before sending again.",
         ]),
     );
     error.data.delivery = Some(Delivery::Unknown);
@@ -720,7 +726,7 @@ mod tests {
         let gateway = gateway_of(http("https://gw.example.com/sms/send?x=1")).unwrap();
         assert_eq!(gateway.url, "https://gw.example.com/sms/send?x=1");
         let message = r#"{"to":"8613711112222","type":"SignIn","payload":{"code":"123456","locale":"en"},"ip":"203.0.113.9"}"#;
-        let request = gateway_request(&gateway, message).unwrap();
+        let request = gateway_request(&gateway, message);
         assert_eq!(
             request.body,
             r#"{"to":"8613711112222","type":"SignIn","payload":{"code":"123456","locale":"en"},"ip":"203.0.113.9"}"#
@@ -734,19 +740,13 @@ mod tests {
         );
         let without_ip = r#"{"to":"1","type":"SignIn","payload":{"code":"1"},"ip":""}"#;
         assert_eq!(
-            gateway_request(&gateway, without_ip).unwrap().body,
+            gateway_request(&gateway, without_ip).body,
             r#"{"to":"1","type":"SignIn","payload":{"code":"1"}}"#
         );
         let anonymous =
             gateway_of(json!({ "type": "http", "endpoint": "http://127.0.0.1:8080" })).unwrap();
         assert_eq!(anonymous.url, "http://127.0.0.1:8080/");
-        assert_eq!(
-            gateway_request(&anonymous, without_ip)
-                .unwrap()
-                .headers
-                .len(),
-            1
-        );
+        assert_eq!(gateway_request(&anonymous, without_ip).headers.len(), 1);
     }
 
     #[test]

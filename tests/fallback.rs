@@ -650,3 +650,96 @@ fn ten_thousand_faulty_sends_never_reach_both_routes_after_a_possible_delivery()
         "{failovers} failovers, {skipped} skipped"
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use tencent_sms_connector::fallback::{
+        decide, gateway_request, Decision, Gateway, PrimaryOutcome,
+    };
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            (-1e12_f64..1e12).prop_map(Value::from),
+            any::<String>().prop_map(Value::from),
+            "[\"\\\\{}\\[\\],: a-z]{0,8}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map("[a-z\"\\\\ ]{0,6}", inner, 0..4)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// The gateway gets Logto's `to`, `type`, `payload` and a non-empty `ip` exactly as
+        /// given, whatever they hold, and nothing else.
+        #[test]
+        fn the_gateway_body_is_logto_s_message_member_for_member(
+            to in json_value(), kind in json_value(), payload in json_value(),
+            ip in json_value(), other in json_value(), spaced in any::<bool>(),
+        ) {
+            let message = json!({ "other": other, "to": to, "type": kind, "payload": payload, "ip": ip });
+            let text = if spaced {
+                serde_json::to_string_pretty(&message).unwrap()
+            } else {
+                message.to_string()
+            };
+            let gateway = Gateway { url: "https://gw.example/".into(), host: "gw.example".into(), authorization: None };
+            let body: Value = serde_json::from_str(&gateway_request(&gateway, &text).body).unwrap();
+            // Read by the same parser as the body: serde_json's float reading is not exact.
+            let message: Value = serde_json::from_str(&text).unwrap();
+            let mut expected = json!({ "to": message["to"], "type": message["type"], "payload": message["payload"] });
+            if message["ip"].as_str().is_some_and(|ip| !ip.is_empty()) {
+                expected["ip"] = message["ip"].clone();
+            }
+            prop_assert_eq!(body, expected);
+        }
+
+        /// Whatever the code or the failure, the send moves only when nothing was sent.
+        #[test]
+        fn a_send_moves_only_after_a_definite_refusal_or_before_writing(
+            code in prop_oneof![
+                "[A-Za-z]{1,12}(\\.[A-Za-z]{1,16})?",
+                prop::sample::select(declared()),
+            ],
+            cause in prop::option::of(prop::sample::select(vec![
+                "ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ETIMEDOUT",
+                "ENOTFOUND", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "CERT_HAS_EXPIRED",
+            ])),
+            syscall in prop::option::of(prop::sample::select(vec!["connect", "read", "write", "getaddrinfo"])),
+        ) {
+            if decide(PrimaryOutcome::Refused(&code)) != Decision::Stay {
+                let judgement = judge(&code);
+                prop_assert_eq!(judgement.delivery, None);
+                prop_assert!(matches!(judgement.logto, ErrorCode::InvalidConfig | ErrorCode::UsageLimitExceeded));
+            }
+            // A connection failure moves the send exactly when its error says "not sent".
+            let config = primary_config(gateway(), 0);
+            let message = send_sms::parse_message(&serde_json::from_str(MESSAGE).unwrap()).unwrap();
+            let mut exchange = Exchange::new(Rc::new((*config).clone()), message, NOW);
+            let step = exchange.on_no_answer(
+                NoAnswer::Network { cause_code: cause, syscall },
+                NOW,
+            );
+            let moved = decide(PrimaryOutcome::Network { cause_code: cause, syscall }) != Decision::Stay;
+            prop_assert_eq!(matches!(step, Step::FailOver { .. }), moved);
+            let mut without = (*config).clone();
+            without.fallback = None;
+            let message = send_sms::parse_message(&serde_json::from_str(MESSAGE).unwrap()).unwrap();
+            let Step::Failed(error) = Exchange::new(Rc::new(without), message, NOW)
+                .on_no_answer(NoAnswer::Network { cause_code: cause, syscall }, NOW)
+            else {
+                panic!("no fallback, no move");
+            };
+            prop_assert_eq!(error.data.delivery == Some(Delivery::NotSent), moved);
+        }
+    }
+}

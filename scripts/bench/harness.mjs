@@ -4,7 +4,7 @@
 import { deepStrictEqual } from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 
-import { connectorConfig, countryPolicy50, localisedConfig, localisedMessage, message, signInput } from './fixtures.mjs';
+import { connectorConfig, countryPolicy50, localisedConfig, localisedMessage, message, signInput, unusedFallback } from './fixtures.mjs';
 import { signTc3 } from './tc3-node.mjs';
 
 const answeredOk = (answer) => answer?.Response?.SendStatusSet?.[0]?.Code === 'Ok';
@@ -15,6 +15,7 @@ const delivered = {
   ours: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   oursLocales: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   oursPolicy: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
+  oursFallback: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '' && result.route === 'primary',
   official: (result) => answeredOk(result?.body),
   bareFetch: answeredOk,
   bareGot: answeredOk,
@@ -33,6 +34,8 @@ const senders = {
   oursLocales: (options) => connectorSender({ ...options, localised: true }),
   /** Ours with a 50-entry countryPolicy: what the policy check costs a send. */
   oursPolicy: (job) => connectorSender({ ...job, countryPolicy: countryPolicy50 }),
+  /** Ours with a second Tencent account as fallback that the send never needs. */
+  oursFallback: (job) => connectorSender({ ...job, fallback: unusedFallback }),
   official: connectorSender,
   /** The floor for any design that sends through the host's global fetch. */
   async bareFetch({ endpoint }) {
@@ -56,10 +59,10 @@ const senders = {
   },
 };
 
-async function connectorSender({ specifier, endpoint, localised = false, countryPolicy }) {
+async function connectorSender({ specifier, endpoint, localised = false, countryPolicy, fallback }) {
   const { default: createConnector } = await import(specifier);
   const base = localised ? localisedConfig(endpoint) : connectorConfig(endpoint);
-  const config = countryPolicy ? { ...base, countryPolicy } : base;
+  const config = { ...base, ...(countryPolicy ? { countryPolicy } : {}), ...(fallback ? { fallback } : {}) };
   const data = localised ? localisedMessage : message;
   const connector = await createConnector({ getConfig: async () => config });
   // As Logto's real sends call it: no config argument, the saved one comes from getConfig (a

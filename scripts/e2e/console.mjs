@@ -71,7 +71,7 @@ export const openSmsGuide = async (page, adminUrl, connectorName) => {
   await page.getByRole('button', { name: 'Save and Done' }).waitFor();
 };
 
-const jsonFieldOrder = ['templates', 'countryPolicy'];
+const jsonFieldOrder = ['templates', 'countryPolicy', 'fallback'];
 
 /** Fills the guide's config form with `config`: text fields by key, Json fields as JSON. */
 export const fillConfigForm = async (page, config) => {

@@ -39,16 +39,17 @@ pub fn validate(value: &Value) -> (Validation, Option<Config>) {
 /// scanned, never the sentence around it.
 fn mask_secret(value: &Value, validation: &mut Validation) {
     // Both routes' secrets: a fallback's may be pasted into the top level too, or the other way.
-    let fallback = value.get(fallback::FIELD);
-    let secrets: Vec<&str> = [
-        value.get("accessKeySecret"),
-        fallback.and_then(|fallback| fallback.get("accessKeySecret")),
-        fallback.and_then(|fallback| fallback.get("authorization")),
-    ]
-    .into_iter()
-    .flatten()
-    .filter_map(Value::as_str)
-    .collect();
+    let fallback = value.get(fallback::FIELD).unwrap_or(&Value::Null);
+    let mut secrets = Vec::with_capacity(3);
+    for secret in [
+        &value["accessKeySecret"],
+        &fallback["accessKeySecret"],
+        &fallback["authorization"],
+    ] {
+        if let Value::String(secret) = secret {
+            secrets.push(secret.as_str());
+        }
+    }
     for issue in validation
         .errors
         .iter_mut()
