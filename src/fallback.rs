@@ -33,7 +33,7 @@ const NESTED: &str =
 const BAD_URL: &str = "fallback.endpoint must be an https:// URL without credentials, spaces or #fragment, e.g. \"https://sms-gateway.example.com/send\" (http:// only for 127.x.x.x, [::1] or localhost).";
 const INSECURE_URL: &str = "fallback.endpoint uses http://, which would send the codes and the authorization in clear text: use https:// (http:// is allowed only for 127.x.x.x, [::1] or localhost).";
 const BAD_AUTHORIZATION: &str =
-    "fallback.authorization must be a string of one line, e.g. \"Bearer <token>\"; leave it out for none.";
+    "fallback.authorization must be one line of Latin-1 text (an HTTP header value), e.g. \"Bearer <token>\"; leave it out for none.";
 const COOLDOWN_RANGE: &str = "fallbackCooldownSeconds must be a whole number of seconds from 0 to 86400 (0: try the primary on every send); remove it to use 60.";
 const SAME_ACCOUNT: &str = "fallback: this is the primary's own account (same accessKeyId and sdkAppId), which refuses for the same reasons: use a second account or SMS application.";
 
@@ -154,7 +154,10 @@ fn check_gateway(fields: &Map<String, Value>, report: &mut Validation) -> Option
     config::warn_unknown_keys(fields, &GATEWAY_KEYS, &[FIELD.into()], report);
     let authorization = match fields.get("authorization") {
         None | Some(Value::Null) => Some(None),
-        Some(Value::String(text)) if !text.contains(|c: char| c.is_control()) => {
+        // A header value fetch accepts: one line of Latin-1.
+        Some(Value::String(text))
+            if !text.contains(|c: char| c.is_control() || u32::from(c) > 0xFF) =>
+        {
             config::warn_whitespace(
                 text,
                 "fallback.authorization",
@@ -768,6 +771,8 @@ mod tests {
             );
             assert!(report.errors[0].message.starts_with("fallback.endpoint"));
         }
+        let report = gateway_of(json!({ "type": "http", "endpoint": "https://gw.example.com/", "authorization": "Bearer 令牌" })).unwrap_err();
+        assert_eq!(report.errors[0].code, "invalid_fallback");
         let report = gateway_of(json!({ "type": "http", "authorization": "a\nb" })).unwrap_err();
         let codes: Vec<_> = report
             .errors
