@@ -4,6 +4,8 @@
 //! and a randomised run of faulty sends in which no message may reach both routes after an
 //! outcome that may have delivered it. The matrix is also written for the JS test that drives the
 //! same codes through two fake Tencent servers (`UPDATE_FIXTURES=1` rewrites it).
+// Native only: it reads fixtures from disk, and proptest is a native dev-dependency.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
