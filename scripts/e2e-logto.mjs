@@ -599,7 +599,8 @@ const run = async (workDir) => {
     tencent.reset();
     secondTencent.reset();
     tencent.set({ requestCode: 'FailedOperation.InsufficientBalanceInSmsPackage' });
-    await fillConfigForm(page, { ...config, fallback: tencentFallback, fallbackCooldownSeconds: 0 });
+    // The form keeps what earlier checks typed: {} clears 6g's countryPolicy.
+    await fillConfigForm(page, { ...config, countryPolicy: {}, fallback: tencentFallback, fallbackCooldownSeconds: 0 });
     const shown = await testSendError(page, testPhone);
     await shoot(page, 'test-fallback');
     assert.equal(tencent.requests.length, 1, 'one SendSms to the primary');
