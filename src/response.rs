@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::{ConnectorError, Delivery, ErrorCode};
+use crate::fallback::Route;
 use crate::json::{serialize_written, Object, WriteJson};
 use crate::redact::{redact, redacted, unescape_json};
 use crate::tencent_codes::judge;
@@ -15,13 +16,19 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 pub const EXCERPT_CHARS: usize = 200;
 
 /// Written in camel case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SendResult {
     pub request_id: String,
     pub serial_no: String,
     pub fee: u64,
     pub iso_code: String,
     pub phone_number: String,
+    /// Which route sent it.
+    pub route: Route,
+    /// An HTTP gateway fallback's status.
+    pub status: Option<u16>,
+    /// Why the primary did not send, when the fallback did.
+    pub primary_error: Option<Box<ConnectorError>>,
 }
 
 impl WriteJson for SendResult {
@@ -32,6 +39,9 @@ impl WriteJson for SendResult {
             .field("fee", &self.fee)
             .field("isoCode", &self.iso_code)
             .field("phoneNumber", &self.phone_number)
+            .field("route", &self.route)
+            .optional("status", self.status.map(u64::from).as_ref())
+            .optional("primaryError", self.primary_error.as_deref())
             .end();
     }
 }
@@ -129,6 +139,9 @@ pub fn parse(
         fee: first.get("Fee").and_then(Value::as_u64).unwrap_or(0),
         iso_code: text(first, "IsoCode").unwrap_or_default(),
         phone_number: phone_number.unwrap_or_default(),
+        route: Route::Primary,
+        status: None,
+        primary_error: None,
     })
 }
 
@@ -198,7 +211,7 @@ fn invalid_response(status: u16, body: &[u8], reason: &str, secret: &str) -> Con
 }
 
 /// The first 200 characters, on one line, with JSON escapes decoded and the secret masked.
-fn excerpt(body: &[u8], secret: &str) -> String {
+pub(crate) fn excerpt(body: &[u8], secret: &str) -> String {
     let start = body.get(..EXCERPT_CHARS * 4).unwrap_or(body);
     // The valid UTF-8 prefix: a cut may split a character, and a short excerpt needs no more.
     let text = match std::str::from_utf8(start) {
@@ -251,7 +264,10 @@ mod tests {
                     serial_no: "2640:1".into(),
                     fee: 1,
                     iso_code: "CN".into(),
-                    phone_number: "+8613711112222".into()
+                    phone_number: "+8613711112222".into(),
+                    route: Route::Primary,
+                    status: None,
+                    primary_error: None,
                 }
             );
         }

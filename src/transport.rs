@@ -3,13 +3,15 @@
 use crate::error::{ConnectorError, Delivery, ErrorCode};
 use crate::redact::quote;
 
-/// Node's error codes for failures before any request byte was written.
-const NOT_SENT_CODES: [&str; 12] = [
+/// Node's error codes that only a failure before any request byte was written raises:
+/// ECONNREFUSED (a reset answering the SYN; on an open connection a reset is ECONNRESET),
+/// ENOTFOUND and EAI_AGAIN (name resolution), EADDRNOTAVAIL (bind/connect), undici's connect
+/// timeout, and the TLS certificate checks of the handshake (undici writes the request only
+/// once the connection is secure).
+const NOT_SENT_CODES: [&str; 10] = [
     "ECONNREFUSED",
     "ENOTFOUND",
     "EAI_AGAIN",
-    "ENETUNREACH",
-    "EHOSTUNREACH",
     "EADDRNOTAVAIL",
     "UND_ERR_CONNECT_TIMEOUT",
     "CERT_HAS_EXPIRED",
@@ -18,10 +20,26 @@ const NOT_SENT_CODES: [&str; 12] = [
     "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
     "ERR_TLS_CERT_ALTNAME_INVALID",
 ];
+/// Raised by `connect`, but also on an open connection whose retransmissions time out after an
+/// ICMP error (Linux reports that soft error instead of ETIMEDOUT): not sent only from `connect`.
+const CONNECT_CODES: [&str; 2] = ["ENETUNREACH", "EHOSTUNREACH"];
+
+/// Whether a connection failure provably came before the request was written. `syscall` is the
+/// failing call Node names (`connect`, `getaddrinfo`, `read`, …) when it names one.
+pub fn before_writing(cause_code: Option<&str>, syscall: Option<&str>) -> bool {
+    cause_code.is_some_and(|code| {
+        NOT_SENT_CODES.contains(&code)
+            || (CONNECT_CODES.contains(&code) && syscall == Some("connect"))
+    })
+}
 
 /// `cause_code` is the `code` of the fetch error's `cause` (Node), absent in browsers.
-pub fn network_failure(cause_code: Option<&str>, host: &str) -> ConnectorError {
-    let not_sent = cause_code.is_some_and(|code| NOT_SENT_CODES.contains(&code));
+pub fn network_failure(
+    cause_code: Option<&str>,
+    syscall: Option<&str>,
+    host: &str,
+) -> ConnectorError {
+    let not_sent = before_writing(cause_code, syscall);
     let (host, code) = (quote(host, 260), quote(cause_code.unwrap_or("unknown"), 40));
     let message = if not_sent {
         format!("Could not connect to {host} ({code}); the SMS was not sent. Check the endpoint, DNS and outbound network access, then try again.")
@@ -65,15 +83,25 @@ mod tests {
 
     #[test]
     fn refused_connections_say_not_sent() {
-        let error = network_failure(Some("ECONNREFUSED"), "127.0.0.1:9");
+        let error = network_failure(Some("ECONNREFUSED"), None, "127.0.0.1:9");
         assert_eq!(error.data.delivery, Some(Delivery::NotSent));
         assert!(error.message().contains("was not sent"));
     }
 
     #[test]
+    fn unreachable_is_not_sent_only_from_connect() {
+        let error = network_failure(Some("EHOSTUNREACH"), Some("connect"), "h");
+        assert_eq!(error.data.delivery, Some(Delivery::NotSent));
+        for syscall in [Some("read"), None] {
+            let error = network_failure(Some("EHOSTUNREACH"), syscall, "h");
+            assert_eq!(error.data.delivery, Some(Delivery::Unknown));
+        }
+    }
+
+    #[test]
     fn resets_and_unknown_failures_say_unknown() {
         for code in [Some("ECONNRESET"), Some("UND_ERR_SOCKET"), None] {
-            let error = network_failure(code, "sms.tencentcloudapi.com");
+            let error = network_failure(code, None, "sms.tencentcloudapi.com");
             assert_eq!(error.data.delivery, Some(Delivery::Unknown));
             assert!(error.message().contains("may or may not"));
         }

@@ -136,6 +136,7 @@ pub fn sign_request(fields: &str, payload_text: Option<String>, payload_bytes: &
 /// first request (`begun`) or an error.
 #[wasm_bindgen(js_name = sendBegin)]
 pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
+    let message_text = message;
     let begun = with_state(|state| {
         let config = state.config(config, parse_config)?;
         let value = parse_input(message).map_err(|problem| {
@@ -151,9 +152,13 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
             .map_err(|error| error.redact(&config.access_key_secret))?;
         let ip = value.as_ref().ok().and_then(|value| value.get("ip"));
         let plan = send_limits::plan(&config, &message.to, ip.and_then(Value::as_str));
-        let exchange = Exchange::new(config, message, now_ms);
-        let timeout_ms = exchange.timeout_ms();
+        let mut exchange = Exchange::new(config, message, now_ms);
+        exchange.keep_logto_message(message_text);
         let (send, request) = state.begin(exchange, now_ms)?;
+        // The route begun on (the primary's, or the fallback's while the primary cools down).
+        let timeout_ms = state
+            .send_mut(send)
+            .map_or(0, |exchange| exchange.timeout_ms());
         let Some(plan) = plan else {
             return Ok(wire::request(&request, Some((send, timeout_ms))));
         };
@@ -250,6 +255,30 @@ pub fn send_answer(
             }
             wire::retry(delay_ms.max(0.0) as u64)
         }
+        step => finish(send, step, now_ms),
+    }
+}
+
+/// A step that ends the send or moves it to the fallback.
+fn finish(send: u32, step: Step, now_ms: f64) -> String {
+    match step {
+        Step::FailOver { cool_down } => {
+            let next = with_state(|state| {
+                let request = state.fail_over(send, cool_down, now_ms)?;
+                let timeout_ms = state
+                    .send_mut(send)
+                    .map_or(0, |exchange| exchange.timeout_ms());
+                Some(request.map(|request| (request, timeout_ms)))
+            });
+            match next {
+                Some(Ok((request, timeout_ms))) => wire::fallback(&request, timeout_ms),
+                Some(Err(error)) => {
+                    send_end(send);
+                    not_sent_text(error)
+                }
+                None => unknown_send(),
+            }
+        }
         Step::Sent(result) => {
             send_end(send);
             wire::json(wire::RESULT, &result)
@@ -258,25 +287,40 @@ pub fn send_answer(
             send_end(send);
             wire::error(&error)
         }
+        // `send_answer` handles retries itself; no other step asks for one.
+        Step::Retry { delay_ms, .. } => wire::retry(delay_ms.max(0.0) as u64),
     }
 }
 
 /// No answer came: `stage` is `timeout`, `not_started` (with the reason in `detail`) or
-/// `network` (with Node's cause code in `detail`). Returns an error; the send is over.
+/// `network` (with Node's cause code in `detail` and the failing call in `syscall`). Returns an
+/// error (the send is over) or, when the primary provably sent nothing, the fallback's request.
 #[wasm_bindgen(js_name = sendFailed)]
-pub fn send_failed(send: u32, stage: &str, detail: Option<String>) -> String {
-    let detail = detail.as_deref();
-    let error = with_state(|state| {
-        Some(state.send_mut(send)?.on_no_answer(match stage {
+pub fn send_failed(
+    send: u32,
+    stage: &str,
+    detail: Option<String>,
+    syscall: Option<String>,
+    now_ms: f64,
+) -> String {
+    let (detail, syscall) = (detail.as_deref(), syscall.as_deref());
+    let step = with_state(|state| {
+        let why = match stage {
             "timeout" => NoAnswer::Timeout,
             "not_started" => NoAnswer::NotStarted(detail.unwrap_or("refused by the host")),
-            _ => NoAnswer::Network { cause_code: detail },
-        }))
+            _ => NoAnswer::Network {
+                cause_code: detail,
+                syscall,
+            },
+        };
+        Some(state.send_mut(send)?.on_no_answer(why, now_ms))
     });
-    send_end(send);
-    match error {
-        Some(error) => wire::error(&error),
-        None => unknown_send(),
+    match step {
+        Some(step) => finish(send, step, now_ms),
+        None => {
+            send_end(send);
+            unknown_send()
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 //! JSON to a [`Config`], with every error and warning reported at its path.
 
+use std::rc::Rc;
+
 use serde_json::{Map, Value};
 
 use super::model::{
@@ -18,9 +20,10 @@ use crate::endpoint::{
     DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
 };
 use crate::error::{ConnectorError, ErrorCode};
-use crate::redact::{redacted, unquote, MASK};
-use crate::text::{concat, decimal};
+use crate::fallback;
+use crate::redact::{redacted, unquote_secrets, MASK};
 use crate::send_limits;
+use crate::text::{concat, decimal};
 use crate::validation::{IssueCode, PathSegment, Validation};
 
 /// Validates a config and, when it has no errors, returns it parsed.
@@ -37,16 +40,27 @@ pub fn validate(value: &Value) -> (Validation, Option<Config>) {
 /// of them must not come back with it, in a message or in a path. Only the quoted input is
 /// scanned, never the sentence around it.
 fn mask_secret(value: &Value, validation: &mut Validation) {
-    let secret = value.get("accessKeySecret").and_then(Value::as_str);
+    // Both routes' secrets: a fallback's may be pasted into the top level too, or the other way.
+    let fallback = value.get(fallback::FIELD).unwrap_or(&Value::Null);
+    let mut secrets = Vec::with_capacity(3);
+    for secret in [
+        &value["accessKeySecret"],
+        &fallback["accessKeySecret"],
+        &fallback["authorization"],
+    ] {
+        if let Value::String(secret) = secret {
+            secrets.push(secret.as_str());
+        }
+    }
     for issue in validation
         .errors
         .iter_mut()
         .chain(validation.warnings.iter_mut())
     {
-        unquote(&mut issue.message, secret);
+        unquote_secrets(&mut issue.message, &secrets);
         for segment in &mut issue.path {
-            if let (PathSegment::Key(key), Some(secret)) = (segment, secret) {
-                if redacted(key, secret).is_some() {
+            if let PathSegment::Key(key) = segment {
+                if secrets.iter().any(|secret| redacted(key, secret).is_some()) {
                     *key = MASK.to_owned();
                 }
             }
@@ -94,6 +108,30 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         );
         return None;
     };
+    let config = check_account(root, &ROOT_KEYS, report);
+    let send_limits = send_limits::check_fields(
+        root.get(send_limits::FIELD),
+        root.get(send_limits::TRUSTED_FIELD),
+        report,
+    );
+    let fallback = fallback::check_field(root.get(fallback::FIELD), root, report);
+    let cooldown = fallback::check_cooldown(root.get(fallback::COOLDOWN_FIELD), report);
+    let (mut config, send_limits, fallback, cooldown) =
+        (config?, send_limits?, fallback?, cooldown?);
+    config.send_limits = send_limits;
+    config.fallback = fallback.map(Rc::new);
+    config.fallback_cooldown_seconds = cooldown;
+    Some(config)
+}
+
+/// One account's fields (the top level's, or a Tencent fallback's with `known` its keys),
+/// without the top-level-only fields (`fallback`, `fallbackCooldownSeconds`, `sendLimits`,
+/// `trustedIps`).
+pub(crate) fn check_account(
+    root: &Map<String, Value>,
+    known: &[&str],
+    report: &mut Validation,
+) -> Option<Config> {
     let access_key_id = required_string(root, "accessKeyId", report);
     let access_key_secret = required_string(root, "accessKeySecret", report);
     let sign_name = required_string(root, "signName", report);
@@ -106,11 +144,6 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
     let international_sign_name = optional_string(root, "internationalSignName", report);
     let sender_id = optional_string(root, "senderId", report);
     let country_policy = country_policy::check_field(root.get(country_policy::FIELD), report);
-    let send_limits = send_limits::check_fields(
-        root.get(send_limits::FIELD),
-        root.get(send_limits::TRUSTED_FIELD),
-        report,
-    );
 
     if let Some(id) = access_key_id {
         warn_access_key_id(id, report);
@@ -133,7 +166,7 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
     if let Some(region) = region {
         warn_region(region, report);
     }
-    warn_unknown_keys(root, &ROOT_KEYS, &[], report);
+    warn_unknown_keys(root, known, &[], report);
     if let (Some(Some(policy)), Some(templates), Some(endpoint)) =
         (&country_policy, &templates, &endpoint)
     {
@@ -154,7 +187,6 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         Some(international_sign_name),
         Some(sender_id),
         Some(country_policy),
-        Some(send_limits),
     ) = (
         access_key_id,
         access_key_secret,
@@ -168,7 +200,6 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         international_sign_name,
         sender_id,
         country_policy,
-        send_limits,
     )
     else {
         return None;
@@ -187,7 +218,9 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         // Saved configs drop empty strings; an empty one here means the same: none.
         sender_id: sender_id.filter(|id| !id.is_empty()).map(str::to_owned),
         country_policy,
-        send_limits,
+        send_limits: None,
+        fallback: None,
+        fallback_cooldown_seconds: fallback::DEFAULT_COOLDOWN_SECONDS,
     })
 }
 

@@ -227,7 +227,7 @@ pub(super) fn warn_template_param(
     }
 }
 
-pub(super) fn warn_whitespace(
+pub(crate) fn warn_whitespace(
     value: &str,
     name: &str,
     path: Vec<PathSegment>,
