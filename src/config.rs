@@ -6,6 +6,9 @@
 //! `model` is what a valid config is; `check` (with `templates` and `warnings`) turns JSON into
 //! one, reporting every problem. Children import each other, never this module.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 mod check;
 mod model;
 mod templates;

@@ -7,6 +7,9 @@
 //! apart by area code; `RU` 1; `KZ` 2), so `!+1900` (4) overrides `US`. At equal length an
 //! exception wins. A number no entry matches is blocked by an allow list, sent by a deny list.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::Value;
 
 use crate::country::{self, Country};

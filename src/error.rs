@@ -1,5 +1,8 @@
 //! Errors as values, shaped for Logto's `ConnectorError(code, data)`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde::{Serialize, Serializer};
 
 use crate::fallback::Route;

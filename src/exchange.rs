@@ -2,7 +2,10 @@
 //! (or the host's report that there was none), and at most a few safe retries. The host does the
 //! I/O in between; every decision, and every redaction, is made here.
 
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use crate::config::Config;
 use crate::error::ConnectorError;
@@ -181,7 +184,8 @@ impl Exchange {
         keys: &mut SigningKeys,
     ) -> Result<SmsRequest, ConnectorError> {
         self.attempts = self.attempts.saturating_add(1);
-        let timestamp = (server_now_ms / 1_000.0).floor().max(0.0) as u64;
+        // `as` truncates, which is the floor once negatives are 0 (no `floor` in core).
+        let timestamp = (server_now_ms / 1_000.0).max(0.0) as u64;
         // The top level's countryPolicy was checked before the primary's request, or before it
         // was skipped; a Tencent fallback's own policy is checked by its build.
         let built = match self.target() {

@@ -4,7 +4,10 @@
 //! only when the primary provably sent nothing, for a reason of the primary's own; every other
 //! outcome stays the primary's. The exchange (`exchange.rs`) switches routes; this module decides.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
 
 use serde_json::{Map, Value};
 
@@ -371,7 +374,10 @@ pub struct Cooldown {
 /// the cooldown, with its Logto code (so a failing fallback still gets the useful one).
 pub fn skipped(cooldown: &Cooldown, now_ms: f64) -> ConnectorError {
     let mut note = cooldown.refusal.clone();
-    let left = ((cooldown.until_ms - now_ms) / 1_000.0).ceil().max(0.0) as u64;
+    // Whole seconds, rounded up (no `ceil` in core).
+    let exact = ((cooldown.until_ms - now_ms) / 1_000.0).max(0.0);
+    let whole = exact as u64;
+    let left = whole + u64::from((whole as f64) < exact);
     note.data.message = concat(&[
         "The primary route was not tried: it refused an earlier send for an account reason and is skipped for ",
         &decimal(left),

@@ -6,6 +6,9 @@
 //! as a whole word: masking its every occurrence inside words would garble the text and spell
 //! the secret out by where the masks fall.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::text::find_text;
 
 /// Shorter runs are too likely to be ordinary text; a real SecretKey has 32 characters.

@@ -1,5 +1,8 @@
 //! Tencent's answer → a send result or a Logto error, by the code families of Tencent's docs.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use crate::error::{ConnectorError, Delivery, ErrorCode};
@@ -214,11 +217,11 @@ fn invalid_response(status: u16, body: &[u8], reason: &str, secret: &str) -> Con
 pub(crate) fn excerpt(body: &[u8], secret: &str) -> String {
     let start = body.get(..EXCERPT_CHARS * 4).unwrap_or(body);
     // The valid UTF-8 prefix: a cut may split a character, and a short excerpt needs no more.
-    let text = match std::str::from_utf8(start) {
+    let text = match core::str::from_utf8(start) {
         Ok(text) => text,
         Err(error) => start
             .get(..error.valid_up_to())
-            .and_then(|valid| std::str::from_utf8(valid).ok())
+            .and_then(|valid| core::str::from_utf8(valid).ok())
             .unwrap_or_default(),
     };
     let mut text = unescape_json(text);

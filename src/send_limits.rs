@@ -13,6 +13,9 @@
 //! is a proxy's (Logto without `TRUST_PROXY_HEADER`), which every user would share, so those
 //! rules are skipped for the send and the send says why. `trustedIps` skips them on purpose.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 

@@ -1,5 +1,8 @@
 //! One SendSms request: from config + Logto message + time to the exact bytes and signed headers.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::Value;
 
 use crate::config::{fill_code, is_template_id, Config, CODE_PLACEHOLDER};

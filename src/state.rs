@@ -2,7 +2,10 @@
 //! endpoint and the sends in flight. One value, owned by the binding and passed in, so the rest of
 //! the core holds no hidden state and every part of it is bounded.
 
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use crate::bounded::BoundedMap;
 use crate::config::Config;

@@ -4,7 +4,10 @@
 //! the `Authorization` value and every header the caller sends (all but `Host`, which `fetch`
 //! sets from the URL). Nothing here reads a clock or the network.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -109,7 +112,7 @@ impl fmt::Display for SignError {
     }
 }
 
-impl std::error::Error for SignError {}
+impl core::error::Error for SignError {}
 
 /// The intermediate strings, exposed so tests can compare them with Tencent's published examples.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,8 +284,8 @@ fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     }
 }
 
-fn header_value<'a>(input: &SignInput<'a>, name: &str) -> Option<std::borrow::Cow<'a, str>> {
-    use std::borrow::Cow::{Borrowed, Owned};
+fn header_value<'a>(input: &SignInput<'a>, name: &str) -> Option<alloc::borrow::Cow<'a, str>> {
+    use alloc::borrow::Cow::{Borrowed, Owned};
     match name {
         "content-type" => Some(Borrowed(input.content_type)),
         "host" => Some(Borrowed(input.host)),

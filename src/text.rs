@@ -1,5 +1,8 @@
 //! Small text helpers shared by the modules that echo untrusted values in messages.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// At most `max` characters, for echoing untrusted values in messages.
 pub fn truncate(value: &str, max: usize) -> String {
     match value.char_indices().nth(max) {

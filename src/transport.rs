@@ -1,5 +1,8 @@
 //! Failures without an answer from Tencent: whether the SMS may have gone out decides the message.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::error::{ConnectorError, Delivery, ErrorCode};
 use crate::redact::quote;
 

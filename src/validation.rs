@@ -1,6 +1,9 @@
 //! A validation report: where each problem is and what to do about it. Shared by the config
 //! validator, which fills it, and errors, which carry its issues to Logto.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde::{Serialize, Serializer};
 
 use crate::json::{serialize_written, Object, WriteJson};

@@ -4,7 +4,10 @@
 //! the host's `fetch` between the send steps, inside its own try/catch, so every promise settles
 //! even when the wasm traps.
 
-use std::cell::RefCell;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::cell::RefCell;
 
 use serde_json::Value;
 use wasm_bindgen::prelude::*;

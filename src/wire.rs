@@ -27,6 +27,9 @@
 //! The one structured input, `signRequest`'s fields, uses the same lines: `name`, `value` pairs
 //! (see [`sign_fields`]); the payload crosses beside it as text or bytes.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use crate::error::ConnectorError;

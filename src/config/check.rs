@@ -1,6 +1,9 @@
 //! JSON to a [`Config`], with every error and warning reported at its path.
 
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use serde_json::{Map, Value};
 

@@ -1,7 +1,10 @@
 //! What a valid config is: its fields, the lists the checks use, and template choice.
 
-use std::fmt;
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::fmt;
 
 use crate::country_policy::CountryPolicy;
 use crate::endpoint::Endpoint;

@@ -1,6 +1,9 @@
 //! The `templates` list: each entry's fields, its `templateParams`, and the usage types the
 //! official guard requires once every entry is well formed.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use super::model::{

@@ -1,6 +1,9 @@
 //! Warnings: what the validator accepts but Tencent would refuse later (or what looks like a
 //! slip). They never block saving or sending; each says what Tencent would answer and the fix.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use super::model::{fill_code, is_template_id, KNOWN_USAGE_TYPES, SMS_REGIONS};
