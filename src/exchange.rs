@@ -236,10 +236,7 @@ impl Exchange {
             },
             Next::ImplausibleServerClock => {
                 let mut error = failure.error;
-                error.data.message = format!(
-                    "Tencent Cloud SMS refused the request as expired, but its Date header ({}) is more than a day from this server's clock, so it was not retried. Check this server's clock (NTP) and any proxy between it and Tencent.",
-                    crate::text::truncate(answer.date.unwrap_or_default(), 40)
-                );
+                error.data.message = concat(&["Tencent Cloud SMS refused the request as expired, but its Date header (", &crate::text::truncate(answer.date.unwrap_or_default(), 40), ") is more than a day from this server's clock, so it was not retried. Check this server's clock (NTP) and any proxy between it and Tencent."]);
                 Step::Failed(self.finish(error))
             }
             _ => {

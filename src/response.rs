@@ -173,11 +173,13 @@ fn tencent_failure(
     let judgement = judge(code);
     let code = clean(code, 100, secret);
     let message = clean(message, 300, secret);
-    let description = format!("{code}: {message}");
-    let mut full = format!(
-        "Tencent Cloud SMS refused the message ({description}). {}",
-        judgement.advice
-    );
+    let description = concat(&[&code, ": ", &message]);
+    let mut full = concat(&[
+        "Tencent Cloud SMS refused the message (",
+        &description,
+        "). ",
+        judgement.advice,
+    ]);
     if let Some(id) = &request_id {
         full.push_str(" RequestId: ");
         full.push_str(id);

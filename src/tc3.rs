@@ -102,7 +102,7 @@ impl SignError {
     }
 
     pub fn message(&self) -> String {
-        format!("{} {}", self.field, self.problem)
+        concat(&[self.field, " ", &self.problem])
     }
 }
 
@@ -171,7 +171,11 @@ pub fn signing_steps(input: &SignInput, keys: &mut SigningKeys) -> Result<Signin
         let value = header_value(input, name).ok_or_else(|| {
             SignError::new(
                 "signedHeaders",
-                format!("lists {name}, which has no value: give it or leave it out"),
+                concat(&[
+                    "lists ",
+                    name,
+                    ", which has no value: give it or leave it out",
+                ]),
             )
         })?;
         canonical_headers.push_str(name);
@@ -311,18 +315,19 @@ fn signed_header_names(requested: &[&str]) -> Result<Vec<&'static str>, SignErro
     {
         return Err(SignError::new(
             "signedHeaders",
-            format!(
-                "cannot include \"{}\": use names from {}",
-                quote(unknown, 40),
-                join(&SIGNABLE_HEADERS, ", ")
-            ),
+            concat(&[
+                "cannot include \"",
+                &quote(unknown, 40),
+                "\": use names from ",
+                &join(&SIGNABLE_HEADERS, ", "),
+            ]),
         ));
     }
     for required in DEFAULT_SIGNED_HEADERS {
         if !requested.iter().any(|name| name == required) {
             return Err(SignError::new(
                 "signedHeaders",
-                format!("must include {required}"),
+                concat(&["must include ", required]),
             ));
         }
     }

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::text::{concat, decimal};
 
 use crate::error::{ConnectorError, Delivery, ErrorCode};
 use crate::redact::quote;
@@ -45,9 +46,9 @@ pub fn network_failure(
     let not_sent = before_writing(cause_code, syscall);
     let (host, code) = (quote(host, 260), quote(cause_code.unwrap_or("unknown"), 40));
     let message = if not_sent {
-        format!("Could not connect to {host} ({code}); the SMS was not sent. Check the endpoint, DNS and outbound network access, then try again.")
+        concat(&["Could not connect to ", &host, " (", &code, "); the SMS was not sent. Check the endpoint, DNS and outbound network access, then try again."])
     } else {
-        format!("The connection to {host} failed after the request was sent ({code}); the SMS may or may not have been sent. Check the SMS console's delivery records before sending again.")
+        concat(&["The connection to ", &host, " failed after the request was sent (", &code, "); the SMS may or may not have been sent. Check the SMS console's delivery records before sending again."])
     };
     let mut error = ConnectorError::new(ErrorCode::General, message);
     error.data.delivery = Some(if not_sent {
@@ -64,7 +65,13 @@ pub fn not_started(reason: &str, host: &str) -> ConnectorError {
     let (host, reason) = (quote(host, 260), quote(reason, 200));
     let mut error = ConnectorError::new(
         ErrorCode::General,
-        format!("The request to {host} could not be started ({reason}); the SMS was not sent. Check the endpoint in the connector config, then try again."),
+        concat(&[
+            "The request to ",
+            &host,
+            " could not be started (",
+            &reason,
+            "); the SMS was not sent. Check the endpoint in the connector config, then try again.",
+        ]),
     );
     error.data.delivery = Some(Delivery::NotSent);
     error
@@ -74,7 +81,7 @@ pub fn timeout(timeout_ms: u32, host: &str) -> ConnectorError {
     let host = quote(host, 260);
     let mut error = ConnectorError::new(
         ErrorCode::General,
-        format!("Tencent Cloud SMS ({host}) did not answer within {timeout_ms} ms; the SMS may or may not have been sent. Check the SMS console's delivery records before sending again, or raise timeoutMs."),
+        concat(&["Tencent Cloud SMS (", &host, ") did not answer within ", &decimal(timeout_ms as u64), " ms; the SMS may or may not have been sent. Check the SMS console's delivery records before sending again, or raise timeoutMs."]),
     );
     error.data.delivery = Some(Delivery::Unknown);
     error

@@ -19,7 +19,7 @@ use crate::send_limits;
 use crate::send_sms;
 use crate::state::{Held, ProcessState};
 use crate::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
-use crate::text::whole_number;
+use crate::text::{concat, whole_number};
 use crate::validation::{Issue, IssueCode, PathSegment, Validation};
 use crate::wire::{self, MAX_INPUT_BYTES, MAX_PAYLOAD_BYTES, MAX_SIGNED_HEADERS};
 
@@ -67,7 +67,7 @@ pub fn validate_config(config: &str) -> String {
                 } else {
                     IssueCode::NotJson
                 },
-                message: format!("The config must be a JSON object: {problem}."),
+                message: concat(&["The config must be a JSON object: ", problem, "."]),
             }],
             warnings: Vec::new(),
         },
@@ -85,7 +85,7 @@ pub fn sign_request(fields: &str, payload_text: Option<String>, payload_bytes: &
     let refuse = |message: &str| {
         wire::error(&ConnectorError::new(
             ErrorCode::InvalidRequestParameters,
-            format!("signRequest: {message}."),
+            concat(&["signRequest: ", message, "."]),
         ))
     };
     let Ok(fields) = wire::sign_fields(fields) else {
@@ -128,7 +128,7 @@ pub fn sign_request(fields: &str, payload_text: Option<String>, payload_bytes: &
         Err(error) => wire::error(
             &ConnectorError::new(
                 ErrorCode::InvalidRequestParameters,
-                format!("signRequest: {}.", error.message()),
+                concat(&["signRequest: ", &error.message(), "."]),
             )
             .redact(secret_key),
         ),
@@ -145,7 +145,11 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
         let value = parse_input(message).map_err(|problem| {
             ConnectorError::new(
                 ErrorCode::InvalidRequestParameters,
-                format!("sendMessage needs {{ to, type, payload: {{ code }} }}: {problem}."),
+                concat(&[
+                    "sendMessage needs { to, type, payload: { code } }: ",
+                    problem,
+                    ".",
+                ]),
             )
         });
         let message = value
@@ -345,7 +349,7 @@ fn parse_config(text: &str) -> Result<config::Config, ConnectorError> {
     let value = parse_input(text).map_err(|problem| {
         ConnectorError::new(
             ErrorCode::InvalidConfig,
-            format!("The connector config must be a JSON object: {problem}."),
+            concat(&["The connector config must be a JSON object: ", problem, "."]),
         )
     })?;
     config::parse(&value)

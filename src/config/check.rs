@@ -104,10 +104,7 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         report.error(
             Vec::new(),
             IssueCode::InvalidType,
-            format!(
-                "The config must be a JSON object with accessKeyId, accessKeySecret, signName, sdkAppId, region and templates, not {}.",
-                type_name(value)
-            ),
+            concat(&["The config must be a JSON object with accessKeyId, accessKeySecret, signName, sdkAppId, region and templates, not ", type_name(value), "."]),
         );
         return None;
     };
@@ -253,7 +250,7 @@ fn required_string<'a>(
                 report.warn(
                     vec![key.into()],
                     IssueCode::Empty,
-                    format!("{key} is empty: set it to {}.", field_help(key)),
+                    concat(&[key, " is empty: set it to ", field_help(key), "."]),
                 );
             }
             Some(text)
@@ -262,7 +259,7 @@ fn required_string<'a>(
             report.error(
                 vec![key.into()],
                 IssueCode::Required,
-                format!("{key} is required: set it to {}.", field_help(key)),
+                concat(&[key, " is required: set it to ", field_help(key), "."]),
             );
             None
         }
@@ -270,11 +267,14 @@ fn required_string<'a>(
             report.error(
                 vec![key.into()],
                 IssueCode::InvalidType,
-                format!(
-                    "{key} must be a string, not {}: set it to {}.",
+                concat(&[
+                    key,
+                    " must be a string, not ",
                     type_name(other),
-                    field_help(key)
-                ),
+                    ": set it to ",
+                    field_help(key),
+                    ".",
+                ]),
             );
             None
         }
@@ -293,11 +293,14 @@ fn optional_string<'a>(
             report.error(
                 vec![key.into()],
                 IssueCode::InvalidType,
-                format!(
-                    "{key} must be a string, not {}: set it to {} or remove it.",
+                concat(&[
+                    key,
+                    " must be a string, not ",
                     type_name(other),
-                    field_help(key)
-                ),
+                    ": set it to ",
+                    field_help(key),
+                    " or remove it.",
+                ]),
             );
             None
         }
@@ -325,7 +328,11 @@ fn check_endpoint(value: Option<&Value>, report: &mut Validation) -> Option<Endp
         Some(Value::String(text)) => match parse_endpoint(text) {
             Ok(endpoint) => Some(endpoint),
             Err(EndpointError(code, reason)) => {
-                report.error(vec!["endpoint".into()], code, format!("endpoint {reason}."));
+                report.error(
+                    vec!["endpoint".into()],
+                    code,
+                    concat(&["endpoint ", reason, "."]),
+                );
                 None
             }
         },
@@ -333,10 +340,7 @@ fn check_endpoint(value: Option<&Value>, report: &mut Validation) -> Option<Endp
             report.error(
                 vec!["endpoint".into()],
                 IssueCode::InvalidType,
-                format!(
-                    "endpoint must be a string such as \"sms.ap-guangzhou.tencentcloudapi.com\", not {}; remove it to use {DEFAULT_ENDPOINT_HOST}.",
-                    type_name(other)
-                ),
+                concat(&["endpoint must be a string such as \"sms.ap-guangzhou.tencentcloudapi.com\", not ", type_name(other), "; remove it to use ", DEFAULT_ENDPOINT_HOST, "."]),
             );
             None
         }
@@ -363,10 +367,10 @@ fn check_timeout(value: Option<&Value>, report: &mut Validation) -> Option<u32> 
             report.error(
                 vec!["timeoutMs".into()],
                 IssueCode::InvalidTimeout,
-                format!(
-                    "{} (got null, or a number that is not finite)",
-                    range_message()
-                ),
+                concat(&[
+                    &range_message(),
+                    " (got null, or a number that is not finite)",
+                ]),
             );
             None
         }
@@ -385,7 +389,7 @@ fn check_timeout(value: Option<&Value>, report: &mut Validation) -> Option<u32> 
             report.error(
                 vec!["timeoutMs".into()],
                 IssueCode::InvalidType,
-                format!("{} (got {})", range_message(), type_name(other)),
+                concat(&[&range_message(), " (got ", type_name(other), ")"]),
             );
             None
         }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::model::{fill_code, is_template_id, KNOWN_USAGE_TYPES, SMS_REGIONS};
 use crate::redact::quote;
-use crate::text::{find_text, join};
+use crate::text::{concat, decimal, find_text, join};
 use crate::validation::{IssueCode, PathSegment, Validation, MAX_ISSUES};
 
 // Warnings whose path already names the field: static text keeps the wasm small.
@@ -70,11 +70,13 @@ pub(super) fn warn_region(region: &str, report: &mut Validation) {
         report.warn(
             vec!["region".into()],
             IssueCode::UnknownRegion,
-            format!(
-                "region \"{}\" is not a Tencent Cloud SMS region: use one of {}.",
-                quote(region, 40),
-                join(&SMS_REGIONS, ", ")
-            ),
+            concat(&[
+                "region \"",
+                &quote(region, 40),
+                "\" is not a Tencent Cloud SMS region: use one of ",
+                &join(&SMS_REGIONS, ", "),
+                ".",
+            ]),
         );
     }
 }
@@ -91,7 +93,7 @@ pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Valid
         report.warn(
             vec![field.into()],
             IssueCode::SignNameBrackets,
-            format!("{field} includes the 【】 Tencent puts around a signature in the SMS; Tencent refuses them in the API (FailedOperation.SignatureIncorrectOrUnapproved): set {field} to \"{}\".", quote(inner, 20)),
+            concat(&[field, " includes the 【】 Tencent puts around a signature in the SMS; Tencent refuses them in the API (FailedOperation.SignatureIncorrectOrUnapproved): set ", field, " to \"", &quote(inner, 20), "\"."]),
         );
         return;
     }
@@ -99,20 +101,20 @@ pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Valid
         report.warn(
             vec![field.into()],
             IssueCode::SignNameLength,
-            format!("{field} has {length} characters; Tencent approves signatures of 2 to 12 characters: copy it exactly from the SMS console."),
+            concat(&[field, " has ", &decimal(length as u64), " characters; Tencent approves signatures of 2 to 12 characters: copy it exactly from the SMS console."]),
         );
     }
     if !trimmed.chars().all(is_sign_name_char) {
         report.warn(
             vec![field.into()],
             IssueCode::SignNameCharacters,
-            format!("{field} has characters other than Chinese characters, letters and digits (spaces and punctuation included), which Tencent does not approve in a signature: copy the approved signature exactly from the SMS console."),
+            concat(&[field, " has characters other than Chinese characters, letters and digits (spaces and punctuation included), which Tencent does not approve in a signature: copy the approved signature exactly from the SMS console."]),
         );
     } else if !trimmed.is_empty() && trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
         report.warn(
             vec![field.into()],
             IssueCode::SignNameDigits,
-            format!("{field} is only digits; Tencent does not approve such signatures, so this is probably a SignId: use the signature's text from the SMS console."),
+            concat(&[field, " is only digits; Tencent does not approve such signatures, so this is probably a SignId: use the signature's text from the SMS console."]),
         );
     }
 }
@@ -139,15 +141,12 @@ pub(super) fn warn_usage_type(
     };
     if !KNOWN_USAGE_TYPES.contains(&usage_type) {
         let hint = closest(usage_type, &KNOWN_USAGE_TYPES)
-            .map(|known| format!(" Did you mean \"{known}\"?"))
+            .map(|known| concat(&[" Did you mean \"", known, "\"?"]))
             .unwrap_or_default();
         report.warn(
             field_path(),
             IssueCode::UnknownUsageType,
-            format!(
-                "templates[{index}].usageType \"{}\" is not a Logto message type, so it is only used if Logto sends that exact type.{hint}",
-                quote(usage_type, 40)
-            ),
+            concat(&["templates[", &decimal(index as u64), "].usageType \"", &quote(usage_type, 40), "\" is not a Logto message type, so it is only used if Logto sends that exact type.", &hint]),
         );
     }
     if !localised
@@ -158,10 +157,13 @@ pub(super) fn warn_usage_type(
         report.warn(
             field_path(),
             IssueCode::DuplicateUsageType,
-            format!(
-                "templates[{index}] repeats usageType \"{}\"; only the first one is used: remove or rename the duplicate.",
-                quote(usage_type, 40)
-            ),
+            concat(&[
+                "templates[",
+                &decimal(index as u64),
+                "] repeats usageType \"",
+                &quote(usage_type, 40),
+                "\"; only the first one is used: remove or rename the duplicate.",
+            ]),
         );
     }
 }
@@ -245,7 +247,12 @@ pub(crate) fn warn_whitespace(
         report.warn(
             path,
             IssueCode::Whitespace,
-            format!("{name} starts or ends with whitespace, which is sent as part of the value so sends fail{answer}: remove it."),
+            concat(&[
+                name,
+                " starts or ends with whitespace, which is sent as part of the value so sends fail",
+                answer,
+                ": remove it.",
+            ]),
         );
     }
 }
@@ -262,7 +269,7 @@ fn warn_not_digits(
         report.warn(
             path,
             IssueCode::NotDigits,
-            format!("{name} should be digits only: {expected}."),
+            concat(&[name, " should be digits only: ", expected, "."]),
         );
     }
 }
@@ -281,14 +288,14 @@ pub(crate) fn warn_unknown_keys(
             return;
         }
         let hint = closest(key, known)
-            .map(|name| format!(" Did you mean \"{name}\"?"))
+            .map(|name| concat(&[" Did you mean \"", name, "\"?"]))
             .unwrap_or_else(|| " It is ignored: remove it.".into());
         let mut path = parent.to_vec();
         path.push(PathSegment::Key(key.clone()));
         report.warn(
             path,
             IssueCode::UnknownKey,
-            format!("Unknown key \"{}\".{hint}", quote(key, 40)),
+            concat(&["Unknown key \"", &quote(key, 40), "\".", &hint]),
         );
     }
 }
