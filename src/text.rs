@@ -41,6 +41,16 @@ pub fn join(parts: &[&str], separator: &str) -> String {
     out
 }
 
+/// How many characters `text` has: its bytes but UTF-8 continuation bytes. core's
+/// `chars().count()` is an unrolled word-at-a-time routine of about 1 KB of wasm.
+pub fn char_count(text: &str) -> usize {
+    let mut count = 0;
+    for byte in text.bytes() {
+        count += usize::from(byte & 0xC0 != 0x80);
+    }
+    count
+}
+
 /// Decimal digits as a number; no sign, no float, `None` past `u64`. (`str::parse` costs more
 /// wasm, once per integer type.)
 pub fn whole_number(text: &str) -> Option<u64> {

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::model::{fill_code, is_template_id, KNOWN_USAGE_TYPES, SMS_REGIONS};
 use crate::redact::quote;
-use crate::text::{concat, decimal, find_text, join};
+use crate::text::{char_count, concat, decimal, find_text, join};
 use crate::validation::{IssueCode, PathSegment, Validation, MAX_ISSUES};
 
 // Warnings whose path already names the field: static text keeps the wasm small.
@@ -36,7 +36,7 @@ pub(super) fn warn_access_key_secret(secret: &str, report: &mut Validation) {
         vec!["accessKeySecret".into()],
         report,
     );
-    let length = secret.trim().chars().count();
+    let length = char_count(secret.trim());
     if length > 0 && length < SECRET_KEY_LENGTH {
         report.warn(
             vec!["accessKeySecret".into()],
@@ -86,7 +86,7 @@ pub(super) fn warn_region(region: &str, report: &mut Validation) {
 /// not digits alone (SMS docs 382/39022); the 【】 of a delivered SMS are not part of it.
 pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Validation) {
     let trimmed = name.trim();
-    let length = trimmed.chars().count();
+    let length = char_count(trimmed);
     warn_whitespace(name, field, vec![field.into()], report);
     if trimmed.contains(['【', '】']) {
         let inner = trimmed.trim_matches(['【', '】']);
@@ -210,7 +210,7 @@ pub(super) fn warn_template_param(
 ) {
     // What Tencent will see, with Logto's 6-digit code in place.
     let filled = fill_code(text, "000000");
-    let length = filled.chars().count();
+    let length = char_count(&filled);
     if length > 6 || !filled.bytes().all(|byte| byte.is_ascii_digit()) {
         report.warn(
             item_path(),
