@@ -243,7 +243,7 @@ fn parse_entry(item: &Value) -> Result<Entry, (IssueCode, &'static str)> {
 /// field: building a path at each call site costs wasm.
 #[inline(never)]
 fn path(entry: Option<(Mode, usize)>) -> Vec<PathSegment> {
-    let mut path = vec![FIELD.into()];
+    let mut path = crate::validation::at(FIELD);
     if let Some((mode, index)) = entry {
         path.push(mode.key().into());
         path.push(index.into());

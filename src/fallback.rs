@@ -110,7 +110,11 @@ pub fn check_field(
         Some(Value::Object(fields)) if fields.is_empty() => return Some(None),
         Some(Value::Object(fields)) => fields,
         Some(_) => {
-            report.error(vec![FIELD.into()], IssueCode::InvalidFallback, SHAPE.into());
+            report.error(
+                crate::validation::at(FIELD),
+                IssueCode::InvalidFallback,
+                SHAPE.into(),
+            );
             return None;
         }
     };
@@ -159,7 +163,7 @@ fn check_tencent(
     };
     if same("accessKeyId") && same("sdkAppId") {
         report.warn(
-            vec![FIELD.into()],
+            crate::validation::at(FIELD),
             IssueCode::FallbackSameAccount,
             SAME_ACCOUNT.into(),
         );
@@ -267,7 +271,7 @@ pub fn check_cooldown(value: Option<&Value>, report: &mut Validation) -> Option<
             Some(seconds) if seconds <= MAX_COOLDOWN_SECONDS => u32::try_from(seconds).ok(),
             _ => {
                 report.error(
-                    vec![COOLDOWN_FIELD.into()],
+                    crate::validation::at(COOLDOWN_FIELD),
                     IssueCode::InvalidCooldown,
                     COOLDOWN_RANGE.into(),
                 );
@@ -277,7 +281,7 @@ pub fn check_cooldown(value: Option<&Value>, report: &mut Validation) -> Option<
         // JSON text carries NaN and ±Infinity as null: an error, as for timeoutMs.
         Some(Value::Null) => {
             report.error(
-                vec![COOLDOWN_FIELD.into()],
+                crate::validation::at(COOLDOWN_FIELD),
                 IssueCode::InvalidCooldown,
                 COOLDOWN_RANGE.into(),
             );
@@ -285,7 +289,7 @@ pub fn check_cooldown(value: Option<&Value>, report: &mut Validation) -> Option<
         }
         Some(_) => {
             report.error(
-                vec![COOLDOWN_FIELD.into()],
+                crate::validation::at(COOLDOWN_FIELD),
                 IssueCode::InvalidType,
                 COOLDOWN_RANGE.into(),
             );

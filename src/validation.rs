@@ -227,6 +227,12 @@ impl Validation {
     }
 }
 
+/// The path of a top-level field, `[key]`. One copy, not one `vec!` per issue site.
+#[inline(never)]
+pub fn at(key: &str) -> Vec<PathSegment> {
+    vec![PathSegment::Key(key.to_owned())]
+}
+
 fn push_bounded(issues: &mut Vec<Issue>, path: Vec<PathSegment>, code: IssueCode, message: String) {
     if issues.len() < MAX_ISSUES {
         issues.push(Issue {

@@ -158,7 +158,7 @@ pub(crate) fn check_account(
         warn_sign_name(name, "internationalSignName", report);
     }
     if let Some(Some(id)) = sender_id {
-        warn_whitespace(id, "senderId", vec!["senderId".into()], report);
+        warn_whitespace(id, "senderId", crate::validation::at("senderId"), report);
     }
     if let Some(app_id) = sdk_app_id {
         warn_sdk_app_id(app_id, report);
@@ -248,7 +248,7 @@ fn required_string<'a>(
         Some(Value::String(text)) => {
             if text.is_empty() {
                 report.warn(
-                    vec![key.into()],
+                    crate::validation::at(key),
                     IssueCode::Empty,
                     concat(&[key, " is empty: set it to ", field_help(key), "."]),
                 );
@@ -257,7 +257,7 @@ fn required_string<'a>(
         }
         None => {
             report.error(
-                vec![key.into()],
+                crate::validation::at(key),
                 IssueCode::Required,
                 concat(&[key, " is required: set it to ", field_help(key), "."]),
             );
@@ -265,7 +265,7 @@ fn required_string<'a>(
         }
         Some(other) => {
             report.error(
-                vec![key.into()],
+                crate::validation::at(key),
                 IssueCode::InvalidType,
                 concat(&[
                     key,
@@ -291,7 +291,7 @@ fn optional_string<'a>(
         Some(Value::String(text)) => Some(Some(text)),
         Some(other) => {
             report.error(
-                vec![key.into()],
+                crate::validation::at(key),
                 IssueCode::InvalidType,
                 concat(&[
                     key,
@@ -329,7 +329,7 @@ fn check_endpoint(value: Option<&Value>, report: &mut Validation) -> Option<Endp
             Ok(endpoint) => Some(endpoint),
             Err(EndpointError(code, reason)) => {
                 report.error(
-                    vec!["endpoint".into()],
+                    crate::validation::at("endpoint"),
                     code,
                     concat(&["endpoint ", reason, "."]),
                 );
@@ -338,7 +338,7 @@ fn check_endpoint(value: Option<&Value>, report: &mut Validation) -> Option<Endp
         },
         Some(other) => {
             report.error(
-                vec!["endpoint".into()],
+                crate::validation::at("endpoint"),
                 IssueCode::InvalidType,
                 concat(&["endpoint must be a string such as \"sms.ap-guangzhou.tencentcloudapi.com\", not ", type_name(other), "; remove it to use ", DEFAULT_ENDPOINT_HOST, "."]),
             );
@@ -365,7 +365,7 @@ fn check_timeout(value: Option<&Value>, report: &mut Validation) -> Option<u32> 
         // JSON text carries NaN and ±Infinity as null: an error, not the default.
         Some(Value::Null) => {
             report.error(
-                vec!["timeoutMs".into()],
+                crate::validation::at("timeoutMs"),
                 IssueCode::InvalidTimeout,
                 concat(&[
                     &range_message(),
@@ -378,7 +378,7 @@ fn check_timeout(value: Option<&Value>, report: &mut Validation) -> Option<u32> 
             Some(ms) if (MIN_TIMEOUT_MS..=MAX_TIMEOUT_MS).contains(&ms) => u32::try_from(ms).ok(),
             _ => {
                 report.error(
-                    vec!["timeoutMs".into()],
+                    crate::validation::at("timeoutMs"),
                     IssueCode::InvalidTimeout,
                     range_message(),
                 );
@@ -387,7 +387,7 @@ fn check_timeout(value: Option<&Value>, report: &mut Validation) -> Option<u32> 
         },
         Some(other) => {
             report.error(
-                vec!["timeoutMs".into()],
+                crate::validation::at("timeoutMs"),
                 IssueCode::InvalidType,
                 concat(&[&range_message(), " (got ", type_name(other), ")"]),
             );
@@ -405,7 +405,7 @@ fn check_language(value: Option<&Value>, report: &mut Validation) -> Option<Opti
         Some(Value::String(text)) if text == "en-US" => Some(Some(Language::EnUs)),
         Some(_) => {
             report.error(
-                vec!["language".into()],
+                crate::validation::at("language"),
                 IssueCode::InvalidLanguage,
                 "language must be \"zh-CN\" or \"en-US\" (the language of Tencent's error messages), or empty for Tencent's default.".into(),
             );

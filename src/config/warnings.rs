@@ -18,11 +18,16 @@ const PARAM_FORMAT_AND_LENGTH: &str = "This value is not 0-6 digits once the cod
 const SECRET_KEY_LENGTH: usize = 32;
 
 pub(super) fn warn_access_key_id(id: &str, report: &mut Validation) {
-    warn_whitespace(id, "accessKeyId", vec!["accessKeyId".into()], report);
+    warn_whitespace(
+        id,
+        "accessKeyId",
+        crate::validation::at("accessKeyId"),
+        report,
+    );
     let trimmed = id.trim();
     if !trimmed.is_empty() && !is_secret_id_shaped(trimmed) {
         report.warn(
-            vec!["accessKeyId".into()],
+            crate::validation::at("accessKeyId"),
             IssueCode::SecretIdShape,
             "accessKeyId does not look like a Tencent Cloud SecretId (AKID followed by letters and digits): check that it is not the SecretKey or an app ID.".into(),
         );
@@ -33,20 +38,20 @@ pub(super) fn warn_access_key_secret(secret: &str, report: &mut Validation) {
     warn_whitespace(
         secret,
         "accessKeySecret",
-        vec!["accessKeySecret".into()],
+        crate::validation::at("accessKeySecret"),
         report,
     );
     let length = char_count(secret.trim());
     if length > 0 && length < SECRET_KEY_LENGTH {
         report.warn(
-            vec!["accessKeySecret".into()],
+            crate::validation::at("accessKeySecret"),
             IssueCode::SecretKeyLength,
             "accessKeySecret is shorter than a Tencent Cloud SecretKey (32 characters): copy the whole SecretKey from the CAM console's API keys page.".into(),
         );
     }
     if secret.trim().starts_with("AKID") {
         report.warn(
-            vec!["accessKeySecret".into()],
+            crate::validation::at("accessKeySecret"),
             IssueCode::SecretLooksLikeId,
             "accessKeySecret looks like a SecretId (AKID…): put the SecretId in accessKeyId and its SecretKey here.".into(),
         );
@@ -54,21 +59,26 @@ pub(super) fn warn_access_key_secret(secret: &str, report: &mut Validation) {
 }
 
 pub(super) fn warn_sdk_app_id(app_id: &str, report: &mut Validation) {
-    warn_whitespace(app_id, "sdkAppId", vec!["sdkAppId".into()], report);
+    warn_whitespace(
+        app_id,
+        "sdkAppId",
+        crate::validation::at("sdkAppId"),
+        report,
+    );
     warn_not_digits(
         app_id,
         "sdkAppId",
-        vec!["sdkAppId".into()],
+        crate::validation::at("sdkAppId"),
         "the SmsSdkAppId from the SMS console, e.g. \"1400000000\"",
         report,
     );
 }
 
 pub(super) fn warn_region(region: &str, report: &mut Validation) {
-    warn_whitespace(region, "region", vec!["region".into()], report);
+    warn_whitespace(region, "region", crate::validation::at("region"), report);
     if !region.trim().is_empty() && !SMS_REGIONS.contains(&region.trim()) {
         report.warn(
-            vec!["region".into()],
+            crate::validation::at("region"),
             IssueCode::UnknownRegion,
             concat(&[
                 "region \"",
@@ -87,11 +97,11 @@ pub(super) fn warn_region(region: &str, report: &mut Validation) {
 pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Validation) {
     let trimmed = name.trim();
     let length = char_count(trimmed);
-    warn_whitespace(name, field, vec![field.into()], report);
+    warn_whitespace(name, field, crate::validation::at(field), report);
     if trimmed.contains(['【', '】']) {
         let inner = trimmed.trim_matches(['【', '】']);
         report.warn(
-            vec![field.into()],
+            crate::validation::at(field),
             IssueCode::SignNameBrackets,
             concat(&[field, " includes the 【】 Tencent puts around a signature in the SMS; Tencent refuses them in the API (FailedOperation.SignatureIncorrectOrUnapproved): set ", field, " to \"", &quote(inner, 20), "\"."]),
         );
@@ -99,20 +109,20 @@ pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Valid
     }
     if !name.is_empty() && !(2..=12).contains(&length) {
         report.warn(
-            vec![field.into()],
+            crate::validation::at(field),
             IssueCode::SignNameLength,
             concat(&[field, " has ", &decimal(length as u64), " characters; Tencent approves signatures of 2 to 12 characters: copy it exactly from the SMS console."]),
         );
     }
     if !trimmed.chars().all(is_sign_name_char) {
         report.warn(
-            vec![field.into()],
+            crate::validation::at(field),
             IssueCode::SignNameCharacters,
             concat(&[field, " has characters other than Chinese characters, letters and digits (spaces and punctuation included), which Tencent does not approve in a signature: copy the approved signature exactly from the SMS console."]),
         );
     } else if !trimmed.is_empty() && trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
         report.warn(
-            vec![field.into()],
+            crate::validation::at(field),
             IssueCode::SignNameDigits,
             concat(&[field, " is only digits; Tencent does not approve such signatures, so this is probably a SignId: use the signature's text from the SMS console."]),
         );
