@@ -191,7 +191,7 @@ pub fn signing_steps(input: &SignInput, keys: &mut SigningKeys) -> Result<Signin
         "\n",
         &signed_headers,
         "\n",
-        &hex_digest(&Sha256::digest(input.payload).into()),
+        &hex_digest(&sha256(input.payload)),
     ]);
     let date = utc_date(input.timestamp);
     let credential_scope = concat(&[&date, "/", input.service, "/tc3_request"]);
@@ -202,7 +202,7 @@ pub fn signing_steps(input: &SignInput, keys: &mut SigningKeys) -> Result<Signin
         "\n",
         &credential_scope,
         "\n",
-        &hex_digest(&Sha256::digest(canonical_request.as_bytes()).into()),
+        &hex_digest(&sha256(canonical_request.as_bytes())),
     ]);
     let signing_key = keys.get(input.secret_key, &date, input.service);
     let signature = hex_digest(&hmac_sha256(&signing_key, string_to_sign.as_bytes()));
@@ -215,12 +215,21 @@ pub fn signing_steps(input: &SignInput, keys: &mut SigningKeys) -> Result<Signin
     })
 }
 
+/// SHA-256 of `data`. One outlined copy for every caller: `Digest::digest` is generic and
+/// would be inlined at each.
+#[inline(never)]
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
 /// Lower-case hex of a 32-byte digest, written in one go (hex::encode pushes char by char).
 fn hex_digest(digest: &[u8; 32]) -> String {
-    let mut text = [0_u8; 64];
-    // Cannot fail: the buffer is exactly twice the digest.
-    let _ = hex::encode_to_slice(digest, &mut text);
-    String::from_utf8(text.to_vec()).unwrap_or_default()
+    let mut text = String::with_capacity(64);
+    for byte in digest {
+        text.extend(char::from_digit(u32::from(byte >> 4), 16));
+        text.extend(char::from_digit(u32::from(byte & 15), 16));
+    }
+    text
 }
 
 /// Signing keys by (secret, date, service). A key changes once a day and deriving it costs four of
