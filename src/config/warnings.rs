@@ -324,22 +324,34 @@ fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, name)| name)
 }
 
+/// Levenshtein distance in characters. `right` is a known name, ASCII and under 64 bytes, so its
+/// bytes are its characters and two rows on the stack suffice (no `Vec`s to grow).
 fn edit_distance(left: &str, right: &str) -> usize {
-    let right: Vec<char> = right.chars().collect();
-    let mut previous: Vec<usize> = (0..=right.len()).collect();
+    const ROW: usize = 65;
+    let right = right.as_bytes();
+    if right.len() >= ROW || !right.is_ascii() {
+        return usize::MAX;
+    }
+    let mut previous = [0_usize; ROW];
+    for (j, slot) in previous.iter_mut().enumerate() {
+        *slot = j;
+    }
+    let mut current = [0_usize; ROW];
+    // `get`, not indexing: `j + 1 <= right.len() < ROW`, and no panic path is linked.
+    let at = |row: &[usize; ROW], j: usize| row.get(j).copied().unwrap_or(usize::MAX - 1);
     for (i, left_char) in left.chars().enumerate() {
-        let mut current = Vec::with_capacity(right.len() + 1);
-        current.push(i + 1);
-        for (j, right_char) in right.iter().enumerate() {
-            let substitution = previous.get(j).copied().unwrap_or(usize::MAX - 1)
-                + usize::from(left_char != *right_char);
-            let deletion = previous.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
-            let insertion = current.get(j).copied().unwrap_or(usize::MAX - 1) + 1;
-            current.push(substitution.min(deletion).min(insertion));
+        current[0] = i + 1;
+        for (j, right_byte) in right.iter().enumerate() {
+            let substitution = at(&previous, j) + usize::from(left_char != char::from(*right_byte));
+            let deletion = at(&previous, j + 1) + 1;
+            let insertion = at(&current, j) + 1;
+            if let Some(slot) = current.get_mut(j + 1) {
+                *slot = substitution.min(deletion).min(insertion);
+            }
         }
         previous = current;
     }
-    previous.last().copied().unwrap_or(usize::MAX)
+    at(&previous, right.len())
 }
 
 fn is_secret_id_shaped(id: &str) -> bool {
