@@ -65,6 +65,8 @@ test('config fields: formItems, index.d.ts and the validator name the same keys'
     countryPolicy: { allow: ['CN', 'US'] },
     sendLimits: [{ by: 'ip', max: 5, perSeconds: 3600 }],
     trustedIps: ['10.0.0.0/8'],
+    fallback: { type: 'http', endpoint: 'https://sms-gateway.example.com/send', authorization: 'Bearer token' },
+    fallbackCooldownSeconds: 120,
   };
   assert.deepEqual(sorted(Object.keys(everyField)), sorted(formKeys), 'this test sets every form field');
   assert.ok(!warningCodes(everyField).includes('unknown_key'));
@@ -128,13 +130,18 @@ test('error data: every key an error carries is declared in index.d.ts', async (
     await new Promise((resolve) => closed.close(resolve));
     await sendMessage(message, { ...config, endpoint: `http://127.0.0.1:${port}` }).catch(collect);
     await sendMessage({ ...message, to: '18765550123' }, { ...config, countryPolicy: { allow: ['CN'] } }).catch(collect);
+    // Both routes failing: the fallback's outcome with the primary's beside it.
+    const second = { type: 'tencent', ...config, accessKeyId: 'AKIDsecondaccount0000000000000000000', sdkAppId: '1400009999' };
+    server.set({ requestCode: 'FailedOperation.InsufficientBalanceInSmsPackage' });
+    await sendMessage(message, { ...config, fallback: second, fallbackCooldownSeconds: 0 }).catch(collect);
+    server.reset();
     validateConfig({});
     new Uint8Array(glue.initSync().memory.buffer).fill(0xff);
     await sendMessage(message, config).catch(collect);
   } finally {
     await server.close();
   }
-  for (const key of ['tencentCode', 'requestId', 'status', 'bodyExcerpt', 'delivery', 'issues', 'trap']) {
+  for (const key of ['tencentCode', 'requestId', 'status', 'bodyExcerpt', 'delivery', 'issues', 'trap', 'route', 'primaryError']) {
     assert.ok(seen.has(key), `no scenario above produced ${key}`);
   }
   assert.deepEqual([...seen].filter((key) => !declared.has(key)), [], 'undeclared error data keys');

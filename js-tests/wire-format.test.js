@@ -23,7 +23,7 @@ const { payload, ...fields } = { ...signInput, timestamp: String(signInput.times
 
 test('limits: every figure the JS layer needs, as numbers', () => {
   const { limits } = decode(glue.limits());
-  assert.deepEqual(Object.keys(limits).sort(), ['maxAttempts', 'maxBodyBytes', 'maxDepth', 'maxInputBytes', 'maxPayloadBytes', 'maxSignedHeaders']);
+  assert.deepEqual(Object.keys(limits).sort(), ['maxAttempts', 'maxBodyBytes', 'maxDepth', 'maxInputBytes', 'maxPayloadBytes', 'maxRequests', 'maxSignedHeaders']);
   for (const value of Object.values(limits)) {
     assert.ok(Number.isSafeInteger(value) && value > 0, String(value));
   }
@@ -79,10 +79,29 @@ test('a send: begun, an answer asking for a retry, the retried request, a result
   assert.match(error.data.message, /no longer known/);
 });
 
+test('a move to the fallback: the gateway\'s request with its own time bound, then its answer', () => {
+  const fallback = { type: 'http', endpoint: 'https://sms-gateway.example.com/send?v=1', authorization: 'Bearer t' };
+  const config = JSON.stringify(makeConfig('http://127.0.0.1:8080', { timeoutMs: 4_000, fallback, fallbackCooldownSeconds: 0 }));
+  const { begun } = decode(glue.sendBegin(config, message, NOW));
+  const moved = decode(glue.sendFailed(begun.send, 'network', 'ECONNREFUSED', 'connect', NOW));
+  assert.deepEqual(moved, {
+    fallback: {
+      timeoutMs: 4_000,
+      url: 'https://sms-gateway.example.com/send?v=1',
+      body: JSON.stringify(JSON.parse(message)),
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer t' },
+    },
+  });
+  const { result } = decode(glue.sendAnswer(begun.send, 202, undefined, new Uint8Array(0), false, NOW));
+  assert.equal(result.route, 'fallback');
+  assert.equal(result.status, 202);
+  assert.equal(result.primaryError.data.delivery, 'not_sent');
+});
+
 test('errors and validations decode to plain values; an unknown tag is refused', () => {
   const config = JSON.stringify(makeConfig('http://127.0.0.1:8080'));
   const { begun } = decode(glue.sendBegin(config, message, NOW));
-  const { error } = decode(glue.sendFailed(begun.send, 'timeout', undefined));
+  const { error } = decode(glue.sendFailed(begun.send, 'timeout', undefined, undefined, NOW));
   assert.equal(error.data.delivery, 'unknown');
   const { validation } = decode(glue.validateConfig('{"accessKeyId":1}'));
   assert.equal(validation.valid, false);

@@ -85,6 +85,26 @@ export interface TencentSmsConfig {
   timeoutMs?: number;
   /** Language of Tencent's error messages; empty or absent for Tencent's default. */
   language?: 'zh-CN' | 'en-US' | '';
+  /**
+   * A second route, tried only when the primary certainly did not send: Tencent refused for an
+   * account reason (an `invalid_config` or `usage_limit_exceeded` code) or the connection failed
+   * before the request was written. `{}` or absent: none.
+   */
+  fallback?: TencentSmsFallback | HttpSmsFallback | Record<string, never> | null;
+  /** Seconds the primary is skipped after an account-level refusal: 0–86400, default 60. */
+  fallbackCooldownSeconds?: number;
+}
+
+/** A second Tencent account or site: the top level's fields, without the top-level-only ones (a fallback of its own, send limits). */
+export type TencentSmsFallback = { type: 'tencent' } & Omit<TencentSmsConfig, 'fallback' | 'fallbackCooldownSeconds' | 'sendLimits' | 'trustedIps'>;
+
+/** A gateway taking `@logto/connector-http-sms`'s POST `{ to, type, payload, ip }`; 2xx is sent. */
+export interface HttpSmsFallback {
+  type: 'http';
+  /** https URL (http only for loopback), path and query as the gateway wants them. */
+  endpoint: string;
+  /** Sent as the `Authorization` header, e.g. "Bearer <token>". */
+  authorization?: string;
 }
 
 /** `{ allow: [...] }` sends only to what an entry allows; `{ deny: [...] }` to all but that. */
@@ -120,7 +140,9 @@ export type ConfigErrorCode =
   | 'invalid_prefix'
   | 'invalid_country_entry'
   | 'invalid_send_limit'
-  | 'invalid_trusted_ip';
+  | 'invalid_trusted_ip'
+  | 'invalid_fallback'
+  | 'invalid_cooldown';
 
 /** Codes of `warnings`: saved, but Tencent would likely refuse a send. See the README's "Warning codes". */
 export type ConfigWarningCode =
@@ -149,7 +171,8 @@ export type ConfigWarningCode =
   | 'ip_limit_needs_proxy_header'
   | 'unused_send_limit'
   | 'long_limit_window'
-  | 'unused_trusted_ips';
+  | 'unused_trusted_ips'
+  | 'fallback_same_account';
 
 export interface ConfigIssue<Code extends string = ConfigErrorCode | ConfigWarningCode> {
   /** Keys and indices to the field, like zod's issue paths. */
@@ -188,6 +211,12 @@ export interface SendResult {
    * TRUST_PROXY_HEADER), saying so and what to do.
    */
   sendLimitsNote?: string;
+  /** Which route sent it. From an HTTP gateway, requestId, serialNo and isoCode are empty. */
+  route: 'primary' | 'fallback';
+  /** The HTTP gateway fallback's status. */
+  status?: number;
+  /** Why the primary did not send, when the fallback did. */
+  primaryError?: { code: string; data: TencentSmsErrorData };
 }
 
 /** `data` of every error this connector throws. */
@@ -209,6 +238,10 @@ export interface TencentSmsErrorData {
   issues?: ConfigIssue<ConfigErrorCode>[];
   /** The wasm's own words when it trapped (the connector restarted itself). */
   trap?: string;
+  /** Which route the fields above are about, once a send has begun. */
+  route?: 'primary' | 'fallback';
+  /** Both routes failed: the primary's outcome (the fields above are the fallback's). */
+  primaryError?: { code: string; data: TencentSmsErrorData };
 }
 
 export interface SignRequestInput {

@@ -50,6 +50,7 @@ const log = (message) => console.error(`[e2e:logto ${seconds()}] ${message}`);
 const results = { passed: 0, failed: 0 };
 let tencent; // the in-process fake Tencent server, once started
 let redisServer; // section 10's redis-server, once started
+const extraServers = []; // other in-process fakes (section 11's second account and gateway)
 let interrupted = false; // by SIGINT/SIGTERM: what still runs is being torn down, not tested
 const report = (line) => {
   if (!interrupted) {
@@ -455,6 +456,88 @@ const run = async (workDir) => {
       tencent.reset();
     }
   }
+  // --- 11. fallback: an empty SMS package, and the code comes through the second route ---------
+  // A second fake Tencent account and a fake gateway for @logto/connector-http-sms's payload.
+  const { startHttpGateway } = await import('../tests/support/http-gateway.js');
+  const secondAccount = { id: 'AKIDsecondaccount0000000000000000000', key: 'SecondSecretKey0123456789abcdefgh' };
+  const secondTencent = await startTencentServer({ credentials: { [secondAccount.id]: secondAccount.key } });
+  const gatewayToken = 'Bearer e2e-gateway-token';
+  const gateway = await startHttpGateway({ authorization: gatewayToken });
+  extraServers.push(secondTencent, gateway);
+  const tencentFallback = { type: 'tencent', ...makeConfig(secondTencent.url), accessKeyId: secondAccount.id, accessKeySecret: secondAccount.key };
+  const httpFallback = { type: 'http', endpoint: gateway.url, authorization: gatewayToken };
+  /**
+   * A phone sign-in with the primary answering InsufficientBalanceInSmsPackage: the code is read
+   * off what the fallback received (`codeOf`), and the sign-in completes with it.
+   */
+  const signInThroughFallback = async (codeOf) => {
+    tencent.reset();
+    secondTencent.reset();
+    gateway.reset();
+    tencent.set({ requestCode: 'FailedOperation.InsufficientBalanceInSmsPackage' });
+    const session = await signInSession();
+    const identifier = { type: 'phone', value: phone.user };
+    const { verificationId } = await requestCode(session, phone.user);
+    assert.equal(tencent.requests.length, 1, 'one SendSms to the primary');
+    assert.equal(tencent.requests[0].answeredCode, 'FailedOperation.InsufficientBalanceInSmsPackage');
+    const code = codeOf();
+    assert.match(code, /^\d{6}$/);
+    await session.experience.post('/verification/verification-code/verify', { identifier, verificationId, code });
+    await session.experience.post('/identification', { verificationId });
+    const { redirectTo } = await session.experience.post('/submit');
+    return session.finish(redirectTo);
+  };
+  const withFallback = (fallback, cooldown = 0) => ({ ...config, fallback, fallbackCooldownSeconds: cooldown });
+  await check('11a a config with a second Tencent account as fallback is saved on the connector row', async () => {
+    const row = await api.patch(`/connectors/${connectorRow.id}`, { config: withFallback(tencentFallback) });
+    assert.deepEqual(row.config, withFallback(tencentFallback));
+  });
+  await check('11b empty package on the primary: a phone sign-in completes with the code the second account delivered', async () => {
+    assertSignedIn(await signInThroughFallback(() => {
+      assert.equal(secondTencent.requests.length, 1, 'exactly one SendSms to the second account');
+      const { body, signatureValid } = secondTencent.requests[0];
+      assert.equal(signatureValid, true, 'signed with the second account\'s key');
+      assert.deepEqual(body.PhoneNumberSet, [`+${phone.user}`]);
+      return body.TemplateParamSet[0];
+    }));
+  });
+  await check('11c the same with an HTTP gateway: it gets { to, type, payload, ip? } with the Authorization, and the sign-in completes', async () => {
+    await api.patch(`/connectors/${connectorRow.id}`, { config: withFallback(httpFallback) });
+    assertSignedIn(await signInThroughFallback(() => {
+      assert.equal(gateway.requests.length, 1, 'exactly one POST to the gateway');
+      const [{ body, problem, headers }] = gateway.requests;
+      assert.equal(problem, null, 'the request @logto/connector-http-sms would send');
+      assert.equal(headers.authorization, gatewayToken);
+      assert.equal(body.to, phone.user);
+      assert.equal(body.type, 'SignIn');
+      return body.payload.code;
+    }));
+    assert.equal(secondTencent.requests.length, 0);
+  });
+  await check('11d within fallbackCooldownSeconds the next sign-in code goes straight to the fallback', async () => {
+    await api.patch(`/connectors/${connectorRow.id}`, { config: withFallback(httpFallback, 60) });
+    await signInThroughFallback(() => gateway.requests[0].body.payload.code);
+    tencent.reset();
+    gateway.reset();
+    await requestCode(await signInSession(), phone.user);
+    assert.equal(tencent.requests.length, 0, 'the primary is skipped while it cools down');
+    assert.equal(gateway.requests.length, 1);
+  });
+  await check('11e the console Test route says the test SMS went through the fallback and why the primary refused', async () => {
+    tencent.reset();
+    secondTencent.reset();
+    tencent.set({ requestCode: 'FailedOperation.InsufficientBalanceInSmsPackage' });
+    // Another SDK app: a primary of its own, not cooling down.
+    const testConfig = { ...withFallback(tencentFallback), sdkAppId: '1400005555' };
+    const { status, body } = await refusal(api.post(`/connectors/${connectorId}/test`, { phone: phone.testRoute, config: testConfig }));
+    assert.equal(status, 400);
+    assert.equal(body.code, 'connector.general');
+    assert.match(body.message, /The test SMS was sent through the fallback route, not the primary/);
+    assert.match(body.message, /FailedOperation\.InsufficientBalanceInSmsPackage/);
+    assert.equal(secondTencent.requests.length, 1, 'the test SMS was sent once, by the second account');
+  });
+  await api.patch(`/connectors/${connectorRow.id}`, { config });
+  tencent.reset();
 
   // --- 5. swapping packages keeps the saved row ----------------------------------------------
   /**
@@ -586,6 +669,20 @@ const run = async (workDir) => {
     assert.equal(tencent.requests.length, 0, 'a refused number must not reach Tencent');
     assert.match(shown, /countryPolicy\.allow\[1\] "!\+86137" blocks this number \(CN, \+86…\)/);
   });
+  await check("11f the form's Test with the primary's package empty says the fallback sent the test SMS, and why", async () => {
+    tencent.reset();
+    secondTencent.reset();
+    tencent.set({ requestCode: 'FailedOperation.InsufficientBalanceInSmsPackage' });
+    // The form keeps what earlier checks typed: {} clears 6g's countryPolicy.
+    await fillConfigForm(page, { ...config, countryPolicy: {}, fallback: tencentFallback, fallbackCooldownSeconds: 0 });
+    const shown = await testSendError(page, testPhone);
+    await shoot(page, 'test-fallback');
+    assert.equal(tencent.requests.length, 1, 'one SendSms to the primary');
+    assert.equal(secondTencent.requests.length, 1, 'the test SMS was sent once, by the second account');
+    assert.match(shown, /The test SMS was sent through the fallback route, not the primary/);
+    assert.match(shown, /FailedOperation\.InsufficientBalanceInSmsPackage/);
+    tencent.reset();
+  });
   // An exhausted SMS package on a real sign-in: Logto's sign-in page offers the password instead.
   let smsConnector;
   await check('8  sign-in page: with password and SMS both on, InsufficientBalanceInSmsPackage moves the user to the password page', async () => {
@@ -653,6 +750,7 @@ const cleanUp = async () => {
   await stopAll();
   await tencent?.close();
   await redisServer?.stop();
+  await Promise.all(extraServers.map((server) => server.close()));
   rmSync(workDir, { recursive: true, force: true });
 };
 for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]]) {

@@ -31,9 +31,9 @@ const output = (command, args) => {
 const log = (message) => console.error(`[setup] ${message}`);
 
 export const pinnedWasmBindgen = () => {
-  const match = readFileSync(path.join(root, 'Cargo.toml'), 'utf8').match(/wasm-bindgen = "=([\d.]+)"/);
+  const match = readFileSync(path.join(root, 'Cargo.toml'), 'utf8').match(/wasm-bindgen = (?:\{ version = )?"=([\d.]+)"/);
   if (!match) {
-    throw new Error('Cargo.toml must pin wasm-bindgen exactly (wasm-bindgen = "=X.Y.Z")');
+    throw new Error('Cargo.toml must pin wasm-bindgen exactly (wasm-bindgen = "=X.Y.Z" or { version = "=X.Y.Z", … })');
   }
   return match[1];
 };

@@ -1,6 +1,9 @@
 //! A map with a fixed number of entries, for the state a process keeps between calls (parsed
 //! configs, signing keys, clock offsets, sends in flight): memory stays bounded whatever callers do.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// At most `capacity` entries in insertion order; [`BoundedMap::insert`] evicts the oldest when
 /// full. A few entries at most, so a linear scan beats hashing, in time and in wasm size.
 #[derive(Debug)]

@@ -6,6 +6,9 @@
 //! nobody outside can aim keys at one bucket; each key costs one fixed-size slot and no
 //! allocation of its own, and memory stays under [`Counters::MAX_HEAP_BYTES`] whatever arrives.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// The most keys kept: 3.3 MiB of slots and buckets at the most.
 pub const MAX_KEYS: usize = 100_000;
 /// A power of two, so a digest's low bits pick the bucket.
@@ -57,7 +60,7 @@ impl Counters {
     /// What the slots and buckets can ever take: the slots grow by doubling, capped at
     /// [`MAX_KEYS`].
     pub const MAX_HEAP_BYTES: usize =
-        MAX_KEYS * std::mem::size_of::<Slot>() + BUCKETS * std::mem::size_of::<u32>();
+        MAX_KEYS * core::mem::size_of::<Slot>() + BUCKETS * core::mem::size_of::<u32>();
 
     /// Empty; allocates nothing until the first send is counted.
     pub const fn new() -> Self {
@@ -79,8 +82,8 @@ impl Counters {
 
     /// Bytes held now (capacity, not length).
     pub fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * std::mem::size_of::<Slot>()
-            + self.buckets.capacity() * std::mem::size_of::<u32>()
+        self.slots.capacity() * core::mem::size_of::<Slot>()
+            + self.buckets.capacity() * core::mem::size_of::<u32>()
     }
 
     /// The count each check reaches with this send. The send is counted (every key once) only

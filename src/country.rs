@@ -16,6 +16,9 @@
 //! use). A +1 number whose area code is not Canadian or a territory's is US. Global services
 //! (+800, +808, +870, +878, +881, +882, +883, +888, +979) belong to no country.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// One row per calling code or sub-range: its digits, then the ISO 3166-1 alpha-2 code; rows
 /// sorted as bytes. A number's country is the row of its longest matching prefix. Plain text is
 /// the smallest form in the wasm, and scanning it costs a send a few microseconds.
@@ -69,14 +72,14 @@ pub struct Country {
 
 impl Country {
     pub fn iso(&self) -> &str {
-        std::str::from_utf8(&self.iso).unwrap_or("??")
+        core::str::from_utf8(&self.iso).unwrap_or("??")
     }
 }
 
 /// Every row as (digits, ISO code).
 pub fn rows() -> impl Iterator<Item = (&'static str, [u8; 2])> {
     let mut rest = TABLE;
-    std::iter::from_fn(move || {
+    core::iter::from_fn(move || {
         let length = rest.bytes().take_while(u8::is_ascii_digit).count();
         let (digits, tail) = rest.split_at_checked(length)?;
         let [first, second, ..] = *tail.as_bytes() else {

@@ -7,6 +7,9 @@
 //! apart by area code; `RU` 1; `KZ` 2), so `!+1900` (4) overrides `US`. At equal length an
 //! exception wins. A number no entry matches is blocked by an allow list, sent by a deny list.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::Value;
 
 use crate::country::{self, Country};
@@ -240,7 +243,7 @@ fn parse_entry(item: &Value) -> Result<Entry, (IssueCode, &'static str)> {
 /// field: building a path at each call site costs wasm.
 #[inline(never)]
 fn path(entry: Option<(Mode, usize)>) -> Vec<PathSegment> {
-    let mut path = vec![FIELD.into()];
+    let mut path = crate::validation::at(FIELD);
     if let Some((mode, index)) = entry {
         path.push(mode.key().into());
         path.push(index.into());

@@ -2,7 +2,10 @@
 //! Host that is sent. WHATWG URL parsing rewrites `127.000.000.001`, `127.1`, `0x7f.0.0.1`, `:080`,
 //! `[0:0::1]` and drops `:443`/`:80`; and fetch refuses the Fetch standard's bad ports outright.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
 
 use crate::text::{concat, find_text, whole_number};
 use crate::validation::IssueCode;
@@ -41,7 +44,7 @@ impl fmt::Display for EndpointError {
     }
 }
 
-impl std::error::Error for EndpointError {}
+impl core::error::Error for EndpointError {}
 
 const BAD_FORMAT: EndpointError = EndpointError(
     IssueCode::InvalidEndpoint,
@@ -239,6 +242,9 @@ fn is_allowed_in_label(character: char) -> bool {
 
 /// Punycode (RFC 3492) with the parameters IDNA uses; arithmetic overflow is a failure.
 mod punycode {
+    #[allow(unused_imports)]
+    use crate::prelude::*;
+
     const BASE: u32 = 36;
     const T_MIN: u32 = 1;
     const T_MAX: u32 = 26;
@@ -316,7 +322,7 @@ mod punycode {
             for index in (at..output.len().saturating_sub(1)).rev() {
                 // Not `swap`: its bounds check leaves a panic path in the wasm.
                 if let Some([left, right]) = output.get_mut(index..index + 2) {
-                    std::mem::swap(left, right);
+                    core::mem::swap(left, right);
                 }
             }
             i += 1;

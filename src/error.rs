@@ -1,9 +1,13 @@
 //! Errors as values, shaped for Logto's `ConnectorError(code, data)`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde::{Serialize, Serializer};
 
+use crate::fallback::Route;
 use crate::json::{serialize_written, Object, WriteJson};
-use crate::redact::{redact, unquote};
+use crate::redact::{redact, unquote_secrets};
 use crate::validation::Issue;
 
 /// The subset of connector-kit's `ConnectorErrorCodes` this connector raises.
@@ -70,7 +74,7 @@ macro_rules! named {
         }
     )*};
 }
-named!(ErrorCode, Delivery);
+named!(ErrorCode, Delivery, Route);
 
 /// Plain, JSON-serialisable error details (Logto stringifies `data`), written in camel case
 /// without the fields that are `None` or empty.
@@ -87,6 +91,10 @@ pub struct ErrorData {
     pub body_excerpt: Option<String>,
     pub delivery: Option<Delivery>,
     pub issues: Vec<Issue>,
+    /// Which route the fields above are about, once a send has begun.
+    pub route: Option<Route>,
+    /// Why the primary did not send, when the fallback was tried and failed too.
+    pub primary_error: Option<Box<ConnectorError>>,
 }
 
 impl WriteJson for ErrorData {
@@ -104,6 +112,8 @@ impl WriteJson for ErrorData {
                 "issues",
                 Some(&self.issues).filter(|issues| !issues.is_empty()),
             )
+            .optional("route", self.route.as_ref())
+            .optional("primaryError", self.primary_error.as_deref())
             .end();
     }
 }
@@ -151,10 +161,15 @@ impl ConnectorError {
     /// Masks the secret in the input its sentences quote (see [`quote`](crate::redact::quote))
     /// and in the texts taken from an answer, never in the connector's own words. Answers are
     /// redacted field by field already; this is defence in depth for them.
-    pub fn redact(mut self, secret: &str) -> Self {
+    pub fn redact(self, secret: &str) -> Self {
+        self.redact_all(&[secret])
+    }
+
+    /// [`ConnectorError::redact`] for several secrets (both routes' when there is a fallback).
+    pub fn redact_all(mut self, secrets: &[&str]) -> Self {
         let data = &mut self.data;
         for text in [&mut data.error_description, &mut data.message] {
-            unquote(text, Some(secret));
+            unquote_secrets(text, secrets);
         }
         for text in [
             &mut data.body_excerpt,
@@ -165,7 +180,9 @@ impl ConnectorError {
         .into_iter()
         .flatten()
         {
-            redact(text, secret);
+            for secret in secrets {
+                redact(text, secret);
+            }
         }
         self
     }

@@ -4,6 +4,9 @@
 //! `TRUST_PROXY_HEADER`). Parsed and written here, not by `std::net`, whose parser and `Display`
 //! cost kilobytes of wasm.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::text::{decimal, find_text};
 
 /// An address, IPv4 ones as IPv4-mapped IPv6 (`::ffff:a.b.c.d`): one form, so ranges, keys and

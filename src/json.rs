@@ -8,6 +8,9 @@
 //! that cross to JavaScript implement it, and their serde `Serialize` reads that same text back
 //! ([`serialize_written`]), so there is one encoding.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::{Map, Number, Value};
 
 use crate::text::decimal;
@@ -26,7 +29,7 @@ const LARGE_POWERS: [f64; 20] = [
 /// string it is a syntax error, inside one serde_json refuses it).
 pub fn parse(bytes: &[u8]) -> Option<Value> {
     let mut reader = Reader {
-        text: std::str::from_utf8(bytes).ok()?,
+        text: core::str::from_utf8(bytes).ok()?,
         at: 0,
     };
     let value = reader.value(MAX_NESTING)?;
@@ -294,7 +297,7 @@ fn scale(mut value: f64, mut exponent: i32) -> Option<f64> {
         if power <= 308 {
             let factor = match power.checked_sub(289) {
                 Some(large) => *LARGE_POWERS.get(large as usize)?,
-                None => 10_f64.powi(power as i32),
+                None => powi(10.0, power),
             };
             if exponent >= 0 {
                 value *= factor;
@@ -310,6 +313,22 @@ fn scale(mut value: f64, mut exponent: i32) -> Option<f64> {
         }
         value /= 1e308;
         exponent += 308;
+    }
+}
+
+/// `base^exponent` by compiler-rt's `__powidf2` steps, which `f64::powi` lowers to (no `powi` in
+/// core), so the result is the same bit for bit.
+fn powi(mut base: f64, mut exponent: u32) -> f64 {
+    let mut result = 1.0;
+    loop {
+        if exponent & 1 != 0 {
+            result *= base;
+        }
+        exponent /= 2;
+        if exponent == 0 {
+            return result;
+        }
+        base *= base;
     }
 }
 

@@ -2,6 +2,9 @@
 //! language) and, when the sign-in request had them, `payload.uiLocales` (space separated).
 //! A Tencent template is one approved text in one language, so localising means choosing the id.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// Longer tags are refused in a config and ignored in a message; real ones are far shorter.
 pub const MAX_TAG_LEN: usize = 64;
 /// How many of the user's languages are tried; `uiLocales` is client input.

@@ -3,7 +3,10 @@
 //! Logto passes digits with the country code but without `+`; Tencent reads bare digits as a
 //! mainland China number, so a foreign number sent as-is is misrouted.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
 
 /// E.164 allows at most 15 digits; the shortest numbers in use (e.g. +683 4002) have 7.
 const MIN_DIGITS: usize = 7;
@@ -34,7 +37,7 @@ impl fmt::Display for PhoneError {
     }
 }
 
-impl std::error::Error for PhoneError {}
+impl core::error::Error for PhoneError {}
 
 /// `8613711112222` → `+8613711112222`; `+…` kept; `00…` → `+…`; anything else is an error.
 pub fn normalize(raw: &str) -> Result<E164, PhoneError> {

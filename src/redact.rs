@@ -6,6 +6,9 @@
 //! as a whole word: masking its every occurrence inside words would garble the text and spell
 //! the secret out by where the masks fall.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::text::find_text;
 
 /// Shorter runs are too likely to be ordinary text; a real SecretKey has 32 characters.
@@ -81,6 +84,11 @@ pub fn quote(value: &str, max: usize) -> String {
 /// Removes the quote marks from `text`; a quote holding the secret (as [`redacted`] finds it)
 /// is replaced whole by [`MASK`], so nothing of it shows and the text stays bounded.
 pub fn unquote(text: &mut String, secret: Option<&str>) {
+    unquote_secrets(text, secret.as_slice());
+}
+
+/// [`unquote`] for several secrets (both routes' with a fallback): a quote holding any is masked.
+pub fn unquote_secrets(text: &mut String, secrets: &[&str]) {
     if find_text(text, QUOTE_START).is_none() {
         return;
     }
@@ -91,9 +99,13 @@ pub fn unquote(text: &mut String, secret: Option<&str>) {
         let after = rest.get(start + QUOTE_START.len()..).unwrap_or_default();
         let end = find_text(after, QUOTE_END).unwrap_or(after.len());
         let quoted = after.get(..end).unwrap_or_default();
-        match secret {
-            Some(secret) if redacted(quoted, secret).is_some() => out.push_str(MASK),
-            _ => out.push_str(quoted),
+        if secrets
+            .iter()
+            .any(|secret| redacted(quoted, secret).is_some())
+        {
+            out.push_str(MASK);
+        } else {
+            out.push_str(quoted);
         }
         rest = after.get(end + QUOTE_END.len()..).unwrap_or_default();
     }

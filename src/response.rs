@@ -1,8 +1,12 @@
 //! Tencent's answer → a send result or a Logto error, by the code families of Tencent's docs.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use crate::error::{ConnectorError, Delivery, ErrorCode};
+use crate::fallback::Route;
 use crate::json::{serialize_written, Object, WriteJson};
 use crate::redact::{redact, redacted, unescape_json};
 use crate::tencent_codes::judge;
@@ -15,13 +19,19 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 pub const EXCERPT_CHARS: usize = 200;
 
 /// Written in camel case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SendResult {
     pub request_id: String,
     pub serial_no: String,
     pub fee: u64,
     pub iso_code: String,
     pub phone_number: String,
+    /// Which route sent it.
+    pub route: Route,
+    /// An HTTP gateway fallback's status.
+    pub status: Option<u16>,
+    /// Why the primary did not send, when the fallback did.
+    pub primary_error: Option<Box<ConnectorError>>,
 }
 
 impl WriteJson for SendResult {
@@ -32,6 +42,9 @@ impl WriteJson for SendResult {
             .field("fee", &self.fee)
             .field("isoCode", &self.iso_code)
             .field("phoneNumber", &self.phone_number)
+            .field("route", &self.route)
+            .optional("status", self.status.map(u64::from).as_ref())
+            .optional("primaryError", self.primary_error.as_deref())
             .end();
     }
 }
@@ -129,6 +142,9 @@ pub fn parse(
         fee: first.get("Fee").and_then(Value::as_u64).unwrap_or(0),
         iso_code: text(first, "IsoCode").unwrap_or_default(),
         phone_number: phone_number.unwrap_or_default(),
+        route: Route::Primary,
+        status: None,
+        primary_error: None,
     })
 }
 
@@ -157,11 +173,13 @@ fn tencent_failure(
     let judgement = judge(code);
     let code = clean(code, 100, secret);
     let message = clean(message, 300, secret);
-    let description = format!("{code}: {message}");
-    let mut full = format!(
-        "Tencent Cloud SMS refused the message ({description}). {}",
-        judgement.advice
-    );
+    let description = concat(&[&code, ": ", &message]);
+    let mut full = concat(&[
+        "Tencent Cloud SMS refused the message (",
+        &description,
+        "). ",
+        judgement.advice,
+    ]);
     if let Some(id) = &request_id {
         full.push_str(" RequestId: ");
         full.push_str(id);
@@ -198,14 +216,14 @@ fn invalid_response(status: u16, body: &[u8], reason: &str, secret: &str) -> Con
 }
 
 /// The first 200 characters, on one line, with JSON escapes decoded and the secret masked.
-fn excerpt(body: &[u8], secret: &str) -> String {
+pub(crate) fn excerpt(body: &[u8], secret: &str) -> String {
     let start = body.get(..EXCERPT_CHARS * 4).unwrap_or(body);
     // The valid UTF-8 prefix: a cut may split a character, and a short excerpt needs no more.
-    let text = match std::str::from_utf8(start) {
+    let text = match core::str::from_utf8(start) {
         Ok(text) => text,
         Err(error) => start
             .get(..error.valid_up_to())
-            .and_then(|valid| std::str::from_utf8(valid).ok())
+            .and_then(|valid| core::str::from_utf8(valid).ok())
             .unwrap_or_default(),
     };
     let mut text = unescape_json(text);
@@ -251,7 +269,10 @@ mod tests {
                     serial_no: "2640:1".into(),
                     fee: 1,
                     iso_code: "CN".into(),
-                    phone_number: "+8613711112222".into()
+                    phone_number: "+8613711112222".into(),
+                    route: Route::Primary,
+                    status: None,
+                    primary_error: None,
                 }
             );
         }

@@ -1,6 +1,9 @@
 //! When a failed SendSms may be sent again. Only answers that prove Tencent did not process the
 //! request qualify: SendSms has no idempotency token, so anything else would risk a second SMS.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::response::Retryable;
 use crate::time::parse_http_date;
 

@@ -13,8 +13,10 @@
 //! is a proxy's (Logto without `TRUST_PROXY_HEADER`), which every user would share, so those
 //! rules are skipped for the send and the send says why. `trustedIps` skips them on purpose.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::counters::Check;
@@ -214,7 +216,7 @@ fn skipped(what: &str) -> String {
 fn digest(secret: &str, key: &str) -> u64 {
     // One buffer through the `digest` signing already uses: a hasher fed piece by piece is
     // another copy of the update code in the wasm.
-    let hash: [u8; 32] = Sha256::digest(concat(&[secret, "\0", key]).as_bytes()).into();
+    let hash = crate::tc3::sha256(concat(&[secret, "\0", key]).as_bytes());
     let [a, b, c, d, e, f, g, h, ..] = hash;
     u64::from_le_bytes([a, b, c, d, e, f, g, h])
 }

@@ -1,5 +1,8 @@
 //! One SendSms request: from config + Logto message + time to the exact bytes and signed headers.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::Value;
 
 use crate::config::{fill_code, is_template_id, Config, CODE_PLACEHOLDER};
@@ -9,7 +12,7 @@ use crate::locale;
 use crate::phone::{self, E164};
 use crate::redact::quote;
 use crate::tc3::{self, SignInput, SigningKeys, DEFAULT_SIGNED_HEADERS};
-use crate::text::find_text;
+use crate::text::{concat, decimal, find_text};
 
 pub const SERVICE: &str = "sms";
 pub const ACTION: &str = "SendSms";
@@ -88,11 +91,13 @@ pub fn parse_message(data: &Value) -> Result<Message, ConnectorError> {
         }
     };
     let to = phone::normalize(to).map_err(|error| {
-        invalid(format!(
-            "Cannot send to \"{}\": {}.",
-            quote(to, 24),
-            error.0
-        ))
+        invalid(concat(&[
+            "Cannot send to \"",
+            &quote(to, 24),
+            "\": ",
+            error.0,
+            ".",
+        ]))
     })?;
     let usage_type = match fields.get("type") {
         Some(Value::String(kind)) if !kind.is_empty() => kind.clone(),
@@ -107,7 +112,7 @@ pub fn parse_message(data: &Value) -> Result<Message, ConnectorError> {
         .and_then(|payload| payload.get("code"))
     {
         Some(Value::String(code)) if !code.is_empty() => code.clone(),
-        Some(Value::Number(code)) if code.is_u64() => code.as_u64().unwrap_or_default().to_string(),
+        Some(Value::Number(code)) if code.is_u64() => decimal(code.as_u64().unwrap_or_default()),
         _ => {
             return Err(invalid(
                 "`payload.code` must be the verification code to send".into(),
@@ -139,10 +144,7 @@ fn choose<'a>(config: &'a Config, message: &Message) -> Result<Choice<'a>, Conne
         .ok_or_else(|| {
         ConnectorError::new(
             ErrorCode::TemplateNotFound,
-            format!(
-                "No template for usageType \"{}\" and no Generic template, for the user's language or without locale: add {{ \"usageType\": \"Generic\", \"templateCode\": \"<approved template ID>\" }} to templates.",
-                quote(&message.usage_type, 40)
-            ),
+            concat(&["No template for usageType \"", &quote(&message.usage_type, 40), "\" and no Generic template, for the user's language or without locale: add { \"usageType\": \"Generic\", \"templateCode\": \"<approved template ID>\" } to templates."]),
         )
     })?;
     if message.to.is_mainland_china() {
@@ -181,7 +183,13 @@ fn check_param_bounds(params: &[String], code: &str) -> Result<(), ConnectorErro
     if params.len() > MAX_TEMPLATE_PARAMS {
         return Err(ConnectorError::new(
             ErrorCode::InvalidConfig,
-            format!("This template has {} templateParams; a Tencent template has a few placeholders, and at most {MAX_TEMPLATE_PARAMS} values are sent: give one value per placeholder.", params.len()),
+            concat(&[
+                "This template has ",
+                &decimal(params.len() as u64),
+                " templateParams; a Tencent template has a few placeholders, and at most ",
+                &decimal(MAX_TEMPLATE_PARAMS as u64),
+                " values are sent: give one value per placeholder.",
+            ]),
         ));
     }
     let mut own = 0_usize;
@@ -198,13 +206,27 @@ fn check_param_bounds(params: &[String], code: &str) -> Result<(), ConnectorErro
     if own > MAX_FILLED_PARAMS_BYTES {
         return Err(ConnectorError::new(
             ErrorCode::InvalidConfig,
-            format!("This template's templateParams hold {own} bytes besides the code; at most {MAX_FILLED_PARAMS_BYTES} are sent, and Tencent allows far less: shorten them."),
+            concat(&[
+                "This template's templateParams hold ",
+                &decimal(own as u64),
+                " bytes besides the code; at most ",
+                &decimal(MAX_FILLED_PARAMS_BYTES as u64),
+                " are sent, and Tencent allows far less: shorten them.",
+            ]),
         ));
     }
     if own.saturating_add(codes.saturating_mul(code.len())) > MAX_FILLED_PARAMS_BYTES {
         return Err(ConnectorError::new(
             ErrorCode::InvalidRequestParameters,
-            format!("The verification code ({} bytes, placed {codes} times) makes the template values longer than {MAX_FILLED_PARAMS_BYTES} bytes: send a short code.", code.len()),
+            concat(&[
+                "The verification code (",
+                &decimal(code.len() as u64),
+                " bytes, placed ",
+                &decimal(codes as u64),
+                " times) makes the template values longer than ",
+                &decimal(MAX_FILLED_PARAMS_BYTES as u64),
+                " bytes: send a short code.",
+            ]),
         ));
     }
     Ok(())
@@ -262,10 +284,12 @@ pub fn build_request(
         };
         ConnectorError::new(
             ErrorCode::InvalidConfig,
-            format!(
-                "{field} {}: copy it again exactly as Tencent Cloud issued it.",
-                error.problem
-            ),
+            concat(&[
+                field,
+                " ",
+                &error.problem,
+                ": copy it again exactly as Tencent Cloud issued it.",
+            ]),
         )
     })?;
     let mut headers = signed.headers;

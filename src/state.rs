@@ -2,13 +2,17 @@
 //! endpoint and the sends in flight. One value, owned by the binding and passed in, so the rest of
 //! the core holds no hidden state and every part of it is bounded.
 
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use crate::bounded::BoundedMap;
 use crate::config::Config;
 use crate::counters::Counters;
 use crate::error::{ConnectorError, ErrorCode};
 use crate::exchange::Exchange;
+use crate::fallback::Cooldown;
 use crate::retry::is_plausible_clock_offset;
 use crate::send_limits::Counter;
 use crate::send_sms::SmsRequest;
@@ -34,6 +38,8 @@ pub struct ProcessState {
     pub counters: Counters,
     /// Sends waiting for their send-limit counts, with their first request.
     held: BoundedMap<u32, Held>,
+    /// Primaries skipped after an account-level refusal, by [`Exchange::primary_key`].
+    cooldowns: BoundedMap<String, Cooldown>,
 }
 
 /// A begun send whose first request waits until its counters say it may go.
@@ -61,6 +67,7 @@ impl ProcessState {
             last_send: 0,
             counters: Counters::new(),
             held: BoundedMap::new(MAX_SENDS_IN_FLIGHT),
+            cooldowns: BoundedMap::new(MAX_REMEMBERED_CLOCKS),
         }
     }
 
@@ -99,6 +106,15 @@ impl ProcessState {
         mut exchange: Exchange,
         now_ms: f64,
     ) -> Result<(u32, SmsRequest), ConnectorError> {
+        if let Some(key) = exchange.primary_key() {
+            match self.cooldowns.find(|known| *known == key) {
+                Some(cooldown) if now_ms < cooldown.until_ms => {
+                    exchange.skip_primary(cooldown, now_ms)
+                }
+                Some(_) => self.cooldowns.remove(|known| *known == key),
+                None => {}
+            }
+        }
         let server_now_ms = now_ms + self.clock_offset(exchange.host());
         let request = exchange.request(server_now_ms, &mut self.keys)?;
         if self.sends.is_full() {
@@ -122,6 +138,24 @@ impl ProcessState {
                 .copied()
                 .unwrap_or(0.0);
         Some(exchange.request(server_now_ms, &mut self.keys))
+    }
+
+    /// After a [`Step::FailOver`](crate::exchange::Step::FailOver): remembers the primary's
+    /// refusal when `cool_down`, then the fallback's request.
+    pub fn fail_over(
+        &mut self,
+        send: u32,
+        cool_down: bool,
+        now_ms: f64,
+    ) -> Option<Result<SmsRequest, ConnectorError>> {
+        let exchange = self.sends.find(|id| *id == send)?;
+        if let (true, Some(key), Some(cooldown)) =
+            (cool_down, exchange.primary_key(), exchange.cooldown(now_ms))
+        {
+            self.cooldowns.remove(|known| *known == key);
+            self.cooldowns.insert(key, cooldown);
+        }
+        self.retry(send, now_ms)
     }
 
     pub fn send_mut(&mut self, send: u32) -> Option<&mut Exchange> {

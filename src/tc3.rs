@@ -4,7 +4,10 @@
 //! the `Authorization` value and every header the caller sends (all but `Host`, which `fetch`
 //! sets from the URL). Nothing here reads a clock or the network.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -99,7 +102,7 @@ impl SignError {
     }
 
     pub fn message(&self) -> String {
-        format!("{} {}", self.field, self.problem)
+        concat(&[self.field, " ", &self.problem])
     }
 }
 
@@ -109,7 +112,7 @@ impl fmt::Display for SignError {
     }
 }
 
-impl std::error::Error for SignError {}
+impl core::error::Error for SignError {}
 
 /// The intermediate strings, exposed so tests can compare them with Tencent's published examples.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,7 +171,11 @@ pub fn signing_steps(input: &SignInput, keys: &mut SigningKeys) -> Result<Signin
         let value = header_value(input, name).ok_or_else(|| {
             SignError::new(
                 "signedHeaders",
-                format!("lists {name}, which has no value: give it or leave it out"),
+                concat(&[
+                    "lists ",
+                    name,
+                    ", which has no value: give it or leave it out",
+                ]),
             )
         })?;
         canonical_headers.push_str(name);
@@ -184,7 +191,7 @@ pub fn signing_steps(input: &SignInput, keys: &mut SigningKeys) -> Result<Signin
         "\n",
         &signed_headers,
         "\n",
-        &hex_digest(&Sha256::digest(input.payload).into()),
+        &hex_digest(&sha256(input.payload)),
     ]);
     let date = utc_date(input.timestamp);
     let credential_scope = concat(&[&date, "/", input.service, "/tc3_request"]);
@@ -195,7 +202,7 @@ pub fn signing_steps(input: &SignInput, keys: &mut SigningKeys) -> Result<Signin
         "\n",
         &credential_scope,
         "\n",
-        &hex_digest(&Sha256::digest(canonical_request.as_bytes()).into()),
+        &hex_digest(&sha256(canonical_request.as_bytes())),
     ]);
     let signing_key = keys.get(input.secret_key, &date, input.service);
     let signature = hex_digest(&hmac_sha256(&signing_key, string_to_sign.as_bytes()));
@@ -208,12 +215,21 @@ pub fn signing_steps(input: &SignInput, keys: &mut SigningKeys) -> Result<Signin
     })
 }
 
+/// SHA-256 of `data`. One outlined copy for every caller: `Digest::digest` is generic and
+/// would be inlined at each.
+#[inline(never)]
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
 /// Lower-case hex of a 32-byte digest, written in one go (hex::encode pushes char by char).
 fn hex_digest(digest: &[u8; 32]) -> String {
-    let mut text = [0_u8; 64];
-    // Cannot fail: the buffer is exactly twice the digest.
-    let _ = hex::encode_to_slice(digest, &mut text);
-    String::from_utf8(text.to_vec()).unwrap_or_default()
+    let mut text = String::with_capacity(64);
+    for byte in digest {
+        text.extend(char::from_digit(u32::from(byte >> 4), 16));
+        text.extend(char::from_digit(u32::from(byte & 15), 16));
+    }
+    text
 }
 
 /// Signing keys by (secret, date, service). A key changes once a day and deriving it costs four of
@@ -281,8 +297,8 @@ fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     }
 }
 
-fn header_value<'a>(input: &SignInput<'a>, name: &str) -> Option<std::borrow::Cow<'a, str>> {
-    use std::borrow::Cow::{Borrowed, Owned};
+fn header_value<'a>(input: &SignInput<'a>, name: &str) -> Option<alloc::borrow::Cow<'a, str>> {
+    use alloc::borrow::Cow::{Borrowed, Owned};
     match name {
         "content-type" => Some(Borrowed(input.content_type)),
         "host" => Some(Borrowed(input.host)),
@@ -308,18 +324,19 @@ fn signed_header_names(requested: &[&str]) -> Result<Vec<&'static str>, SignErro
     {
         return Err(SignError::new(
             "signedHeaders",
-            format!(
-                "cannot include \"{}\": use names from {}",
-                quote(unknown, 40),
-                join(&SIGNABLE_HEADERS, ", ")
-            ),
+            concat(&[
+                "cannot include \"",
+                &quote(unknown, 40),
+                "\": use names from ",
+                &join(&SIGNABLE_HEADERS, ", "),
+            ]),
         ));
     }
     for required in DEFAULT_SIGNED_HEADERS {
         if !requested.iter().any(|name| name == required) {
             return Err(SignError::new(
                 "signedHeaders",
-                format!("must include {required}"),
+                concat(&["must include ", required]),
             ));
         }
     }

@@ -3,6 +3,9 @@
 //! the tests drive every code Tencent declares (`tests/fixtures/tencent-error-codes.json`)
 //! through it and check the operator guide's troubleshooting list against it.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde::Serialize;
 
 use crate::error::{Delivery, ErrorCode};

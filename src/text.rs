@@ -1,5 +1,8 @@
 //! Small text helpers shared by the modules that echo untrusted values in messages.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// At most `max` characters, for echoing untrusted values in messages.
 pub fn truncate(value: &str, max: usize) -> String {
     match value.char_indices().nth(max) {
@@ -36,6 +39,16 @@ pub fn join(parts: &[&str], separator: &str) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// How many characters `text` has: its bytes but UTF-8 continuation bytes. core's
+/// `chars().count()` is an unrolled word-at-a-time routine of about 1 KB of wasm.
+pub fn char_count(text: &str) -> usize {
+    let mut count = 0;
+    for byte in text.bytes() {
+        count += usize::from(byte & 0xC0 != 0x80);
+    }
+    count
 }
 
 /// Decimal digits as a number; no sign, no float, `None` past `u64`. (`str::parse` costs more

@@ -1,5 +1,8 @@
 //! Calendar arithmetic for UTC timestamps, without a clock: the caller always passes the time.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::text::{decimal, whole_number};
 
 /// `YYYY-MM-DD` of a Unix timestamp in UTC (the TC3 credential date; never local time).

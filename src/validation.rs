@@ -1,6 +1,9 @@
 //! A validation report: where each problem is and what to do about it. Shared by the config
 //! validator, which fills it, and errors, which carry its issues to Logto.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde::{Serialize, Serializer};
 
 use crate::json::{serialize_written, Object, WriteJson};
@@ -66,6 +69,8 @@ issue_codes! {
         InvalidCountryEntry => "invalid_country_entry",
         InvalidSendLimit => "invalid_send_limit",
         InvalidTrustedIp => "invalid_trusted_ip",
+        InvalidFallback => "invalid_fallback",
+        InvalidCooldown => "invalid_cooldown",
     }
     // Saved, but Tencent would likely refuse a send.
     warnings {
@@ -95,6 +100,7 @@ issue_codes! {
         UnusedSendLimit => "unused_send_limit",
         LongLimitWindow => "long_limit_window",
         UnusedTrustedIps => "unused_trusted_ips",
+        FallbackSameAccount => "fallback_same_account",
     }
 }
 
@@ -203,6 +209,28 @@ impl Validation {
     pub fn warn(&mut self, path: Vec<PathSegment>, code: IssueCode, message: String) {
         push_bounded(&mut self.warnings, path, code, message);
     }
+}
+
+impl Validation {
+    /// The issues of a nested value's check, at `key.…` and with `prefix` before each message.
+    pub fn nest(&mut self, key: &str, inner: Validation, prefix: &str) {
+        for (issues, into) in [
+            (inner.errors, &mut self.errors),
+            (inner.warnings, &mut self.warnings),
+        ] {
+            for mut issue in issues {
+                issue.path.insert(0, key.into());
+                issue.message.insert_str(0, prefix);
+                push_bounded(into, issue.path, issue.code, issue.message);
+            }
+        }
+    }
+}
+
+/// The path of a top-level field, `[key]`. One copy, not one `vec!` per issue site.
+#[inline(never)]
+pub fn at(key: &str) -> Vec<PathSegment> {
+    vec![PathSegment::Key(key.to_owned())]
 }
 
 fn push_bounded(issues: &mut Vec<Issue>, path: Vec<PathSegment>, code: IssueCode, message: String) {

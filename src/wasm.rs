@@ -4,7 +4,10 @@
 //! the host's `fetch` between the send steps, inside its own try/catch, so every promise settles
 //! even when the wasm traps.
 
-use std::cell::RefCell;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::cell::RefCell;
 
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -16,7 +19,7 @@ use crate::send_limits;
 use crate::send_sms;
 use crate::state::{Held, ProcessState};
 use crate::tc3::{self, SignInput, DEFAULT_SIGNED_HEADERS};
-use crate::text::whole_number;
+use crate::text::{concat, whole_number};
 use crate::validation::{Issue, IssueCode, PathSegment, Validation};
 use crate::wire::{self, MAX_INPUT_BYTES, MAX_PAYLOAD_BYTES, MAX_SIGNED_HEADERS};
 
@@ -64,7 +67,7 @@ pub fn validate_config(config: &str) -> String {
                 } else {
                     IssueCode::NotJson
                 },
-                message: format!("The config must be a JSON object: {problem}."),
+                message: concat(&["The config must be a JSON object: ", problem, "."]),
             }],
             warnings: Vec::new(),
         },
@@ -82,7 +85,7 @@ pub fn sign_request(fields: &str, payload_text: Option<String>, payload_bytes: &
     let refuse = |message: &str| {
         wire::error(&ConnectorError::new(
             ErrorCode::InvalidRequestParameters,
-            format!("signRequest: {message}."),
+            concat(&["signRequest: ", message, "."]),
         ))
     };
     let Ok(fields) = wire::sign_fields(fields) else {
@@ -125,7 +128,7 @@ pub fn sign_request(fields: &str, payload_text: Option<String>, payload_bytes: &
         Err(error) => wire::error(
             &ConnectorError::new(
                 ErrorCode::InvalidRequestParameters,
-                format!("signRequest: {}.", error.message()),
+                concat(&["signRequest: ", &error.message(), "."]),
             )
             .redact(secret_key),
         ),
@@ -136,12 +139,17 @@ pub fn sign_request(fields: &str, payload_text: Option<String>, payload_bytes: &
 /// first request (`begun`) or an error.
 #[wasm_bindgen(js_name = sendBegin)]
 pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
+    let message_text = message;
     let begun = with_state(|state| {
         let config = state.config(config, parse_config)?;
         let value = parse_input(message).map_err(|problem| {
             ConnectorError::new(
                 ErrorCode::InvalidRequestParameters,
-                format!("sendMessage needs {{ to, type, payload: {{ code }} }}: {problem}."),
+                concat(&[
+                    "sendMessage needs { to, type, payload: { code } }: ",
+                    problem,
+                    ".",
+                ]),
             )
         });
         let message = value
@@ -151,9 +159,13 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
             .map_err(|error| error.redact(&config.access_key_secret))?;
         let ip = value.as_ref().ok().and_then(|value| value.get("ip"));
         let plan = send_limits::plan(&config, &message.to, ip.and_then(Value::as_str));
-        let exchange = Exchange::new(config, message, now_ms);
-        let timeout_ms = exchange.timeout_ms();
+        let mut exchange = Exchange::new(config, message, now_ms);
+        exchange.keep_logto_message(message_text);
         let (send, request) = state.begin(exchange, now_ms)?;
+        // The route begun on (the primary's, or the fallback's while the primary cools down).
+        let timeout_ms = state
+            .send_mut(send)
+            .map_or(0, |exchange| exchange.timeout_ms());
         let Some(plan) = plan else {
             return Ok(wire::request(&request, Some((send, timeout_ms))));
         };
@@ -250,6 +262,30 @@ pub fn send_answer(
             }
             wire::retry(delay_ms.max(0.0) as u64)
         }
+        step => finish(send, step, now_ms),
+    }
+}
+
+/// A step that ends the send or moves it to the fallback.
+fn finish(send: u32, step: Step, now_ms: f64) -> String {
+    match step {
+        Step::FailOver { cool_down } => {
+            let next = with_state(|state| {
+                let request = state.fail_over(send, cool_down, now_ms)?;
+                let timeout_ms = state
+                    .send_mut(send)
+                    .map_or(0, |exchange| exchange.timeout_ms());
+                Some(request.map(|request| (request, timeout_ms)))
+            });
+            match next {
+                Some(Ok((request, timeout_ms))) => wire::fallback(&request, timeout_ms),
+                Some(Err(error)) => {
+                    send_end(send);
+                    not_sent_text(error)
+                }
+                None => unknown_send(),
+            }
+        }
         Step::Sent(result) => {
             send_end(send);
             wire::json(wire::RESULT, &result)
@@ -258,25 +294,40 @@ pub fn send_answer(
             send_end(send);
             wire::error(&error)
         }
+        // `send_answer` handles retries itself; no other step asks for one.
+        Step::Retry { delay_ms, .. } => wire::retry(delay_ms.max(0.0) as u64),
     }
 }
 
 /// No answer came: `stage` is `timeout`, `not_started` (with the reason in `detail`) or
-/// `network` (with Node's cause code in `detail`). Returns an error; the send is over.
+/// `network` (with Node's cause code in `detail` and the failing call in `syscall`). Returns an
+/// error (the send is over) or, when the primary provably sent nothing, the fallback's request.
 #[wasm_bindgen(js_name = sendFailed)]
-pub fn send_failed(send: u32, stage: &str, detail: Option<String>) -> String {
-    let detail = detail.as_deref();
-    let error = with_state(|state| {
-        Some(state.send_mut(send)?.on_no_answer(match stage {
+pub fn send_failed(
+    send: u32,
+    stage: &str,
+    detail: Option<String>,
+    syscall: Option<String>,
+    now_ms: f64,
+) -> String {
+    let (detail, syscall) = (detail.as_deref(), syscall.as_deref());
+    let step = with_state(|state| {
+        let why = match stage {
             "timeout" => NoAnswer::Timeout,
             "not_started" => NoAnswer::NotStarted(detail.unwrap_or("refused by the host")),
-            _ => NoAnswer::Network { cause_code: detail },
-        }))
+            _ => NoAnswer::Network {
+                cause_code: detail,
+                syscall,
+            },
+        };
+        Some(state.send_mut(send)?.on_no_answer(why, now_ms))
     });
-    send_end(send);
-    match error {
-        Some(error) => wire::error(&error),
-        None => unknown_send(),
+    match step {
+        Some(step) => finish(send, step, now_ms),
+        None => {
+            send_end(send);
+            unknown_send()
+        }
     }
 }
 
@@ -298,7 +349,7 @@ fn parse_config(text: &str) -> Result<config::Config, ConnectorError> {
     let value = parse_input(text).map_err(|problem| {
         ConnectorError::new(
             ErrorCode::InvalidConfig,
-            format!("The connector config must be a JSON object: {problem}."),
+            concat(&["The connector config must be a JSON object: ", problem, "."]),
         )
     })?;
     config::parse(&value)

@@ -16,6 +16,7 @@
 //! | `begun`      | send id, timeout in ms, then as `request`              |
 //! | `request`    | URL, body, then `name`, `value` line pairs             |
 //! | `retry`      | the delay in whole milliseconds                        |
+//! | `fallback`   | timeout in ms, then as `request` (the fallback's)      |
 //! | `result`     | the `SendResult` as JSON                               |
 //! | `count`      | send id, timeout in ms, a note (an empty line for none), |
 //! |              | then `key`, `max`, `window ms` lines per counter       |
@@ -25,6 +26,9 @@
 //! `sendCounted`, which answers `begun` or `error`.
 //! The one structured input, `signRequest`'s fields, uses the same lines: `name`, `value` pairs
 //! (see [`sign_fields`]); the payload crosses beside it as text or bytes.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 use serde_json::{Map, Value};
 
@@ -45,7 +49,7 @@ pub const MAX_DEPTH: usize = 32;
 
 /// The reply of `limits()`, every limit the JS layer needs, so JS restates none. Written out, so
 /// the wasm carries no serializer for it; `the_limits_reply_states_each_constant` checks it.
-pub const LIMITS_REPLY: &str = "limits\n{\"maxInputBytes\":1048576,\"maxPayloadBytes\":8388608,\"maxBodyBytes\":1048576,\"maxSignedHeaders\":16,\"maxDepth\":32,\"maxAttempts\":4}\n";
+pub const LIMITS_REPLY: &str = "limits\n{\"maxInputBytes\":1048576,\"maxPayloadBytes\":8388608,\"maxBodyBytes\":1048576,\"maxSignedHeaders\":16,\"maxDepth\":32,\"maxAttempts\":4,\"maxRequests\":8}\n";
 
 pub const ERROR: &str = "error";
 pub const VALIDATION: &str = "validation";
@@ -56,6 +60,9 @@ pub const REQUEST: &str = "request";
 pub const RETRY: &str = "retry";
 pub const RESULT: &str = "result";
 pub const COUNT: &str = "count";
+pub const FALLBACK: &str = "fallback";
+/// Requests one send may make: each route's attempts.
+pub const MAX_REQUESTS: u8 = 2 * crate::retry::MAX_ATTEMPTS;
 
 fn push_line(lines: &mut String, line: &str) {
     lines.push_str(line);
@@ -129,6 +136,16 @@ pub fn counts(text: &str, expected: usize) -> Option<Vec<u64>> {
     (counts.len() == expected).then_some(counts)
 }
 
+/// The fallback's first request, with its route's timeout.
+pub fn fallback(request: &SmsRequest, timeout_ms: u32) -> String {
+    let mut lines = tagged(FALLBACK, 1_024);
+    push_line(&mut lines, &decimal(u64::from(timeout_ms)));
+    push_line(&mut lines, &request.url);
+    push_line(&mut lines, &request.body);
+    push_headers(&mut lines, &request.headers);
+    lines
+}
+
 /// Whole milliseconds: no float formatting in the wasm.
 pub fn retry(delay_ms: u64) -> String {
     let mut lines = tagged(RETRY, 24);
@@ -199,7 +216,8 @@ pub fn sign_fields(text: &str) -> Result<SignFields<'_>, &str> {
 
 /// A reply as a JSON value of the shape `wire.js` decodes it to: `{ error }`, `{ validation }`,
 /// `{ limits }`, `{ headers }`, `{ begun: { send, timeoutMs, url, body, headers } }`,
-/// `{ request: { url, body, headers } }`, `{ retryInMs }`, `{ result }` or
+/// `{ request: { url, body, headers } }`, `{ fallback: { timeoutMs, url, body, headers } }`,
+/// `{ retryInMs }`, `{ result }` or
 /// `{ count: { send, timeoutMs, note?, counters: [{ key, max, windowMs }] } }`. `None` for text that
 /// is not a reply. For tests and native callers; the wasm never decodes its own replies.
 pub fn decode(text: &str) -> Option<Value> {
@@ -218,12 +236,14 @@ pub fn decode(text: &str) -> Option<Value> {
         HEADERS => {
             out.insert(tag.to_owned(), header_object(&mut lines)?);
         }
-        BEGUN | REQUEST => {
+        BEGUN | REQUEST | FALLBACK => {
             let mut request = Map::new();
             if tag == BEGUN {
                 let send: u32 = lines.next()?.parse().ok()?;
-                let timeout_ms: u32 = lines.next()?.parse().ok()?;
                 request.insert("send".to_owned(), send.into());
+            }
+            if tag != REQUEST {
+                let timeout_ms: u32 = lines.next()?.parse().ok()?;
                 request.insert("timeoutMs".to_owned(), timeout_ms.into());
             }
             request.insert("url".to_owned(), lines.next()?.into());
@@ -315,6 +335,12 @@ mod tests {
             decode(&request(&sms_request(), None)),
             Some(json!({ "request": request_value }))
         );
+        let mut fallback_value = request_value.clone();
+        fallback_value["timeoutMs"] = 5_000.into();
+        assert_eq!(
+            decode(&fallback(&sms_request(), 5_000)),
+            Some(json!({ "fallback": fallback_value }))
+        );
         assert_eq!(
             decode(&headers(&sms_request().headers)),
             Some(json!({ "headers": request_value["headers"] }))
@@ -368,6 +394,7 @@ mod tests {
             "maxSignedHeaders": MAX_SIGNED_HEADERS,
             "maxDepth": MAX_DEPTH,
             "maxAttempts": crate::retry::MAX_ATTEMPTS,
+            "maxRequests": MAX_REQUESTS,
         });
         assert_eq!(decode(LIMITS_REPLY), Some(json!({ "limits": limits })));
     }

@@ -69,7 +69,7 @@ fn send_answered_with(body: &str) -> ConnectorError {
         match send.on_answer(&answer, NOW) {
             Step::Failed(error) => return error,
             Step::Retry { .. } => continue,
-            Step::Sent(_) => panic!("not a success: {body}"),
+            Step::Sent(_) | Step::FailOver { .. } => panic!("not a success: {body}"),
         }
     }
     panic!("unbounded retries for {body}");

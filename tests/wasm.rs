@@ -166,14 +166,23 @@ fn an_expired_signature_asks_for_a_retry_signed_with_the_server_clock() {
 
 #[wasm_bindgen_test]
 fn no_answer_says_whether_the_sms_may_have_gone_out() {
-    for (stage, detail, delivery) in [
-        ("not_started", Some("bad port"), "not_sent"),
-        ("network", Some("ECONNREFUSED"), "not_sent"),
-        ("network", Some("ECONNRESET"), "unknown"),
-        ("timeout", None, "unknown"),
+    for (stage, detail, syscall, delivery) in [
+        ("not_started", Some("bad port"), None, "not_sent"),
+        ("network", Some("ECONNREFUSED"), Some("connect"), "not_sent"),
+        ("network", Some("EHOSTUNREACH"), Some("connect"), "not_sent"),
+        ("network", Some("EHOSTUNREACH"), Some("read"), "unknown"),
+        ("network", Some("ECONNRESET"), Some("read"), "unknown"),
+        ("timeout", None, None, "unknown"),
     ] {
         let (send, _) = begin();
-        let failed = parsed(send_failed(send, stage, detail.map(String::from)));
+        let failed = parsed(send_failed(
+            send,
+            stage,
+            detail.map(String::from),
+            syscall.map(String::from),
+            NOW,
+        ));
         assert_eq!(failed["error"]["data"]["delivery"], delivery, "{stage}");
+        assert_eq!(failed["error"]["data"]["route"], "primary", "{stage}");
     }
 }

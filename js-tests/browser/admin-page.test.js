@@ -132,6 +132,22 @@ test('admin page validates the config in the browser while the operator types', 
     assert.match(reminder, /TRUST_PROXY_HEADER=1/);
   });
 
+  await step('checks the fallback in its own row, at fallback.… paths, with both routes\' secrets masked', async () => {
+    const secondSecret = 'SecondSecretKey0123456789abcdefgh';
+    const second = { type: 'tencent', ...validConfig, accessKeyId: 'AKIDsecondaccount0000000000000000000', accessKeySecret: secondSecret };
+    second.templates = [{ usageType: 'SignIn', templateCode: 7 }, ...validConfig.templates.slice(1)];
+    await enterConfig(page, { ...validConfig, region: secondSecret, fallback: second, fallbackCooldownSeconds: -1 });
+    await waitForState(page, 'invalid');
+    const [templateError] = await fieldIssues(page, 'fallback', 'error');
+    assert.match(templateError, /^fallback\.templates\[0\]\.templateCode fallback: /);
+    const [cooldownError] = await fieldIssues(page, 'fallbackCooldownSeconds', 'error');
+    assert.match(cooldownError, /0 to 86400/);
+    assert.ok(!(await page.textContent('.report')).includes(secondSecret), 'the fallback secret is shown');
+    await enterConfig(page, { ...validConfig, fallback: { type: 'http', endpoint: 'http://sms-gateway.example.com/send', authorization: 'Bearer t' } });
+    await waitForState(page, 'invalid');
+    assert.equal(await page.getAttribute('[data-field="fallback"] [data-testid="error"]', 'data-code'), 'insecure_endpoint');
+  });
+
   await step('shows the valid state once the config is fixed', async () => {
     await enterConfig(page, validConfig);
     await waitForState(page, 'valid');

@@ -8,6 +8,7 @@ import createConnector, {
   type SendResult,
   type TencentSmsConfig,
   type TencentSmsErrorData,
+  type HttpSmsFallback,
 } from '../../pkg-template/index.js';
 import init, { validateConfig as validateInBrowser } from '../../pkg-template/browser.js';
 
@@ -42,8 +43,26 @@ export async function useNodeEntry(config: unknown): Promise<SendResult> {
 }
 
 export function describeFailure(data: TencentSmsErrorData): string {
-  return `${data.tencentCode ?? ''} ${data.requestId ?? ''} ${data.delivery ?? ''} ${data.trap ?? ''}`;
+  const primary = data.primaryError ? ` primary: ${data.primaryError.code} ${data.primaryError.data.tencentCode ?? ''}` : '';
+  return `${data.tencentCode ?? ''} ${data.requestId ?? ''} ${data.delivery ?? ''} ${data.trap ?? ''} ${data.route ?? ''}${primary}`;
 }
+
+export function withFallbacks(config: TencentSmsConfig): TencentSmsConfig[] {
+  const gateway: HttpSmsFallback = { type: 'http', endpoint: 'https://sms-gateway.example.com/send', authorization: 'Bearer t' };
+  const { fallback: _ignored, fallbackCooldownSeconds: _alsoIgnored, ...account } = config;
+  return [
+    { ...config, fallback: gateway, fallbackCooldownSeconds: 0 },
+    { ...config, fallback: { ...account, type: 'tencent' } },
+    { ...config, fallback: {} },
+  ];
+}
+
+export function routeOf(result: SendResult): 'primary' | 'fallback' {
+  return result.route;
+}
+
+// @ts-expect-error: a Tencent fallback has no fallback of its own.
+export const nested: TencentSmsConfig['fallback'] = { type: 'tencent', accessKeyId: '', accessKeySecret: '', signName: '', sdkAppId: '', region: '', templates: [], fallback: {} };
 
 export async function useBrowserEntry(bytes: ArrayBuffer): Promise<boolean> {
   await init(bytes);

@@ -201,17 +201,23 @@ const concat = (chunks, length) => {
   return bytes;
 };
 
-/** The stage a failed fetch reached, as the core's `sendFailed` takes it. */
+const asString = (value) => (typeof value === 'string' ? value : undefined);
+
+/**
+ * The stage a failed fetch reached, as the core's `sendFailed` takes it: stage, detail and, for
+ * a connection failure, the call that failed (`connect`, `read`, …) where Node names it (for
+ * happy eyeballs' AggregateError, on its first error).
+ */
 const fetchFailure = (error, signal) => {
   if (signal.aborted) {
-    return ['timeout', undefined];
+    return ['timeout', undefined, undefined];
   }
   const cause = error?.cause;
   // undici checks the port before connecting and reports it only in the cause's message.
   if (cause?.message === 'bad port') {
-    return ['not_started', 'bad port'];
+    return ['not_started', 'bad port', undefined];
   }
-  return ['network', typeof cause?.code === 'string' ? cause.code : undefined];
+  return ['network', asString(cause?.code), asString(cause?.syscall ?? cause?.errors?.[0]?.syscall)];
 };
 
 const sleep = (ms, signal) =>
@@ -383,7 +389,7 @@ export const createEngine = ({ glue, load, counter }) => {
   const attempt = async (request, signal) => {
     const { fetch } = globalThis;
     if (typeof fetch !== 'function') {
-      return { failed: ['not_started', 'no global fetch'] };
+      return { failed: ['not_started', 'no global fetch', undefined] };
     }
     let pending;
     try {
@@ -392,7 +398,7 @@ export const createEngine = ({ glue, load, counter }) => {
       const init = { method: 'POST', headers: request.headers, body: request.body, signal, redirect: 'manual' };
       pending = fetch(request.url, init);
     } catch (error) {
-      return { failed: ['not_started', reason(error)] };
+      return { failed: ['not_started', reason(error), undefined] };
     }
     try {
       const response = await untilAborted(Promise.resolve(pending), signal);
@@ -406,15 +412,24 @@ export const createEngine = ({ glue, load, counter }) => {
   };
 
   /**
-   * A begun send, attempt by attempt, as the core decides: `{ result }` or `{ error }`. `step`
-   * calls the core for this send and returns its decoded reply, an error included.
+   * A begun send, attempt by attempt and route by route, as the core decides: `{ result }` or
+   * `{ error }`. `step` calls the core for this send and returns its decoded reply, an error
+   * included. `firstSignal`: the first route's time bound, started before any sendLimits counting.
    */
-  const drive = async (first, step, signal) => {
+  const drive = async (first, step, firstSignal) => {
     let request = first;
-    // The core allows at most maxAttempts; the bound here only guards against a broken core.
-    for (let attempts = 0; attempts < limits.maxAttempts; attempts += 1) {
+    // Each route has its own time bound: the primary's, then the fallback's once the core moves
+    // the send there (only after the primary provably sent nothing).
+    let signal = firstSignal ?? AbortSignal.timeout(first.timeoutMs);
+    // The core allows at most maxRequests; the bound here only guards against a broken core.
+    for (let attempts = 0; attempts < limits.maxRequests; attempts += 1) {
       const outcome = await attempt(request, signal);
-      const next = outcome.failed ? step('sendFailed', ...outcome.failed) : step('sendAnswer', ...outcome.answer, Date.now());
+      const next = outcome.failed ? step('sendFailed', ...outcome.failed, Date.now()) : step('sendAnswer', ...outcome.answer, Date.now());
+      if (next.fallback) {
+        request = next.fallback;
+        signal = AbortSignal.timeout(request.timeoutMs);
+        continue;
+      }
       if (next.retryInMs === undefined) {
         return next;
       }
@@ -428,7 +443,7 @@ export const createEngine = ({ glue, load, counter }) => {
     return { error: failure('general', { ...describe('The send was retried more often than allowed; the SMS may or may not have been sent.'), delivery: 'unknown' }) };
   };
 
-  /** Sends one verification code; resolves to `{ requestId, serialNo, fee, isoCode, phoneNumber }`. */
+  /** Sends one verification code; resolves to `{ requestId, serialNo, fee, isoCode, phoneNumber, route }`. */
   const sendMessage = async (data, config) => {
     const configText = readInput(config, 'connector config');
     if (configText.problem) {

@@ -62,7 +62,7 @@ export const signRequest = (input) => {
   }
 };
 
-/** Sends one verification code; resolves to `{ requestId, serialNo, fee, isoCode, phoneNumber }`. */
+/** Sends one verification code; resolves to `{ requestId, serialNo, fee, isoCode, phoneNumber, route }`. */
 export const sendMessage = async (data, config) => {
   try {
     return await engine.sendMessage(data, config);
@@ -133,6 +133,25 @@ const logSendLimitsNote = (note) => {
   }
 };
 
+/**
+ * For the console's Test when the fallback sent the SMS: Logto ignores the return value and shows
+ * a connector's own text only for `general` errors, so the operator learns it this way, with the
+ * primary's reason (and sendLimits' note, when ip rules were skipped). The SMS was sent; the line
+ * says so first.
+ */
+const sentThroughFallback = (result, note) => {
+  const reasonLine = String(result.primaryError?.data?.message ?? 'The primary route did not send.');
+  const line = `The test SMS was sent through the fallback route, not the primary: fix the primary to use it again. ${reasonLine}${note ? ` ${note}` : ''}`;
+  return new ConnectorError(ConnectorErrorCodes.General, {
+    errorDescription: line,
+    message: line,
+    route: 'fallback',
+    requestId: result.requestId || undefined,
+    status: result.status,
+    primaryError: result.primaryError,
+  });
+};
+
 /** Logto's connector factory: cheap and side-effect free, called on every request. */
 const createConnector = async ({ getConfig }) => ({
   metadata,
@@ -152,6 +171,9 @@ const createConnector = async ({ getConfig }) => ({
       }
       const result = await sendMessage(data, isConsoleTest ? config : await getConfig(metadata.id));
       const note = result?.sendLimitsNote;
+      if (isConsoleTest && result?.route === 'fallback') {
+        throw sentThroughFallback(result, note);
+      }
       if (note && isConsoleTest) {
         // Logto ignores a result, and its console shows a connector's text only for a failed
         // Test: a Test that sent but skipped ip rules says both, so the operator learns that

@@ -185,5 +185,23 @@ export const metadata = Object.freeze({
       ],
       tooltip: "Language of Tencent's error messages (X-TC-Language). Left out of the config, Tencent answers in Chinese.",
     },
+    {
+      key: 'fallback',
+      label: 'Fallback route',
+      type: 'Json',
+      required: false,
+      // As countryPolicy: a Json field needs text for the console's Test and Save; {} is none.
+      defaultValue: {},
+      tooltip:
+        'Where a send goes when the primary account certainly did not send it for an account reason (package used up, arrears, daily limits, signature or template not approved, key refused) or could not connect: {"type": "tencent", …the same fields as above} for a second Tencent account, or {"type": "http", "endpoint": "https://…", "authorization": "Bearer …"} for a gateway taking the HTTP SMS connector\'s payload { to, type, payload, ip } (any 2xx is sent). Never after a timeout, a 5xx or anything that may have sent the SMS, never for the number\'s own limits. Leave {} for none.',
+    },
+    {
+      key: 'fallbackCooldownSeconds',
+      label: 'Fallback cooldown (s)',
+      type: 'Number',
+      required: false,
+      placeholder: '60',
+      tooltip: 'After the primary refuses for an account reason, later sends go straight to the fallback for this many seconds (0 to 86400; 0 tries the primary every time). Leave empty for 60.',
+    },
   ],
 });

@@ -15,8 +15,9 @@ const headersFrom = (lines, start) => {
 /**
  * A reply as a value: `{ error: { code, data } }`, `{ validation }`, `{ limits }`, `{ headers }`,
  * `{ begun: { send, timeoutMs, url, body, headers } }`, `{ request: { url, body, headers } }`,
- * `{ retryInMs }`, `{ result }` or `{ count: { send, timeoutMs, note?, counters: [{ key, max,
- * windowMs }] } }`, as `wire::decode` reads it too.
+ * `{ fallback: { timeoutMs, url, body, headers } }`, `{ retryInMs }`, `{ result }` or
+ * `{ count: { send, timeoutMs, note?, counters: [{ key, max, windowMs }] } }`, as
+ * `wire::decode` reads it too.
  */
 export const decode = (text) => {
   const end = text.indexOf('\n');
@@ -35,6 +36,10 @@ export const decode = (text) => {
     case 'request': {
       const lines = text.split('\n');
       return { request: { url: lines[1], body: lines[2], headers: headersFrom(lines, 3) } };
+    }
+    case 'fallback': {
+      const lines = text.split('\n');
+      return { fallback: { timeoutMs: Number(lines[1]), url: lines[2], body: lines[3], headers: headersFrom(lines, 4) } };
     }
     case 'headers':
       return { headers: headersFrom(text.split('\n'), 1) };

@@ -43,6 +43,18 @@ export const sendLimits3 = [
 ];
 export const clientAddress = (n) => `198.18.${(n >> 8) & 255}.${n & 255}`;
 
+/**
+ * A second Tencent account as `fallback`, never used (the primary answers Ok): what a configured
+ * fallback costs a send that does not need it.
+ */
+export const unusedFallback = {
+  type: 'tencent',
+  ...connectorConfig('sms.intl.tencentcloudapi.com'),
+  accessKeyId: 'AKIDbench000000000002',
+  accessKeySecret: 'benchSecretKey00000000000000002',
+  sdkAppId: '1400000002',
+};
+
 /** Template ids the localised config gives the 3 languages; the message below resolves to ja's. */
 export const localisedTemplateIds = { en: '100011', ja: '100021', fr: '100031' };
 

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { clientAddress, connectorConfig, countryPolicy50, localisedConfig, localisedMessage, message, sendLimits3, signInput } from './fixtures.mjs';
+import { clientAddress, connectorConfig, countryPolicy50, localisedConfig, localisedMessage, message, sendLimits3, signInput, unusedFallback } from './fixtures.mjs';
 import { signTc3 } from './tc3-node.mjs';
 
 const answeredOk = (answer) => answer?.Response?.SendStatusSet?.[0]?.Code === 'Ok';
@@ -20,6 +20,7 @@ const delivered = {
   oursPolicy: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   oursLimits: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   oursLimitsRedis: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
+  oursFallback: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '' && result.route === 'primary',
   official: (result) => answeredOk(result?.body),
   bareFetch: answeredOk,
   bareGot: answeredOk,
@@ -42,6 +43,8 @@ const senders = {
   oursLimits: (job) => connectorSender({ ...job, sendLimits: sendLimits3, redisUrl: '' }),
   /** The same rules counted in the bench's redis-server: one script round trip per send. */
   oursLimitsRedis: (job) => connectorSender({ ...job, sendLimits: sendLimits3 }),
+  /** Ours with a second Tencent account as fallback that the send never needs. */
+  oursFallback: (job) => connectorSender({ ...job, fallback: unusedFallback }),
   official: connectorSender,
   /** The floor for any design that sends through the host's global fetch. */
   async bareFetch({ endpoint }) {
@@ -65,12 +68,12 @@ const senders = {
   },
 };
 
-async function connectorSender({ specifier, endpoint, localised = false, countryPolicy, sendLimits, redisUrl }) {
+async function connectorSender({ specifier, endpoint, localised = false, countryPolicy, sendLimits, redisUrl, fallback }) {
   // Read by ours at its first limited send, as Logto's REDIS_URL.
   process.env.REDIS_URL = redisUrl ?? '';
   const { default: createConnector } = await import(specifier);
   const base = localised ? localisedConfig(endpoint) : connectorConfig(endpoint);
-  const config = { ...base, ...(countryPolicy && { countryPolicy }), ...(sendLimits && { sendLimits }) };
+  const config = { ...base, ...(countryPolicy && { countryPolicy }), ...(sendLimits && { sendLimits }), ...(fallback && { fallback }) };
   const data = localised ? localisedMessage : message;
   const connector = await createConnector({ getConfig: async () => config });
   // As Logto's real sends call it: no config argument, the saved one comes from getConfig (a

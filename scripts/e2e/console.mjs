@@ -71,7 +71,8 @@ export const openSmsGuide = async (page, adminUrl, connectorName) => {
   await page.getByRole('button', { name: 'Save and Done' }).waitFor();
 };
 
-const jsonFieldOrder = ['templates', 'countryPolicy'];
+// The Json fields in formItems' order (metadata.js): the index picks the field's editor below.
+const jsonFieldOrder = ['templates', 'countryPolicy', 'sendLimits', 'trustedIps', 'fallback'];
 
 /** Fills the guide's config form with `config`: text fields by key, Json fields as JSON. */
 export const fillConfigForm = async (page, config) => {
@@ -81,7 +82,7 @@ export const fillConfigForm = async (page, config) => {
       await input.fill(String(value));
     } else if (typeof value === 'object') {
       // CodeEditor: a transparent textarea over the highlighted text, one per Json field in form
-      // order (templates, then our countryPolicy; the official has templates only). The guide's
+      // order (templates, then ours, as jsonFieldOrder lists them; the official has templates only). The guide's
       // code samples are read-only ones.
       const editors = page.locator('form textarea:not([readonly])');
       await editors.nth(jsonFieldOrder.indexOf(key)).fill(JSON.stringify(value, null, 2));

@@ -1,5 +1,10 @@
 //! JSON to a [`Config`], with every error and warning reported at its path.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+
 use serde_json::{Map, Value};
 
 use super::model::{
@@ -18,7 +23,8 @@ use crate::endpoint::{
     DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
 };
 use crate::error::{ConnectorError, ErrorCode};
-use crate::redact::{redacted, unquote, MASK};
+use crate::fallback;
+use crate::redact::{redacted, unquote_secrets, MASK};
 use crate::send_limits;
 use crate::text::{concat, decimal};
 use crate::validation::{IssueCode, PathSegment, Validation};
@@ -37,16 +43,27 @@ pub fn validate(value: &Value) -> (Validation, Option<Config>) {
 /// of them must not come back with it, in a message or in a path. Only the quoted input is
 /// scanned, never the sentence around it.
 fn mask_secret(value: &Value, validation: &mut Validation) {
-    let secret = value.get("accessKeySecret").and_then(Value::as_str);
+    // Both routes' secrets: a fallback's may be pasted into the top level too, or the other way.
+    let fallback = value.get(fallback::FIELD).unwrap_or(&Value::Null);
+    let mut secrets = Vec::with_capacity(3);
+    for secret in [
+        &value["accessKeySecret"],
+        &fallback["accessKeySecret"],
+        &fallback["authorization"],
+    ] {
+        if let Value::String(secret) = secret {
+            secrets.push(secret.as_str());
+        }
+    }
     for issue in validation
         .errors
         .iter_mut()
         .chain(validation.warnings.iter_mut())
     {
-        unquote(&mut issue.message, secret);
+        unquote_secrets(&mut issue.message, &secrets);
         for segment in &mut issue.path {
-            if let (PathSegment::Key(key), Some(secret)) = (segment, secret) {
-                if redacted(key, secret).is_some() {
+            if let PathSegment::Key(key) = segment {
+                if secrets.iter().any(|secret| redacted(key, secret).is_some()) {
                     *key = MASK.to_owned();
                 }
             }
@@ -87,13 +104,34 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         report.error(
             Vec::new(),
             IssueCode::InvalidType,
-            format!(
-                "The config must be a JSON object with accessKeyId, accessKeySecret, signName, sdkAppId, region and templates, not {}.",
-                type_name(value)
-            ),
+            concat(&["The config must be a JSON object with accessKeyId, accessKeySecret, signName, sdkAppId, region and templates, not ", type_name(value), "."]),
         );
         return None;
     };
+    let config = check_account(root, &ROOT_KEYS, report);
+    let send_limits = send_limits::check_fields(
+        root.get(send_limits::FIELD),
+        root.get(send_limits::TRUSTED_FIELD),
+        report,
+    );
+    let fallback = fallback::check_field(root.get(fallback::FIELD), root, report);
+    let cooldown = fallback::check_cooldown(root.get(fallback::COOLDOWN_FIELD), report);
+    let (mut config, send_limits, fallback, cooldown) =
+        (config?, send_limits?, fallback?, cooldown?);
+    config.send_limits = send_limits;
+    config.fallback = fallback.map(Rc::new);
+    config.fallback_cooldown_seconds = cooldown;
+    Some(config)
+}
+
+/// One account's fields (the top level's, or a Tencent fallback's with `known` its keys),
+/// without the top-level-only fields (`fallback`, `fallbackCooldownSeconds`, `sendLimits`,
+/// `trustedIps`).
+pub(crate) fn check_account(
+    root: &Map<String, Value>,
+    known: &[&str],
+    report: &mut Validation,
+) -> Option<Config> {
     let access_key_id = required_string(root, "accessKeyId", report);
     let access_key_secret = required_string(root, "accessKeySecret", report);
     let sign_name = required_string(root, "signName", report);
@@ -106,11 +144,6 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
     let international_sign_name = optional_string(root, "internationalSignName", report);
     let sender_id = optional_string(root, "senderId", report);
     let country_policy = country_policy::check_field(root.get(country_policy::FIELD), report);
-    let send_limits = send_limits::check_fields(
-        root.get(send_limits::FIELD),
-        root.get(send_limits::TRUSTED_FIELD),
-        report,
-    );
 
     if let Some(id) = access_key_id {
         warn_access_key_id(id, report);
@@ -125,7 +158,7 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         warn_sign_name(name, "internationalSignName", report);
     }
     if let Some(Some(id)) = sender_id {
-        warn_whitespace(id, "senderId", vec!["senderId".into()], report);
+        warn_whitespace(id, "senderId", crate::validation::at("senderId"), report);
     }
     if let Some(app_id) = sdk_app_id {
         warn_sdk_app_id(app_id, report);
@@ -133,7 +166,7 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
     if let Some(region) = region {
         warn_region(region, report);
     }
-    warn_unknown_keys(root, &ROOT_KEYS, &[], report);
+    warn_unknown_keys(root, known, &[], report);
     if let (Some(Some(policy)), Some(templates), Some(endpoint)) =
         (&country_policy, &templates, &endpoint)
     {
@@ -154,7 +187,6 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         Some(international_sign_name),
         Some(sender_id),
         Some(country_policy),
-        Some(send_limits),
     ) = (
         access_key_id,
         access_key_secret,
@@ -168,7 +200,6 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         international_sign_name,
         sender_id,
         country_policy,
-        send_limits,
     )
     else {
         return None;
@@ -187,7 +218,9 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
         // Saved configs drop empty strings; an empty one here means the same: none.
         sender_id: sender_id.filter(|id| !id.is_empty()).map(str::to_owned),
         country_policy,
-        send_limits,
+        send_limits: None,
+        fallback: None,
+        fallback_cooldown_seconds: fallback::DEFAULT_COOLDOWN_SECONDS,
     })
 }
 
@@ -215,30 +248,33 @@ fn required_string<'a>(
         Some(Value::String(text)) => {
             if text.is_empty() {
                 report.warn(
-                    vec![key.into()],
+                    crate::validation::at(key),
                     IssueCode::Empty,
-                    format!("{key} is empty: set it to {}.", field_help(key)),
+                    concat(&[key, " is empty: set it to ", field_help(key), "."]),
                 );
             }
             Some(text)
         }
         None => {
             report.error(
-                vec![key.into()],
+                crate::validation::at(key),
                 IssueCode::Required,
-                format!("{key} is required: set it to {}.", field_help(key)),
+                concat(&[key, " is required: set it to ", field_help(key), "."]),
             );
             None
         }
         Some(other) => {
             report.error(
-                vec![key.into()],
+                crate::validation::at(key),
                 IssueCode::InvalidType,
-                format!(
-                    "{key} must be a string, not {}: set it to {}.",
+                concat(&[
+                    key,
+                    " must be a string, not ",
                     type_name(other),
-                    field_help(key)
-                ),
+                    ": set it to ",
+                    field_help(key),
+                    ".",
+                ]),
             );
             None
         }
@@ -255,13 +291,16 @@ fn optional_string<'a>(
         Some(Value::String(text)) => Some(Some(text)),
         Some(other) => {
             report.error(
-                vec![key.into()],
+                crate::validation::at(key),
                 IssueCode::InvalidType,
-                format!(
-                    "{key} must be a string, not {}: set it to {} or remove it.",
+                concat(&[
+                    key,
+                    " must be a string, not ",
                     type_name(other),
-                    field_help(key)
-                ),
+                    ": set it to ",
+                    field_help(key),
+                    " or remove it.",
+                ]),
             );
             None
         }
@@ -289,18 +328,19 @@ fn check_endpoint(value: Option<&Value>, report: &mut Validation) -> Option<Endp
         Some(Value::String(text)) => match parse_endpoint(text) {
             Ok(endpoint) => Some(endpoint),
             Err(EndpointError(code, reason)) => {
-                report.error(vec!["endpoint".into()], code, format!("endpoint {reason}."));
+                report.error(
+                    crate::validation::at("endpoint"),
+                    code,
+                    concat(&["endpoint ", reason, "."]),
+                );
                 None
             }
         },
         Some(other) => {
             report.error(
-                vec!["endpoint".into()],
+                crate::validation::at("endpoint"),
                 IssueCode::InvalidType,
-                format!(
-                    "endpoint must be a string such as \"sms.ap-guangzhou.tencentcloudapi.com\", not {}; remove it to use {DEFAULT_ENDPOINT_HOST}.",
-                    type_name(other)
-                ),
+                concat(&["endpoint must be a string such as \"sms.ap-guangzhou.tencentcloudapi.com\", not ", type_name(other), "; remove it to use ", DEFAULT_ENDPOINT_HOST, "."]),
             );
             None
         }
@@ -325,12 +365,12 @@ fn check_timeout(value: Option<&Value>, report: &mut Validation) -> Option<u32> 
         // JSON text carries NaN and ±Infinity as null: an error, not the default.
         Some(Value::Null) => {
             report.error(
-                vec!["timeoutMs".into()],
+                crate::validation::at("timeoutMs"),
                 IssueCode::InvalidTimeout,
-                format!(
-                    "{} (got null, or a number that is not finite)",
-                    range_message()
-                ),
+                concat(&[
+                    &range_message(),
+                    " (got null, or a number that is not finite)",
+                ]),
             );
             None
         }
@@ -338,7 +378,7 @@ fn check_timeout(value: Option<&Value>, report: &mut Validation) -> Option<u32> 
             Some(ms) if (MIN_TIMEOUT_MS..=MAX_TIMEOUT_MS).contains(&ms) => u32::try_from(ms).ok(),
             _ => {
                 report.error(
-                    vec!["timeoutMs".into()],
+                    crate::validation::at("timeoutMs"),
                     IssueCode::InvalidTimeout,
                     range_message(),
                 );
@@ -347,9 +387,9 @@ fn check_timeout(value: Option<&Value>, report: &mut Validation) -> Option<u32> 
         },
         Some(other) => {
             report.error(
-                vec!["timeoutMs".into()],
+                crate::validation::at("timeoutMs"),
                 IssueCode::InvalidType,
-                format!("{} (got {})", range_message(), type_name(other)),
+                concat(&[&range_message(), " (got ", type_name(other), ")"]),
             );
             None
         }
@@ -365,7 +405,7 @@ fn check_language(value: Option<&Value>, report: &mut Validation) -> Option<Opti
         Some(Value::String(text)) if text == "en-US" => Some(Some(Language::EnUs)),
         Some(_) => {
             report.error(
-                vec!["language".into()],
+                crate::validation::at("language"),
                 IssueCode::InvalidLanguage,
                 "language must be \"zh-CN\" or \"en-US\" (the language of Tencent's error messages), or empty for Tencent's default.".into(),
             );

@@ -1,9 +1,14 @@
 //! What a valid config is: its fields, the lists the checks use, and template choice.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::fmt;
 
 use crate::country_policy::CountryPolicy;
 use crate::endpoint::Endpoint;
+use crate::fallback::Fallback;
 use crate::locale;
 use crate::redact::MASK;
 use crate::send_limits::SendLimits;
@@ -30,7 +35,7 @@ pub const KNOWN_USAGE_TYPES: [&str; 9] = [
 pub const SMS_REGIONS: [&str; 4] = ["ap-beijing", "ap-guangzhou", "ap-nanjing", "ap-singapore"];
 
 /// Every key the root may have; others get an `unknown_key` warning.
-pub const ROOT_KEYS: [&str; 14] = [
+pub const ROOT_KEYS: [&str; 16] = [
     "accessKeyId",
     "accessKeySecret",
     "signName",
@@ -45,6 +50,8 @@ pub const ROOT_KEYS: [&str; 14] = [
     "countryPolicy",
     "sendLimits",
     "trustedIps",
+    "fallback",
+    "fallbackCooldownSeconds",
 ];
 /// Every key a template may have.
 pub const TEMPLATE_KEYS: [&str; 6] = [
@@ -124,6 +131,10 @@ pub struct Config {
     pub country_policy: Option<CountryPolicy>,
     /// Send limits (`sendLimits` with `trustedIps`); `None` without rules.
     pub send_limits: Option<SendLimits>,
+    /// A second route for sends the primary certainly did not deliver.
+    pub fallback: Option<Rc<Fallback>>,
+    /// How long the primary is skipped after an account-level refusal.
+    pub fallback_cooldown_seconds: u32,
 }
 
 /// Every field but the secret key, which is never formatted.
@@ -144,6 +155,8 @@ impl fmt::Debug for Config {
             .field("sender_id", &self.sender_id)
             .field("country_policy", &self.country_policy)
             .field("send_limits", &self.send_limits)
+            .field("fallback", &self.fallback)
+            .field("fallback_cooldown_seconds", &self.fallback_cooldown_seconds)
             .finish()
     }
 }

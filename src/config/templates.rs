@@ -1,6 +1,9 @@
 //! The `templates` list: each entry's fields, its `templateParams`, and the usage types the
 //! official guard requires once every entry is well formed.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use super::model::{
@@ -11,7 +14,7 @@ use super::warnings::{
     warn_template_codes, warn_template_param, warn_unknown_keys, warn_usage_type,
 };
 use crate::locale::{self, GENERIC};
-use crate::text::{find_text, join};
+use crate::text::{concat, decimal, find_text, join};
 use crate::validation::{IssueCode, PathSegment, Validation};
 
 pub(super) fn check_templates(
@@ -145,10 +148,11 @@ fn template_items<'a>(value: Option<&'a Value>, report: &mut Validation) -> Opti
             report.error(
                 path(),
                 IssueCode::InvalidType,
-                format!(
-                    "templates must be a list of {{ usageType, templateCode }} objects, not {}.",
-                    type_name(other)
-                ),
+                concat(&[
+                    "templates must be a list of { usageType, templateCode } objects, not ",
+                    type_name(other),
+                    ".",
+                ]),
             );
             None
         }
@@ -166,10 +170,7 @@ fn check_template(
         report.error(
             vec![PathSegment::from("templates"), index.into()],
             IssueCode::InvalidType,
-            format!(
-                "templates[{index}] must be an object like {{ \"usageType\": \"SignIn\", \"templateCode\": \"1234567\" }}, not {}.",
-                type_name(item)
-            ),
+            concat(&["templates[", &decimal(index as u64), "] must be an object like { \"usageType\": \"SignIn\", \"templateCode\": \"1234567\" }, not ", type_name(item), "."]),
         );
         return None;
     };
@@ -233,10 +234,7 @@ fn require_usage_types(templates: &[Template], report: &mut Validation) {
         report.error(
             vec![PathSegment::from("templates")],
             IssueCode::MissingTemplates,
-            format!(
-                "templates has no entry for usageType {}: add one {{ \"usageType\": \"<type>\", \"templateCode\": \"<approved template ID>\" }} per missing type.",
-                join(&missing, ", ")
-            ),
+            concat(&["templates has no entry for usageType ", &join(&missing, ", "), ": add one { \"usageType\": \"<type>\", \"templateCode\": \"<approved template ID>\" } per missing type."]),
         );
     }
 }
@@ -260,7 +258,15 @@ fn template_string<'a>(
                 report.warn(
                     path,
                     IssueCode::Empty,
-                    format!("templates[{index}].{key} is empty: set it to {help}."),
+                    concat(&[
+                        "templates[",
+                        &decimal(index as u64),
+                        "].",
+                        key,
+                        " is empty: set it to ",
+                        help,
+                        ".",
+                    ]),
                 );
             }
             Some(text)
@@ -269,7 +275,15 @@ fn template_string<'a>(
             report.error(
                 path,
                 IssueCode::Required,
-                format!("templates[{index}].{key} is required: {help}."),
+                concat(&[
+                    "templates[",
+                    &decimal(index as u64),
+                    "].",
+                    key,
+                    " is required: ",
+                    help,
+                    ".",
+                ]),
             );
             None
         }
@@ -277,10 +291,17 @@ fn template_string<'a>(
             report.error(
                 path,
                 IssueCode::InvalidType,
-                format!(
-                    "templates[{index}].{key} must be a string, not {}: use {help}.",
-                    type_name(other)
-                ),
+                concat(&[
+                    "templates[",
+                    &decimal(index as u64),
+                    "].",
+                    key,
+                    " must be a string, not ",
+                    type_name(other),
+                    ": use ",
+                    help,
+                    ".",
+                ]),
             );
             None
         }
@@ -309,7 +330,7 @@ fn check_template_params(
             report.error(
                 path(),
                 IssueCode::InvalidType,
-                format!("templates[{index}].{key} must be a list of strings, one per template placeholder ({{1}}, {{2}}, …), with \"{{code}}\" where the code goes, e.g. [\"{{code}}\", \"10\"]; not {}.", type_name(other)),
+                concat(&["templates[", &decimal(index as u64), "].", key, " must be a list of strings, one per template placeholder ({1}, {2}, …), with \"{code}\" where the code goes, e.g. [\"{code}\", \"10\"]; not ", type_name(other), "."]),
             );
             return None;
         }
@@ -326,7 +347,17 @@ fn check_template_params(
             report.error(
                 item_path(),
                 IssueCode::InvalidType,
-                format!("templates[{index}].{key}[{position}] must be a string, not {}: write numbers in quotes, e.g. \"10\".", type_name(item)),
+                concat(&[
+                    "templates[",
+                    &decimal(index as u64),
+                    "].",
+                    key,
+                    "[",
+                    &decimal(position as u64),
+                    "] must be a string, not ",
+                    type_name(item),
+                    ": write numbers in quotes, e.g. \"10\".",
+                ]),
             );
             well_formed = false;
             continue;
@@ -344,7 +375,7 @@ fn check_template_params(
         report.error(
             path(),
             IssueCode::MissingCodePlaceholder,
-            format!("templates[{index}].{key} has no \"{{code}}\", so the verification code would never be sent: write \"{{code}}\" where the template's code placeholder is, e.g. [\"{{code}}\", \"10\"] for \"Your code is {{1}}. It expires in {{2}} minutes.\""),
+            concat(&["templates[", &decimal(index as u64), "].", key, " has no \"{code}\", so the verification code would never be sent: write \"{code}\" where the template's code placeholder is, e.g. [\"{code}\", \"10\"] for \"Your code is {1}. It expires in {2} minutes.\""]),
         );
         return None;
     }
@@ -364,10 +395,7 @@ fn template_optional_string<'a>(
             report.error(
                 vec![PathSegment::from("templates"), index.into(), "internationalTemplateCode".into()],
                 IssueCode::InvalidType,
-                format!(
-                    "templates[{index}].internationalTemplateCode must be a string (an approved international template ID), not {}.",
-                    type_name(other)
-                ),
+                concat(&["templates[", &decimal(index as u64), "].internationalTemplateCode must be a string (an approved international template ID), not ", type_name(other), "."]),
             );
             None
         }

@@ -1,5 +1,8 @@
 //! How messages name a JSON value's type.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::Value;
 
 pub(super) fn type_name(value: &Value) -> &'static str {

@@ -1,11 +1,14 @@
 //! Warnings: what the validator accepts but Tencent would refuse later (or what looks like a
 //! slip). They never block saving or sending; each says what Tencent would answer and the fix.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use super::model::{fill_code, is_template_id, KNOWN_USAGE_TYPES, SMS_REGIONS};
 use crate::redact::quote;
-use crate::text::{find_text, join};
+use crate::text::{char_count, concat, decimal, find_text, join};
 use crate::validation::{IssueCode, PathSegment, Validation, MAX_ISSUES};
 
 // Warnings whose path already names the field: static text keeps the wasm small.
@@ -15,11 +18,16 @@ const PARAM_FORMAT_AND_LENGTH: &str = "This value is not 0-6 digits once the cod
 const SECRET_KEY_LENGTH: usize = 32;
 
 pub(super) fn warn_access_key_id(id: &str, report: &mut Validation) {
-    warn_whitespace(id, "accessKeyId", vec!["accessKeyId".into()], report);
+    warn_whitespace(
+        id,
+        "accessKeyId",
+        crate::validation::at("accessKeyId"),
+        report,
+    );
     let trimmed = id.trim();
     if !trimmed.is_empty() && !is_secret_id_shaped(trimmed) {
         report.warn(
-            vec!["accessKeyId".into()],
+            crate::validation::at("accessKeyId"),
             IssueCode::SecretIdShape,
             "accessKeyId does not look like a Tencent Cloud SecretId (AKID followed by letters and digits): check that it is not the SecretKey or an app ID.".into(),
         );
@@ -30,20 +38,20 @@ pub(super) fn warn_access_key_secret(secret: &str, report: &mut Validation) {
     warn_whitespace(
         secret,
         "accessKeySecret",
-        vec!["accessKeySecret".into()],
+        crate::validation::at("accessKeySecret"),
         report,
     );
-    let length = secret.trim().chars().count();
+    let length = char_count(secret.trim());
     if length > 0 && length < SECRET_KEY_LENGTH {
         report.warn(
-            vec!["accessKeySecret".into()],
+            crate::validation::at("accessKeySecret"),
             IssueCode::SecretKeyLength,
             "accessKeySecret is shorter than a Tencent Cloud SecretKey (32 characters): copy the whole SecretKey from the CAM console's API keys page.".into(),
         );
     }
     if secret.trim().starts_with("AKID") {
         report.warn(
-            vec!["accessKeySecret".into()],
+            crate::validation::at("accessKeySecret"),
             IssueCode::SecretLooksLikeId,
             "accessKeySecret looks like a SecretId (AKID…): put the SecretId in accessKeyId and its SecretKey here.".into(),
         );
@@ -51,27 +59,34 @@ pub(super) fn warn_access_key_secret(secret: &str, report: &mut Validation) {
 }
 
 pub(super) fn warn_sdk_app_id(app_id: &str, report: &mut Validation) {
-    warn_whitespace(app_id, "sdkAppId", vec!["sdkAppId".into()], report);
+    warn_whitespace(
+        app_id,
+        "sdkAppId",
+        crate::validation::at("sdkAppId"),
+        report,
+    );
     warn_not_digits(
         app_id,
         "sdkAppId",
-        vec!["sdkAppId".into()],
+        crate::validation::at("sdkAppId"),
         "the SmsSdkAppId from the SMS console, e.g. \"1400000000\"",
         report,
     );
 }
 
 pub(super) fn warn_region(region: &str, report: &mut Validation) {
-    warn_whitespace(region, "region", vec!["region".into()], report);
+    warn_whitespace(region, "region", crate::validation::at("region"), report);
     if !region.trim().is_empty() && !SMS_REGIONS.contains(&region.trim()) {
         report.warn(
-            vec!["region".into()],
+            crate::validation::at("region"),
             IssueCode::UnknownRegion,
-            format!(
-                "region \"{}\" is not a Tencent Cloud SMS region: use one of {}.",
-                quote(region, 40),
-                join(&SMS_REGIONS, ", ")
-            ),
+            concat(&[
+                "region \"",
+                &quote(region, 40),
+                "\" is not a Tencent Cloud SMS region: use one of ",
+                &join(&SMS_REGIONS, ", "),
+                ".",
+            ]),
         );
     }
 }
@@ -81,35 +96,35 @@ pub(super) fn warn_region(region: &str, report: &mut Validation) {
 /// not digits alone (SMS docs 382/39022); the 【】 of a delivered SMS are not part of it.
 pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Validation) {
     let trimmed = name.trim();
-    let length = trimmed.chars().count();
-    warn_whitespace(name, field, vec![field.into()], report);
+    let length = char_count(trimmed);
+    warn_whitespace(name, field, crate::validation::at(field), report);
     if trimmed.contains(['【', '】']) {
         let inner = trimmed.trim_matches(['【', '】']);
         report.warn(
-            vec![field.into()],
+            crate::validation::at(field),
             IssueCode::SignNameBrackets,
-            format!("{field} includes the 【】 Tencent puts around a signature in the SMS; Tencent refuses them in the API (FailedOperation.SignatureIncorrectOrUnapproved): set {field} to \"{}\".", quote(inner, 20)),
+            concat(&[field, " includes the 【】 Tencent puts around a signature in the SMS; Tencent refuses them in the API (FailedOperation.SignatureIncorrectOrUnapproved): set ", field, " to \"", &quote(inner, 20), "\"."]),
         );
         return;
     }
     if !name.is_empty() && !(2..=12).contains(&length) {
         report.warn(
-            vec![field.into()],
+            crate::validation::at(field),
             IssueCode::SignNameLength,
-            format!("{field} has {length} characters; Tencent approves signatures of 2 to 12 characters: copy it exactly from the SMS console."),
+            concat(&[field, " has ", &decimal(length as u64), " characters; Tencent approves signatures of 2 to 12 characters: copy it exactly from the SMS console."]),
         );
     }
     if !trimmed.chars().all(is_sign_name_char) {
         report.warn(
-            vec![field.into()],
+            crate::validation::at(field),
             IssueCode::SignNameCharacters,
-            format!("{field} has characters other than Chinese characters, letters and digits (spaces and punctuation included), which Tencent does not approve in a signature: copy the approved signature exactly from the SMS console."),
+            concat(&[field, " has characters other than Chinese characters, letters and digits (spaces and punctuation included), which Tencent does not approve in a signature: copy the approved signature exactly from the SMS console."]),
         );
     } else if !trimmed.is_empty() && trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
         report.warn(
-            vec![field.into()],
+            crate::validation::at(field),
             IssueCode::SignNameDigits,
-            format!("{field} is only digits; Tencent does not approve such signatures, so this is probably a SignId: use the signature's text from the SMS console."),
+            concat(&[field, " is only digits; Tencent does not approve such signatures, so this is probably a SignId: use the signature's text from the SMS console."]),
         );
     }
 }
@@ -136,15 +151,12 @@ pub(super) fn warn_usage_type(
     };
     if !KNOWN_USAGE_TYPES.contains(&usage_type) {
         let hint = closest(usage_type, &KNOWN_USAGE_TYPES)
-            .map(|known| format!(" Did you mean \"{known}\"?"))
+            .map(|known| concat(&[" Did you mean \"", known, "\"?"]))
             .unwrap_or_default();
         report.warn(
             field_path(),
             IssueCode::UnknownUsageType,
-            format!(
-                "templates[{index}].usageType \"{}\" is not a Logto message type, so it is only used if Logto sends that exact type.{hint}",
-                quote(usage_type, 40)
-            ),
+            concat(&["templates[", &decimal(index as u64), "].usageType \"", &quote(usage_type, 40), "\" is not a Logto message type, so it is only used if Logto sends that exact type.", &hint]),
         );
     }
     if !localised
@@ -155,10 +167,13 @@ pub(super) fn warn_usage_type(
         report.warn(
             field_path(),
             IssueCode::DuplicateUsageType,
-            format!(
-                "templates[{index}] repeats usageType \"{}\"; only the first one is used: remove or rename the duplicate.",
-                quote(usage_type, 40)
-            ),
+            concat(&[
+                "templates[",
+                &decimal(index as u64),
+                "] repeats usageType \"",
+                &quote(usage_type, 40),
+                "\"; only the first one is used: remove or rename the duplicate.",
+            ]),
         );
     }
 }
@@ -205,7 +220,7 @@ pub(super) fn warn_template_param(
 ) {
     // What Tencent will see, with Logto's 6-digit code in place.
     let filled = fill_code(text, "000000");
-    let length = filled.chars().count();
+    let length = char_count(&filled);
     if length > 6 || !filled.bytes().all(|byte| byte.is_ascii_digit()) {
         report.warn(
             item_path(),
@@ -227,7 +242,7 @@ pub(super) fn warn_template_param(
     }
 }
 
-pub(super) fn warn_whitespace(
+pub(crate) fn warn_whitespace(
     value: &str,
     name: &str,
     path: Vec<PathSegment>,
@@ -242,7 +257,12 @@ pub(super) fn warn_whitespace(
         report.warn(
             path,
             IssueCode::Whitespace,
-            format!("{name} starts or ends with whitespace, which is sent as part of the value so sends fail{answer}: remove it."),
+            concat(&[
+                name,
+                " starts or ends with whitespace, which is sent as part of the value so sends fail",
+                answer,
+                ": remove it.",
+            ]),
         );
     }
 }
@@ -259,7 +279,7 @@ fn warn_not_digits(
         report.warn(
             path,
             IssueCode::NotDigits,
-            format!("{name} should be digits only: {expected}."),
+            concat(&[name, " should be digits only: ", expected, "."]),
         );
     }
 }
@@ -278,14 +298,14 @@ pub(crate) fn warn_unknown_keys(
             return;
         }
         let hint = closest(key, known)
-            .map(|name| format!(" Did you mean \"{name}\"?"))
+            .map(|name| concat(&[" Did you mean \"", name, "\"?"]))
             .unwrap_or_else(|| " It is ignored: remove it.".into());
         let mut path = parent.to_vec();
         path.push(PathSegment::Key(key.clone()));
         report.warn(
             path,
             IssueCode::UnknownKey,
-            format!("Unknown key \"{}\".{hint}", quote(key, 40)),
+            concat(&["Unknown key \"", &quote(key, 40), "\".", &hint]),
         );
     }
 }
@@ -304,22 +324,34 @@ fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, name)| name)
 }
 
+/// Levenshtein distance in characters. `right` is a known name, ASCII and under 64 bytes, so its
+/// bytes are its characters and two rows on the stack suffice (no `Vec`s to grow).
 fn edit_distance(left: &str, right: &str) -> usize {
-    let right: Vec<char> = right.chars().collect();
-    let mut previous: Vec<usize> = (0..=right.len()).collect();
+    const ROW: usize = 65;
+    let right = right.as_bytes();
+    if right.len() >= ROW || !right.is_ascii() {
+        return usize::MAX;
+    }
+    let mut previous = [0_usize; ROW];
+    for (j, slot) in previous.iter_mut().enumerate() {
+        *slot = j;
+    }
+    let mut current = [0_usize; ROW];
+    // `get`, not indexing: `j + 1 <= right.len() < ROW`, and no panic path is linked.
+    let at = |row: &[usize; ROW], j: usize| row.get(j).copied().unwrap_or(usize::MAX - 1);
     for (i, left_char) in left.chars().enumerate() {
-        let mut current = Vec::with_capacity(right.len() + 1);
-        current.push(i + 1);
-        for (j, right_char) in right.iter().enumerate() {
-            let substitution = previous.get(j).copied().unwrap_or(usize::MAX - 1)
-                + usize::from(left_char != *right_char);
-            let deletion = previous.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
-            let insertion = current.get(j).copied().unwrap_or(usize::MAX - 1) + 1;
-            current.push(substitution.min(deletion).min(insertion));
+        current[0] = i + 1;
+        for (j, right_byte) in right.iter().enumerate() {
+            let substitution = at(&previous, j) + usize::from(left_char != char::from(*right_byte));
+            let deletion = at(&previous, j + 1) + 1;
+            let insertion = at(&current, j) + 1;
+            if let Some(slot) = current.get_mut(j + 1) {
+                *slot = substitution.min(deletion).min(insertion);
+            }
         }
         previous = current;
     }
-    previous.last().copied().unwrap_or(usize::MAX)
+    at(&previous, right.len())
 }
 
 fn is_secret_id_shaped(id: &str) -> bool {

@@ -9,7 +9,7 @@ const MAX_CLOCK_DIFF_SECONDS = 300;
 const OVERSIZED_BODY_BYTES = 2 * 1024 * 1024;
 const FAULTS = new Set([
   'hang', 'trickle', 'html502', 'reset', 'invalidJson', 'empty',
-  'noResponse', 'emptyStatusSet', 'missingCode', 'oversized',
+  'noResponse', 'emptyStatusSet', 'missingCode', 'oversized', 'redirect',
 ]);
 const DEFAULT_MODES = Object.freeze({
   skewMs: 0,
@@ -428,6 +428,10 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       }
       case 'oversized':
         return sendJson(res, oversizedText(phoneNumbers));
+      case 'redirect':
+        // A proxy sending the client elsewhere, after it may have forwarded the request.
+        res.writeHead(307, { Location: 'https://sms.tencentcloudapi.com/', 'Content-Length': 0 });
+        return res.end();
     }
   }
 
