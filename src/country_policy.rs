@@ -10,7 +10,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::country::{self, Country};
 use crate::error::{ConnectorError, ErrorCode};

@@ -9,7 +9,7 @@ use crate::prelude::*;
 
 use core::fmt;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use crate::config::{self, Config, ROOT_KEYS};
 use crate::endpoint::{parse_endpoint, EndpointError};

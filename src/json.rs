@@ -11,7 +11,16 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use serde_json::{Map, Number, Value};
+mod value;
+
+/// The wasm reads JSON into its own small [`value::Value`]; native builds and tests into
+/// serde_json's, which [`parse`] converts to (same keys, order and numbers).
+#[cfg(any(not(target_arch = "wasm32"), test))]
+pub use serde_json::{Map, Value};
+#[cfg(all(target_arch = "wasm32", not(test)))]
+pub use value::{Map, Value};
+
+use value::{Map as OwnMap, Number as OwnNumber, Value as Own};
 
 use crate::text::decimal;
 
@@ -27,7 +36,13 @@ const LARGE_POWERS: [f64; 20] = [
 
 /// The value of `bytes`, or `None` for anything serde_json refuses (invalid UTF-8 too: outside a
 /// string it is a syntax error, inside one serde_json refuses it).
+// In the wasm the conversion is to the same type.
+#[allow(clippy::useless_conversion)]
 pub fn parse(bytes: &[u8]) -> Option<Value> {
+    read(bytes).map(Into::into)
+}
+
+fn read(bytes: &[u8]) -> Option<Own> {
     let mut reader = Reader {
         text: core::str::from_utf8(bytes).ok()?,
         at: 0,
@@ -66,12 +81,12 @@ impl Reader<'_> {
     }
 
     /// `depth`: how many more arrays or objects may open.
-    fn value(&mut self, depth: u8) -> Option<Value> {
+    fn value(&mut self, depth: u8) -> Option<Own> {
         Some(match self.skip_whitespace()? {
-            b'n' => self.eat("null").map(|()| Value::Null)?,
-            b't' => self.eat("true").map(|()| Value::Bool(true))?,
-            b'f' => self.eat("false").map(|()| Value::Bool(false))?,
-            b'"' => Value::String(self.string()?),
+            b'n' => self.eat("null").map(|()| Own::Null)?,
+            b't' => self.eat("true").map(|()| Own::Bool(true))?,
+            b'f' => self.eat("false").map(|()| Own::Bool(false))?,
+            b'"' => Own::String(self.string()?),
             b'[' => {
                 let depth = depth.checked_sub(1)?;
                 let mut items = Vec::new();
@@ -86,11 +101,11 @@ impl Reader<'_> {
                 } else {
                     self.at += 1;
                 }
-                Value::Array(items)
+                Own::Array(items)
             }
             b'{' => {
                 let depth = depth.checked_sub(1)?;
-                let mut entries = Map::new();
+                let mut entries = Vec::new();
                 self.at += 1;
                 if self.skip_whitespace()? != b'}' {
                     loop {
@@ -102,8 +117,7 @@ impl Reader<'_> {
                             return None;
                         }
                         self.at += 1;
-                        // The last of repeated keys wins, as in serde_json.
-                        entries.insert(key, self.value(depth)?);
+                        entries.push((key, self.value(depth)?));
                         if !self.comma(b'}')? {
                             break;
                         }
@@ -111,7 +125,8 @@ impl Reader<'_> {
                 } else {
                     self.at += 1;
                 }
-                Value::Object(entries)
+                // The last of repeated keys wins, as in serde_json.
+                Own::Object(OwnMap::from_entries(entries))
             }
             _ => self.number()?,
         })
@@ -191,7 +206,7 @@ impl Reader<'_> {
 
     /// A number, the way serde_json reads one: a whole number that fits is a `u64` or
     /// negative `i64`; anything else (`-0` too) an `f64`, and one out of `f64`'s range refused.
-    fn number(&mut self) -> Option<Value> {
+    fn number(&mut self) -> Option<Own> {
         let positive = self.peek() != Some(b'-');
         if !positive {
             self.at += 1;
@@ -266,7 +281,7 @@ impl Reader<'_> {
                     return None;
                 }
                 let zero = if positive { 0.0 } else { -0.0 };
-                return Number::from_f64(zero).map(Value::Number);
+                return OwnNumber::from_f64(zero).map(Own::Number);
             }
             exponent = if positive_exponent {
                 exponent.saturating_add(written)
@@ -276,17 +291,17 @@ impl Reader<'_> {
         }
         if !float {
             if positive {
-                return Some(Value::Number(significand.into()));
+                return Some(Own::Number(significand.into()));
             }
             let negative = (significand as i64).wrapping_neg();
             if negative < 0 {
-                return Some(Value::Number(negative.into()));
+                return Some(Own::Number(negative.into()));
             }
             // -0, or below i64::MIN: an f64, as in serde_json.
         }
         let magnitude = scale(significand as f64, exponent)?;
         let value = if positive { magnitude } else { -magnitude };
-        Some(Number::from_f64(value).map_or(Value::Null, Value::Number))
+        Some(OwnNumber::from_f64(value).map_or(Own::Null, Own::Number))
     }
 }
 
@@ -459,9 +474,10 @@ impl<'a> Object<'a> {
 
 /// serde's `Serialize` for types that implement [`WriteJson`], for native callers and tests:
 /// their JSON text read back as a `Value` (objects come out with sorted keys). No serde
-/// serializer reaches the wasm.
+/// serializer reaches the wasm, so there the macro writes nothing.
 macro_rules! serialize_written {
     ($($type:ty),* $(,)?) => {$(
+        #[cfg(any(not(target_arch = "wasm32"), test))]
         impl serde::Serialize for $type {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let text = crate::json::to_string(self);
@@ -623,6 +639,95 @@ mod tests {
         assert!(parse("[".repeat(127).as_bytes()).is_none());
     }
 
+    /// Every object of `value` holds its keys in strictly increasing order (sorted, each once),
+    /// which the conversion to serde_json's map would hide.
+    fn keys_sorted_once(value: &Own) -> bool {
+        match value {
+            Own::Array(items) => items.iter().all(keys_sorted_once),
+            Own::Object(fields) => {
+                let keys: Vec<&String> = fields.keys().collect();
+                keys.windows(2).all(|pair| pair[0] < pair[1])
+                    && fields.values().all(keys_sorted_once)
+            }
+            _ => true,
+        }
+    }
+
+    #[test]
+    fn objects_are_sorted_and_keep_the_last_repeated_key() {
+        let text = r#"{"b":1,"a":{"z":0,"y":[{"k":1,"k":2}]},"b":3,"c":null,"a":true,"":"e"}"#;
+        let own = read(text.as_bytes()).unwrap();
+        assert!(keys_sorted_once(&own));
+        let fields = own.as_object().unwrap();
+        assert_eq!(fields.keys().collect::<Vec<_>>(), ["", "a", "b", "c"]);
+        assert_eq!(fields.len(), 4);
+        assert_eq!(own.get("a").and_then(Own::as_bool), Some(true));
+        assert_eq!(own["b"].as_u64(), Some(3));
+        assert!(own["c"].is_null() && own["missing"].is_null() && own["b"]["x"].is_null());
+        assert!(fields.contains_key("") && !fields.contains_key("d"));
+        assert_eq!(ours(text), serde(text));
+    }
+
+    #[test]
+    fn a_map_inserts_in_key_order_and_replaces() {
+        let mut map = OwnMap::new();
+        assert!(map.is_empty());
+        assert_eq!(map.insert("m".into(), Own::Null), None);
+        assert_eq!(map.insert("a".into(), true.into()), None);
+        assert_eq!(map.insert("z".into(), "x".into()), None);
+        assert_eq!(map.insert("m".into(), Own::from(vec![])), Some(Own::Null));
+        let entries: Vec<_> = map
+            .iter()
+            .map(|(key, value)| (key.as_str(), value.clone()))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                ("a", Own::Bool(true)),
+                ("m", Own::Array(vec![])),
+                ("z", "x".into())
+            ]
+        );
+        assert_eq!(map.get("z").and_then(Own::as_str), Some("x"));
+        assert_eq!(map.get("b"), None);
+    }
+
+    #[test]
+    fn numbers_read_as_serde_json_reads_them() {
+        for text in [
+            "0",
+            "7",
+            "18446744073709551615",
+            "-1",
+            "-9223372036854775808",
+            "1.5",
+            "-0",
+            "1e3",
+        ] {
+            let own = read(text.as_bytes()).unwrap();
+            let serde = serde(text);
+            let theirs: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(own.as_u64(), theirs.as_u64(), "{text}");
+            assert_eq!(own.as_i64(), theirs.as_i64(), "{text}");
+            assert_eq!(own.as_f64(), theirs.as_f64(), "{text}");
+            assert_eq!(own.is_number(), theirs.is_number(), "{text}");
+            assert_eq!(ours(text), serde, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_large_object_in_reverse_order_is_read_quickly_and_exactly() {
+        let mut text = String::from("{");
+        for index in (0..100_000).rev() {
+            text.push_str(&format!("\"k{index}\":{index},\"k{}\":0,", index / 2));
+        }
+        text.push_str("\"end\":0}");
+        let own = read(text.as_bytes()).unwrap();
+        assert!(keys_sorted_once(&own));
+        assert_eq!(own.as_object().unwrap().len(), 100_001);
+        assert_eq!(ours(&text), serde(&text));
+    }
+
     #[test]
     fn invalid_utf8_is_refused() {
         assert_eq!(parse(b"\"\xff\""), None);
@@ -665,6 +770,7 @@ mod tests {
                 text in r#"[ \[\]{}",:0-9eE.+\-ntrufalsx\\/bu\u{1}é😀dD]{0,24}"#
             ) {
                 proptest::prop_assert_eq!(ours(&text), serde(&text), "{:?}", text);
+                proptest::prop_assert!(read(text.as_bytes()).as_ref().map_or(true, keys_sorted_once));
             }
 
             #[test]
@@ -672,6 +778,16 @@ mod tests {
                 text in r#"-?(0|[1-9][0-9]{0,25})(\.[0-9]{0,22})?([eE][+-]?[0-9]{1,12})?"#
             ) {
                 proptest::prop_assert_eq!(ours(&text), serde(&text), "{:?}", text);
+            }
+
+            #[test]
+            fn agrees_with_serde_json_on_repeated_keys(
+                entries in proptest::collection::vec(("[ab]{0,2}", 0_u64..4), 0..40)
+            ) {
+                let fields: Vec<String> = entries.iter().map(|(key, value)| format!("\"{key}\":{value}")).collect();
+                let text = format!("{{{}}}", fields.join(","));
+                proptest::prop_assert_eq!(ours(&text), serde(&text), "{:?}", text);
+                proptest::prop_assert!(read(text.as_bytes()).is_some_and(|own| keys_sorted_once(&own)));
             }
 
             #[test]
@@ -683,6 +799,7 @@ mod tests {
             fn agrees_with_serde_json_on_documents(value in document()) {
                 let text = serde_json::to_string_pretty(&value).unwrap();
                 proptest::prop_assert_eq!(parse(text.as_bytes()), Some(value));
+                proptest::prop_assert!(read(text.as_bytes()).is_some_and(|own| keys_sorted_once(&own)));
             }
         }
 

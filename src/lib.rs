@@ -67,6 +67,10 @@ pub mod wire;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+/// The JSON value the API reads (serde_json's natively, the crate's own in the wasm) and the
+/// reader that builds it from text.
+pub use json::{parse as parse_json, Value as JsonValue};
+
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 // SAFETY: wasm32-unknown-unknown without atomics runs one thread, the only case

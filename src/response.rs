@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use crate::error::{ConnectorError, Delivery, ErrorCode};
 use crate::fallback::Route;

@@ -16,7 +16,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::config::Config;
 use crate::counters::Check;

@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::config::{fill_code, is_template_id, Config, CODE_PLACEHOLDER};
 use crate::error::{ConnectorError, ErrorCode};

@@ -9,7 +9,7 @@ use crate::prelude::*;
 
 use core::cell::RefCell;
 
-use serde_json::Value;
+use crate::json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::config;

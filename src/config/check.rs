@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use alloc::rc::Rc;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::model::{
     is_template_id, Config, Language, Template, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS,

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::model::{
     is_template_id, Template, CODE_PLACEHOLDER, REQUIRED_USAGE_TYPES, TEMPLATE_KEYS,

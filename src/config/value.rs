@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use serde_json::Value;
+use crate::json::Value;
 
 pub(super) fn type_name(value: &Value) -> &'static str {
     match value {

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::model::{fill_code, is_template_id, KNOWN_USAGE_TYPES, SMS_REGIONS};
 use crate::redact::quote;
