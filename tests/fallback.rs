@@ -25,22 +25,14 @@ const NOW: f64 = 1_551_113_065_000.0;
 const DATE: &str = "Mon, 25 Feb 2019 16:44:25 GMT";
 const MESSAGE: &str = r#"{"to":"8613711112222","type":"SignIn","payload":{"code":"123456"}}"#;
 
-fn root_file(path: &str) -> String {
-    let path = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
-}
+mod common;
 
 /// Tencent's declared codes a SendSms can get (see tests/tencent_codes.rs).
 fn declared() -> Vec<String> {
-    let fixture: Value =
-        serde_json::from_str(&root_file("tests/fixtures/tencent-error-codes.json")).unwrap();
     let not_for_send: BTreeSet<_> = NOT_FOR_SEND_SMS.iter().map(|(code, _)| *code).collect();
-    let mut seen = BTreeSet::new();
-    ["sms", "common"]
-        .iter()
-        .flat_map(|list| fixture[list].as_array().unwrap().iter())
-        .map(|entry| entry["code"].as_str().unwrap().to_owned())
-        .filter(|code| !not_for_send.contains(code.as_str()) && seen.insert(code.clone()))
+    common::declared_codes()
+        .into_iter()
+        .filter(|code| !not_for_send.contains(code.as_str()))
         .collect()
 }
 
@@ -458,14 +450,11 @@ fn the_fault_matrix_holds_for_every_code_and_fault_with_both_kinds_of_fallback()
         matrix.insert(name.clone(), Value::Object(row));
     }
     assert!(moved > 80 && stayed > 80, "{moved} moved, {stayed} stayed");
-    let text = serde_json::to_string_pretty(&Value::Object(matrix)).unwrap() + "\n";
-    let path = "tests/fixtures/fallback-matrix.json";
-    if std::env::var_os("UPDATE_FIXTURES").is_some() {
-        std::fs::write(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")), &text).unwrap();
-    }
-    assert!(
-        root_file(path) == text,
-        "{path} is not the matrix: run UPDATE_FIXTURES=1 cargo test --test fallback"
+    common::generated_fixture(
+        "tests/fixtures/fallback-matrix.json",
+        &Value::Object(matrix),
+        "the matrix",
+        "fallback",
     );
 }
 

@@ -8,13 +8,12 @@ use tencent_sms_connector::config::{
 };
 use tencent_sms_connector::validation::IssueCode;
 
-fn package_file(name: &str) -> String {
-    repository_file(&format!("pkg-template/{name}"))
-}
+mod common;
 
-fn repository_file(name: &str) -> String {
-    let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
+use common::root_file;
+
+fn package_file(name: &str) -> String {
+    root_file(&format!("pkg-template/{name}"))
 }
 
 /// The text between `start` and the first line that is exactly `end` after it.
@@ -128,7 +127,7 @@ fn typescript_and_the_readmes_list_exactly_the_core_s_issue_codes() {
         warnings,
         "index.d.ts ConfigWarningCode"
     );
-    let readme = repository_file("README.md");
+    let readme = root_file("README.md");
     assert_eq!(
         listed_codes(section(&readme, "Error codes:\n", "Warning codes:")),
         errors,

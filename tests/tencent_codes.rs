@@ -18,25 +18,9 @@ use tencent_sms_connector::tencent_codes::{
 const NOW: f64 = 1_551_113_065_000.0;
 const DATE: &str = "Mon, 25 Feb 2019 16:44:25 GMT";
 
-fn root_file(path: &str) -> String {
-    let path = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
-}
+mod common;
 
-/// Tencent's declared codes, SMS first; a code in both lists once.
-fn declared() -> Vec<String> {
-    let fixture: Value =
-        serde_json::from_str(&root_file("tests/fixtures/tencent-error-codes.json"))
-            .expect("fixture is JSON");
-    assert!(fixture["origin"]["sms"]["version"].is_string());
-    let mut seen = BTreeSet::new();
-    ["sms", "common"]
-        .iter()
-        .flat_map(|list| fixture[list].as_array().expect("code list").iter())
-        .map(|entry| entry["code"].as_str().expect("code").to_owned())
-        .filter(|code| seen.insert(code.clone()))
-        .collect()
-}
+use common::{declared_codes as declared, generated_fixture, root_file};
 
 fn saved_config() -> Value {
     let templates: Vec<Value> = ["Register", "SignIn", "ForgotPassword", "Generic"]
@@ -253,14 +237,11 @@ fn the_js_tests_expectations_are_the_table() {
             }),
         );
     }
-    let text = serde_json::to_string_pretty(&Value::Object(expected)).unwrap() + "\n";
-    let path = "tests/fixtures/tencent-code-judgements.json";
-    if std::env::var_os("UPDATE_FIXTURES").is_some() {
-        std::fs::write(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")), &text).unwrap();
-    }
-    assert!(
-        root_file(path) == text,
-        "{path} is not the table: run UPDATE_FIXTURES=1 cargo test --test tencent_codes"
+    generated_fixture(
+        "tests/fixtures/tencent-code-judgements.json",
+        &Value::Object(expected),
+        "the table",
+        "tencent_codes",
     );
 }
 
