@@ -3,9 +3,11 @@
 // /usr/bin or on PATH; without one, callers skip with `missingRedisMessage` unless REQUIRE_REDIS=1.
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+import { freePort } from '../../scripts/e2e/processes.mjs';
 
 export const missingRedisMessage =
   'no redis-server found (install Debian\'s redis-server, or set REDIS_SERVER_PATH); REQUIRE_REDIS=1 makes this a failure';
@@ -37,16 +39,6 @@ export const findRedisCli = (server = findRedisServer()) => {
   const beside = server && path.join(path.dirname(server), 'redis-cli');
   return beside && executable(beside) ? beside : undefined;
 };
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 
 /** One PING over a raw socket: true on +PONG within `timeoutMs`. */
 const pings = (port, timeoutMs = 500) =>
