@@ -451,6 +451,16 @@ const run = async (workDir) => {
         assert.match(body.message, /The test SMS was sent \(RequestId [\w-]+\)\. sendLimits' ip rules were not applied to this send: Logto passed 127\.0\.0\.1, a loopback address/);
         assert.equal(tencent.requests.length, 1, 'the test SMS went out');
       });
+      await check('10d trustedIps: the address past its ip limit sends again, and a Test from a trusted loopback passes without the note', async () => {
+        const trusted = { ...limited, trustedIps: ['203.0.113.0/24', '127.0.0.1/32'] };
+        await api.patch(`/connectors/${connectorRow.id}`, { config: trusted });
+        tencent.reset();
+        await fromAddress('203.0.113.77', limitedUsers[3]);
+        assert.equal(tencent.requests.length, 1, 'the trusted address is not held to the ip rule');
+        // Resolves only on a 2xx: a Test that failed with the note would throw here.
+        await api.post(`/connectors/${connectorId}/test`, { phone: phone.testRoute, config: trusted });
+        assert.equal(tencent.requests.length, 2);
+      });
     } finally {
       await api.patch(`/connectors/${connectorRow.id}`, { config });
       tencent.reset();
