@@ -54,6 +54,7 @@ pub mod phone;
 pub mod redact;
 pub mod response;
 pub mod retry;
+pub mod send_event;
 pub mod send_limits;
 pub mod send_sms;
 pub mod state;

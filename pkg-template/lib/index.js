@@ -21,6 +21,8 @@ const engine = createEngine({
   glue,
   load: () => glue.initSync({ module: new WebAssembly.Module(readFileSync(new URL('wasm/tencent_sms_bg.wasm', import.meta.url))) }),
   counter: countShared,
+  // One JSON line per send (sendLog), beside Logto's own logs: `docker logs` shows it.
+  log: (line) => console.log(line),
 });
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));

@@ -8,6 +8,7 @@ import * as glue from './wasm/tencent_sms.js';
 export const engine = createEngine({
   glue,
   load: () => glue.initSync({ module: new WebAssembly.Module(readFileSync(new URL('wasm/tencent_sms_bg.wasm', import.meta.url))) }),
+  log: (line) => console.log(line),
 });
 
 /** Any Tencent SMS API action with the connector's config: Tencent's `Response`, or an SmsConnectorError. */
