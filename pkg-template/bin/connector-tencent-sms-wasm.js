@@ -77,8 +77,8 @@ const commands = {
     summary: 'send one verification code with a config, as Logto would',
     options: { config: { type: 'string' }, to: { type: 'string' }, type: { type: 'string', default: 'SignIn' }, code: { type: 'string', default: '123456' } },
     run: async ({ config: file, to, type, code }, out) => {
-      const config = await validConfig(file);
       const data = { to: phoneNumber(to).slice(1), type, payload: { code } };
+      const config = await validConfig(file);
       try {
         const result = await (await engine()).sendMessage(data, config);
         out(`Sent: RequestId ${result.requestId}, SerialNo ${result.serialNo}, fee ${result.fee}, ${result.isoCode}, route ${result.route}.`);

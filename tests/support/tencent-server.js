@@ -514,7 +514,9 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
     const respond = () => {
       if (res.destroyed) return;
       if (fault) return misbehave(fault, req, res, envelope, record);
-      sendJson(res, JSON.stringify(answerFor(envelope, record)));
+      const answer = answerFor(envelope, record);
+      record.requestId = answer.Response.RequestId;
+      sendJson(res, JSON.stringify(answer));
     };
     if (modes.hold && fault !== 'hang') {
       held.push(respond);
@@ -535,6 +537,8 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       body: null,
       signatureValid: null,
       answeredCode: null,
+      /** The RequestId of the JSON answer, once given (not for a fault). */
+      requestId: null,
       fault: null,
       /** X-TC-RequestClient as received (undefined when absent); Tencent's SDKs send one. */
       requestClient: req.headers['x-tc-requestclient'],
