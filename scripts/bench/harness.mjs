@@ -2,6 +2,8 @@
 // It is copied into the temp app where both connectors are installed, so bare imports resolve there
 // as in a user's app, and it prints one JSON line of figures on stdout.
 import { deepStrictEqual } from 'node:assert/strict';
+import { createWriteStream } from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 import path from 'node:path';
@@ -45,6 +47,8 @@ const senders = {
   oursLimitsRedis: (job) => connectorSender({ ...job, sendLimits: sendLimits3 }),
   /** Ours with a second Tencent account as fallback that the send never needs. */
   oursFallback: (job) => connectorSender({ ...job, fallback: unusedFallback }),
+  /** Ours with sendLog "off": no event line (the other kinds of ours write one per send). */
+  oursLogOff: (job) => connectorSender({ ...job, sendLog: 'off' }),
   official: connectorSender,
   /** The floor for any design that sends through the host's global fetch. */
   async bareFetch({ endpoint }) {
@@ -68,12 +72,12 @@ const senders = {
   },
 };
 
-async function connectorSender({ specifier, endpoint, localised = false, countryPolicy, sendLimits, redisUrl, fallback }) {
+async function connectorSender({ specifier, endpoint, localised = false, countryPolicy, sendLimits, redisUrl, fallback, sendLog }) {
   // Read by ours at its first limited send, as Logto's REDIS_URL.
   process.env.REDIS_URL = redisUrl ?? '';
   const { default: createConnector } = await import(specifier);
   const base = localised ? localisedConfig(endpoint) : connectorConfig(endpoint);
-  const config = { ...base, ...(countryPolicy && { countryPolicy }), ...(sendLimits && { sendLimits }), ...(fallback && { fallback }) };
+  const config = { ...base, ...(countryPolicy && { countryPolicy }), ...(sendLimits && { sendLimits }), ...(fallback && { fallback }), ...(sendLog && { sendLog }) };
   const data = localised ? localisedMessage : message;
   const connector = await createConnector({ getConfig: async () => config });
   // As Logto's real sends call it: no config argument, the saved one comes from getConfig (a
@@ -196,6 +200,13 @@ async function redisRoundTrip({ specifier, redisUrl, warmUp, calls }) {
   micros.sort((a, b) => a - b);
   return { calls, answered, medianMicros: micros[Math.floor(calls / 2)], p90Micros: micros[Math.floor(calls * 0.9)], cpuMicros: (cpu.user + cpu.system) / calls };
 }
+
+// Ours writes one event line per send (sendLog) with console.log, as to Logto's stdout: here it
+// goes to the null device, written like a pipe, so the parent's buffer holds only the figures.
+const eventSink = createWriteStream(os.devNull);
+console.log = (...parts) => {
+  eventSink.write(`${parts.join(' ')}\n`);
+};
 
 const jobs = { coldStart, sends, signing, redisRoundTrip };
 const job = JSON.parse(process.argv[2]);
