@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { sendMessage } from '../pkg/lib/index.js';
+import { sendMessage, validateConfig } from '../pkg/lib/index.js';
+import * as glue from '../pkg/lib/wasm/tencent_sms.js';
 
 import { makeConfig, secretKey, startLocalTencent } from '../tests/support/fixtures.js';
 import { startTencentServer } from '../tests/support/tencent-server.js';
@@ -199,6 +200,39 @@ describe('input the core never sends', () => {
   test('a config that is not JSON at all (a BigInt): failed', async () => {
     const event = theEvent(await send({ ...config, timeoutMs: 10n }));
     assert.equal(event.code, 'invalid_config');
+  });
+});
+
+describe('a wasm trap (the instance is replaced): still exactly one event', () => {
+  /** Corrupts whichever instance is live now; its next call traps (as trap-recovery.test.js). */
+  const corruptLiveInstance = () => {
+    validateConfig({});
+    new Uint8Array(glue.initSync().memory.buffer).fill(0xff);
+  };
+  test('before the request left', async () => {
+    corruptLiveInstance();
+    const outcome = await send();
+    const event = theEvent(outcome);
+    assert.equal(outcome.error.data.delivery, 'not_sent');
+    assert.equal(event.outcome, 'failed');
+    assert.equal(event.code, 'general');
+    assert.equal(server.requests.length, 0);
+  });
+  test('while the request was in flight', async () => {
+    const pending = send();
+    server.set({ hold: true });
+    for (let waited = 0; server.requests.length === 0 && waited < 400; waited += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.equal(server.requests.length, 1, 'the request reached the server');
+    corruptLiveInstance();
+    server.release();
+    const outcome = await pending;
+    const event = theEvent(outcome);
+    assert.equal(outcome.error.data.delivery, 'unknown');
+    assert.equal(event.outcome, 'failed');
+    assert.equal(event.code, 'general');
+    server.reset();
   });
 });
 
