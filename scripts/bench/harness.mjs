@@ -23,6 +23,7 @@ const delivered = {
   oursLimits: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   oursLimitsRedis: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   oursFallback: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '' && result.route === 'primary',
+  oursLogOff: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   official: (result) => answeredOk(result?.body),
   bareFetch: answeredOk,
   bareGot: answeredOk,
