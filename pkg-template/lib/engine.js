@@ -515,7 +515,8 @@ export const createEngine = ({ glue, load, counter, log }) => {
   /**
    * The send's one event line: the core's (outcome, masked number, template, locale, attempts)
    * with the send id, the time, what Tencent answered (already in the result or error) and the
-   * milliseconds. A send the core never saw (bad input, a trap) has none, so it gets `failed`.
+   * milliseconds. A reply without the core's event (bad input, a trap) is `failed`, or `sent`
+   * with a result; a rehearsal's result (`dryRun`, issue 27) is `dry_run`.
    */
   const eventLine = (id, started, { result, error, event }) => {
     const data = error?.data;
@@ -523,7 +524,7 @@ export const createEngine = ({ glue, load, counter, log }) => {
       event: 'tencent_sms_send',
       time: new Date().toISOString(),
       id,
-      outcome: event?.outcome ?? 'failed',
+      outcome: event?.outcome ?? (result ? (result.dryRun ? 'dry_run' : 'sent') : 'failed'),
       code: error?.code,
       tencentCode: data?.tencentCode,
       requestId: result?.requestId ?? data?.requestId,
