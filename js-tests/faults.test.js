@@ -92,7 +92,11 @@ describe('process lifetime', () => {
     `;
     const started = performance.now();
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
-    assert.equal(child.stdout.trim(), 'invalid_config', child.stderr);
+    // Its one event line, then the code.
+    const [event, code, ...rest] = child.stdout.trim().split('\n');
+    assert.equal(code, 'invalid_config', child.stderr);
+    assert.deepEqual(rest, []);
+    assert.equal(JSON.parse(event).outcome, 'failed');
     assert.ok(performance.now() - started < 10_000, 'the process waited for the 30 s timeout');
   });
 });

@@ -65,16 +65,21 @@ test('without internationalSignName, international templates go out unsigned', a
   assert.equal('SignName' in lastBody(), false);
 });
 
-test('an old config behaves exactly as before for mainland numbers', async () => {
-  const result = await send('8613711112222', oldConfig);
-  assert.equal(result.isoCode, 'CN');
-  assert.deepEqual(lastBody(), {
+test('an old config behaves exactly as before for mainland numbers, but for the send id in SessionContext (none with sendLog "off")', async () => {
+  const before = {
     PhoneNumberSet: ['+8613711112222'],
     SmsSdkAppId: sdkAppId,
     SignName: signName,
     TemplateId: templateCodeFor('SignIn'),
     TemplateParamSet: ['123456'],
-  });
+  };
+  const result = await send('8613711112222', oldConfig);
+  assert.equal(result.isoCode, 'CN');
+  const { SessionContext, ...rest } = lastBody();
+  assert.deepEqual(rest, before);
+  assert.match(SessionContext, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  await send('8613711112222', { ...oldConfig, sendLog: 'off' });
+  assert.deepEqual(lastBody(), before);
 });
 
 test('a mainland template to a foreign number: Tencent refuses, the error names the field to add', async () => {

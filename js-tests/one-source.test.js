@@ -67,6 +67,7 @@ test('config fields: formItems, index.d.ts and the validator name the same keys'
     trustedIps: ['10.0.0.0/8'],
     fallback: { type: 'http', endpoint: 'https://sms-gateway.example.com/send', authorization: 'Bearer token' },
     fallbackCooldownSeconds: 120,
+    sendLog: 'off',
   };
   assert.deepEqual(sorted(Object.keys(everyField)), sorted(formKeys), 'this test sets every form field');
   assert.ok(!warningCodes(everyField).includes('unknown_key'));

@@ -93,6 +93,41 @@ export interface TencentSmsConfig {
   fallback?: TencentSmsFallback | HttpSmsFallback | Record<string, never> | null;
   /** Seconds the primary is skipped after an account-level refusal: 0–86400, default 60. */
   fallbackCooldownSeconds?: number;
+  /**
+   * `"on"` (default): one JSON line per send on stdout (see {@link SendEvent}), and the send id
+   * as Tencent's `SessionContext`. `"off"`: neither.
+   */
+  sendLog?: 'on' | 'off';
+}
+
+/**
+ * The line written for each send with `sendLog` on. Never a secret, the code or the full number.
+ * Fields without a value are left out.
+ */
+export interface SendEvent {
+  event: 'tencent_sms_send';
+  /** ISO 8601, when the send ended. */
+  time: string;
+  /** The send id, also sent as Tencent's `SessionContext`. */
+  id: string;
+  /** `refused`: Tencent refused, nothing delivered; `blocked`: countryPolicy or sendLimits, no request; `dry_run`: a rehearsal. */
+  outcome: 'sent' | 'refused' | 'failed' | 'blocked' | 'dry_run';
+  /** Logto's error code. */
+  code?: string;
+  tencentCode?: string;
+  requestId?: string;
+  serialNo?: string;
+  fee?: number;
+  isoCode?: string;
+  templateId?: string;
+  /** The chosen template entry's `locale`; absent for the type's default entry. */
+  locale?: string;
+  route?: 'primary' | 'fallback';
+  /** Requests that went out. */
+  attempts: number;
+  ms: number;
+  /** Calling code and last two digits, e.g. `+86…22`. */
+  to?: string;
 }
 
 /** A second Tencent account or site: the top level's fields, without the top-level-only ones (a fallback of its own, send limits). */
@@ -142,7 +177,8 @@ export type ConfigErrorCode =
   | 'invalid_send_limit'
   | 'invalid_trusted_ip'
   | 'invalid_fallback'
-  | 'invalid_cooldown';
+  | 'invalid_cooldown'
+  | 'invalid_send_log';
 
 /** Codes of `warnings`: saved, but Tencent would likely refuse a send. See the README's "Warning codes". */
 export type ConfigWarningCode =
@@ -301,6 +337,26 @@ export declare function validateConfig(config: unknown): ConfigValidation;
 export declare function sendMessage(data: SendMessageData, config: unknown): Promise<SendResult>;
 /** Throws the host's ConnectorError (`invalid_request_parameters`) on bad input. */
 export declare function signRequest(input: SignRequestInput): SignedRequest;
+
+export interface CallTencentOptions {
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+  /** Defaults to the config's `timeoutMs`. */
+  timeoutMs?: number;
+}
+/**
+ * Any Tencent SMS API action (version 2021-01-11), e.g. `PullSmsSendStatusByPhoneNumber`, signed
+ * with the config's keys for its endpoint and region; `params` is the request body. Resolves to
+ * Tencent's `Response` object; rejects with the host's ConnectorError mapped as a send's is
+ * (`data.tencentCode`, `data.requestId`).
+ */
+export declare function callTencent(
+  config: unknown,
+  action: string,
+  params: Record<string, unknown>,
+  options?: CallTencentOptions,
+): Promise<Record<string, unknown>>;
 
 declare const createConnector: (options: {
   getConfig: (id: string) => Promise<unknown>;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -547,6 +547,36 @@ const run = async (workDir) => {
     assert.equal(secondTencent.requests.length, 1, 'the test SMS was sent once, by the second account');
   });
   await api.patch(`/connectors/${connectorRow.id}`, { config });
+  tencent.reset();
+
+  // --- 12. one event per send on core's stdout (sendLog, on by default) -----------------------
+  const coreLog = path.join(logDir, 'logto-core.log');
+  /** The send events core wrote after byte `from` of its log. */
+  const eventsSince = (from) =>
+    readFileSync(coreLog).subarray(from).toString('utf8').split('\n').filter((line) => line.includes('"event":"tencent_sms_send"')).map((line) => JSON.parse(line.slice(line.indexOf('{'))));
+  await check("12 a phone sign-in leaves exactly one send event on core's stdout, with the fake server's RequestId", async () => {
+    const from = readFileSync(coreLog).length;
+    assertSignedIn(await signIn());
+    const [{ requestId, body }] = tencent.requests;
+    assert.match(requestId, /^[0-9a-f-]{36}$/);
+    // Written before sendMessage resolved, but through a pipe to the log file: give it a moment.
+    let events = [];
+    for (let attempt = 0; attempt < 20 && events.length === 0; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      events = eventsSince(from);
+    }
+    assert.equal(events.length, 1, `one event for one send: ${JSON.stringify(events)}`);
+    const [event] = events;
+    assert.equal(event.requestId, requestId);
+    assert.equal(event.outcome, 'sent');
+    assert.equal(event.id, body.SessionContext, 'the send id went to Tencent as SessionContext');
+    assert.equal(event.to, '+86…01');
+    assert.equal(event.attempts, 1);
+    const line = JSON.stringify(event);
+    for (const secret of [phone.user, body.TemplateParamSet[0], secretKey]) {
+      assert.ok(!line.includes(secret), 'no full number, code or secret in the event');
+    }
+  });
   tencent.reset();
 
   // --- 5. swapping packages keeps the saved row ----------------------------------------------

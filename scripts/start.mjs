@@ -7,14 +7,35 @@ import { parseArgs } from 'node:util';
 import { build, isStale } from './build.mjs';
 import { ensureNodeModules } from './toolchain.mjs';
 
-const { values: options } = parseArgs({
-  options: {
-    config: { type: 'string' },
-    to: { type: 'string' },
-    type: { type: 'string', default: 'SignIn' },
-    code: { type: 'string', default: '123456' },
-  },
-});
+const usage = `Usage: npm start [-- --config my.json --to 8613711112222 [--type SignIn] [--code 123456]]
+
+Without --config: sends a SignIn code through a local Tencent server that verifies every TC3
+signature, with the packed connector loaded by Logto's own loader. With --config: sends a real
+SMS through Tencent Cloud. The package's own command (send, validate, status) is
+pkg/bin/connector-tencent-sms-wasm.js.`;
+
+let options;
+try {
+  ({ values: options } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      to: { type: 'string' },
+      type: { type: 'string', default: 'SignIn' },
+      code: { type: 'string', default: '123456' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  }));
+} catch (error) {
+  // One line and the usage, never parseArgs' stack trace.
+  console.error(`npm start: ${String(error.message).split('. ')[0].replace(/\.$/, '')}.\n\n${usage}`);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(usage);
+  process.exit(0);
+}
 
 ensureNodeModules();
 if (isStale()) {

@@ -12,6 +12,7 @@ use crate::error::ConnectorError;
 use crate::fallback::{self, Cooldown, Decision, Fallback, Gateway, PrimaryOutcome, Route};
 use crate::response::{self, SendResult};
 use crate::retry::{Next, RetryPolicy, MAX_ATTEMPTS};
+use crate::send_event::{self, Outcome, SendEvent};
 use crate::send_sms::{self, Message, SmsRequest};
 use crate::tc3::SigningKeys;
 use crate::text::concat;
@@ -75,6 +76,8 @@ pub struct Exchange {
     route: Route,
     policy: RetryPolicy,
     attempts: u8,
+    /// Requests built on every route, for the send's event.
+    requests: u8,
     deadline_ms: f64,
     /// Why the primary did not send, once the send is on the fallback.
     primary_error: Option<ConnectorError>,
@@ -90,6 +93,7 @@ impl Exchange {
             route: Route::Primary,
             policy: RetryPolicy::default(),
             attempts: 0,
+            requests: 0,
             deadline_ms,
             primary_error: None,
         }
@@ -197,7 +201,37 @@ impl Exchange {
                 self.logto_message.as_deref().unwrap_or("{}"),
             )),
         };
-        built.map_err(|error| self.finish(error))
+        match built {
+            Ok(request) => {
+                self.requests = self.requests.saturating_add(1);
+                Ok(request)
+            }
+            Err(error) => Err(self.finish(error)),
+        }
+    }
+
+    /// The send's event (`None` with `sendLog` off): the masked number, the template and locale
+    /// of the current route (none for a gateway), and the requests that went out (none when
+    /// blocked: a held request never left).
+    pub fn event(&self, outcome: Outcome) -> Option<SendEvent<'_>> {
+        if !self.config.send_log {
+            return None;
+        }
+        let choice = match self.target() {
+            Target::Tencent(config) => send_sms::choose(config, &self.message).ok(),
+            Target::Gateway(_) => None,
+        };
+        Some(SendEvent {
+            outcome,
+            to: send_event::mask(&self.message.to),
+            template_id: choice.as_ref().map(|choice| choice.template_id),
+            locale: choice.and_then(|choice| choice.locale),
+            attempts: if outcome == Outcome::Blocked {
+                0
+            } else {
+                self.requests
+            },
+        })
     }
 
     pub fn on_answer(&mut self, answer: &Answer, now_ms: f64) -> Step {

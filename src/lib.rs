@@ -37,6 +37,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 }
 
 // Public: the sans-IO API a native caller, `tests/` and `fuzz/` use. Private: helpers.
+pub mod api_call;
 mod bounded;
 pub mod config;
 pub mod counters;
@@ -53,6 +54,7 @@ pub mod phone;
 pub mod redact;
 pub mod response;
 pub mod retry;
+pub mod send_event;
 pub mod send_limits;
 pub mod send_sms;
 pub mod state;

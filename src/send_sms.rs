@@ -31,6 +31,9 @@ pub struct Message {
     pub code: String,
     /// From `payload.locale` and `payload.uiLocales`, in the order to try (see [`locale`]).
     pub languages: Vec<String>,
+    /// Tencent's `SessionContext`: the send id of the send's event, so the SMS console's records
+    /// and receipts join to it. Not from Logto's message.
+    pub session_context: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +54,7 @@ struct SendSmsBody<'a> {
     /// (`locale`, `uiLocales`), which would break the approved placeholder count.
     template_param_set: Vec<String>,
     sender_id: Option<&'a str>,
+    session_context: Option<&'a str>,
 }
 
 impl WriteJson for SendSmsBody<'_> {
@@ -62,13 +66,16 @@ impl WriteJson for SendSmsBody<'_> {
             .field("TemplateId", self.template_id)
             .field("TemplateParamSet", &self.template_param_set)
             .optional("SenderId", self.sender_id)
+            .optional("SessionContext", self.session_context)
             .end();
     }
 }
 
 /// What one send uses: mainland numbers the plain fields, other numbers the international ones.
-struct Choice<'a> {
-    template_id: &'a str,
+pub(crate) struct Choice<'a> {
+    pub template_id: &'a str,
+    /// The template entry's `locale`.
+    pub locale: Option<&'a str>,
     sign_name: Option<&'a str>,
     params: &'a [String],
     sender_id: Option<&'a str>,
@@ -131,6 +138,7 @@ pub fn parse_message(data: &Value) -> Result<Message, ConnectorError> {
         usage_type,
         code,
         languages,
+        session_context: None,
     })
 }
 
@@ -138,7 +146,10 @@ pub fn parse_message(data: &Value) -> Result<Message, ConnectorError> {
 /// signature, parameters and Sender ID for this number: mainland numbers use the plain
 /// fields; other numbers the template's international variant when it has a real one, and
 /// `senderId` always (Tencent's SenderId is for international SMS only).
-fn choose<'a>(config: &'a Config, message: &Message) -> Result<Choice<'a>, ConnectorError> {
+pub(crate) fn choose<'a>(
+    config: &'a Config,
+    message: &Message,
+) -> Result<Choice<'a>, ConnectorError> {
     let template = config
         .template_for_languages(&message.usage_type, &message.languages)
         .ok_or_else(|| {
@@ -150,6 +161,7 @@ fn choose<'a>(config: &'a Config, message: &Message) -> Result<Choice<'a>, Conne
     if message.to.is_mainland_china() {
         return Ok(Choice {
             template_id: &template.template_code,
+            locale: template.locale.as_deref(),
             sign_name: Some(&config.sign_name),
             params: &template.template_params,
             sender_id: None,
@@ -159,12 +171,14 @@ fn choose<'a>(config: &'a Config, message: &Message) -> Result<Choice<'a>, Conne
     Ok(match &template.international_template_code {
         Some(international) if is_template_id(international) => Choice {
             template_id: international,
+            locale: template.locale.as_deref(),
             sign_name: config.international_sign_name.as_deref(),
             params: &template.international_template_params,
             sender_id,
         },
         _ => Choice {
             template_id: &template.template_code,
+            locale: template.locale.as_deref(),
             sign_name: Some(&config.sign_name),
             params: &template.template_params,
             sender_id,
@@ -255,15 +269,27 @@ pub fn build_request(
             .map(|param| fill_code(param, &message.code))
             .collect(),
         sender_id: choice.sender_id,
+        session_context: message.session_context.as_deref(),
     };
-    let body = json::to_string(&body);
+    signed(config, ACTION, json::to_string(&body), timestamp, keys)
+}
+
+/// `body` as a request for `action` (any SMS API 2021-01-11 action) with `config`'s endpoint,
+/// region, language and keys: SendSms's and [`crate::api_call`]'s one signing path.
+pub(crate) fn signed(
+    config: &Config,
+    action: &str,
+    body: String,
+    timestamp: u64,
+    keys: &mut SigningKeys,
+) -> Result<SmsRequest, ConnectorError> {
     let signed = tc3::sign(
         &SignInput {
             secret_id: &config.access_key_id,
             secret_key: &config.access_key_secret,
             service: SERVICE,
             host: &config.endpoint.host,
-            action: ACTION,
+            action,
             version: VERSION,
             region: Some(&config.region),
             timestamp,

@@ -100,12 +100,14 @@ impl ProcessState {
     }
 
     /// Keeps a new send and returns its id with its first request, signed for our clock `now_ms`
-    /// plus the endpoint's learnt offset.
+    /// plus the endpoint's learnt offset; or the refusal, with the send (for its event).
+    // The send comes back only on this cold path; boxing it would cost every send an allocation.
+    #[allow(clippy::result_large_err)]
     pub fn begin(
         &mut self,
         mut exchange: Exchange,
         now_ms: f64,
-    ) -> Result<(u32, SmsRequest), ConnectorError> {
+    ) -> Result<(u32, SmsRequest), (ConnectorError, Exchange)> {
         if let Some(key) = exchange.primary_key() {
             match self.cooldowns.find(|known| *known == key) {
                 Some(cooldown) if now_ms < cooldown.until_ms => {
@@ -116,12 +118,16 @@ impl ProcessState {
             }
         }
         let server_now_ms = now_ms + self.clock_offset(exchange.host());
-        let request = exchange.request(server_now_ms, &mut self.keys)?;
+        let request = match exchange.request(server_now_ms, &mut self.keys) {
+            Ok(request) => request,
+            Err(error) => return Err((error, exchange)),
+        };
         if self.sends.is_full() {
-            return Err(ConnectorError::new(
+            let error = ConnectorError::new(
                 ErrorCode::General,
                 "More than 4096 sends are in flight, so this one was refused and the SMS was not sent: the host is not finishing its sends.",
-            ));
+            );
+            return Err((error, exchange));
         }
         self.last_send = self.last_send.wrapping_add(1);
         self.sends.insert(self.last_send, exchange);
@@ -204,7 +210,7 @@ mod tests {
         for _ in 1..MAX_SENDS_IN_FLIGHT {
             state.begin(exchange(), 0.0).unwrap();
         }
-        let refused = state.begin(exchange(), 0.0).unwrap_err();
+        let (refused, _) = state.begin(exchange(), 0.0).unwrap_err();
         assert_eq!(refused.code, ErrorCode::General);
         assert!(state.send_mut(first).is_some(), "the oldest send is kept");
         state.end(first);

@@ -71,6 +71,7 @@ issue_codes! {
         InvalidTrustedIp => "invalid_trusted_ip",
         InvalidFallback => "invalid_fallback",
         InvalidCooldown => "invalid_cooldown",
+        InvalidSendLog => "invalid_send_log",
     }
     // Saved, but Tencent would likely refuse a send.
     warnings {

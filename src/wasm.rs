@@ -12,9 +12,12 @@ use core::cell::RefCell;
 use crate::json::Value;
 use wasm_bindgen::prelude::*;
 
+use crate::api_call;
 use crate::config;
 use crate::error::{ConnectorError, Delivery, ErrorCode};
 use crate::exchange::{Answer, Exchange, NoAnswer, Step};
+use crate::json::WriteJson;
+use crate::send_event::{Outcome, SendEvent};
 use crate::send_limits;
 use crate::send_sms;
 use crate::state::{Held, ProcessState};
@@ -135,13 +138,14 @@ pub fn sign_request(fields: &str, payload_text: Option<String>, payload_bytes: &
     }
 }
 
-/// Starts a send: `config` and `message` as JSON text, `now_ms` the local clock. Returns the
-/// first request (`begun`) or an error.
+/// Starts a send: `config` and `message` as JSON text, `now_ms` the local clock, `session` the
+/// send id (Tencent's `SessionContext`; left out with `sendLog` off or when longer than 64 bytes).
+/// Returns the first request (`begun`) or an error, with the send's event when it got that far.
 #[wasm_bindgen(js_name = sendBegin)]
-pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
+pub fn send_begin(config: &str, message: &str, now_ms: f64, session: Option<String>) -> String {
     let message_text = message;
     let begun = with_state(|state| {
-        let config = state.config(config, parse_config)?;
+        let config = state.config(config, parse_config).map_err(not_sent_text)?;
         let value = parse_input(message).map_err(|problem| {
             ConnectorError::new(
                 ErrorCode::InvalidRequestParameters,
@@ -152,16 +156,21 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
                 ]),
             )
         });
-        let message = value
+        let mut message = value
             .as_ref()
             .map_err(Clone::clone)
             .and_then(send_sms::parse_message)
-            .map_err(|error| error.redact(&config.access_key_secret))?;
+            .map_err(|error| not_sent_text(error.redact(&config.access_key_secret)))?;
+        // Written as a JSON string; Tencent takes under 512 bytes.
+        message.session_context = session.filter(|id| config.send_log && id.len() <= 64);
         let ip = value.as_ref().ok().and_then(|value| value.get("ip"));
         let plan = send_limits::plan(&config, &message.to, ip.and_then(Value::as_str));
         let mut exchange = Exchange::new(config, message, now_ms);
         exchange.keep_logto_message(message_text);
-        let (send, request) = state.begin(exchange, now_ms)?;
+        let (send, request) = state.begin(exchange, now_ms).map_err(|(error, exchange)| {
+            let event = exchange.event(Outcome::of(&error));
+            with_event(not_sent_text(error), event)
+        })?;
         // The route begun on (the primary's, or the fallback's while the primary cools down).
         let timeout_ms = state
             .send_mut(send)
@@ -179,7 +188,28 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
         state.hold(send, held);
         Ok(reply)
     });
-    begun.unwrap_or_else(not_sent_text)
+    begun.unwrap_or_else(|reply| reply)
+}
+
+/// `reply` with the send's event as one more line, when there is one.
+fn with_event(mut reply: String, event: Option<SendEvent>) -> String {
+    if let Some(event) = event {
+        event.write_json(&mut reply);
+        reply.push('\n');
+    }
+    reply
+}
+
+/// The last reply of a send, with its event; the send is over.
+fn last_reply(send: u32, reply: String, outcome: Outcome) -> String {
+    let reply = with_state(|state| {
+        let event = state
+            .send_mut(send)
+            .and_then(|exchange| exchange.event(outcome));
+        with_event(reply, event)
+    });
+    send_end(send);
+    reply
 }
 
 /// The counts of a `count` reply's keys, one decimal per line in their order, from the host's
@@ -197,10 +227,7 @@ pub fn send_counted(send: u32, counts: Option<String>, now_ms: f64) -> String {
     });
     match decided {
         Some(Ok(held)) => wire::request(&held.request, Some((send, held.timeout_ms))),
-        Some(Err(refusal)) => {
-            send_end(send);
-            not_sent_text(refusal)
-        }
+        Some(Err(refusal)) => last_reply(send, not_sent_text(refusal), Outcome::Blocked),
         None => unknown_send(),
     }
 }
@@ -218,8 +245,8 @@ pub fn send_retry(send: u32, now_ms: f64) -> String {
         Some(Ok(request)) => wire::request(&request, None),
         Some(Err(error)) => {
             // Retries follow only answers proving the last request was not processed.
-            send_end(send);
-            not_sent_text(error)
+            let outcome = Outcome::of(&error);
+            last_reply(send, not_sent_text(error), outcome)
         }
         None => unknown_send(),
     }
@@ -280,19 +307,16 @@ fn finish(send: u32, step: Step, now_ms: f64) -> String {
             match next {
                 Some(Ok((request, timeout_ms))) => wire::fallback(&request, timeout_ms),
                 Some(Err(error)) => {
-                    send_end(send);
-                    not_sent_text(error)
+                    let outcome = Outcome::of(&error);
+                    last_reply(send, not_sent_text(error), outcome)
                 }
                 None => unknown_send(),
             }
         }
-        Step::Sent(result) => {
-            send_end(send);
-            wire::json(wire::RESULT, &result)
-        }
+        Step::Sent(result) => last_reply(send, wire::json(wire::RESULT, &result), Outcome::Sent),
         Step::Failed(error) => {
-            send_end(send);
-            wire::error(&error)
+            let outcome = Outcome::of(&error);
+            last_reply(send, wire::error(&error), outcome)
         }
         // `send_answer` handles retries itself; no other step asks for one.
         Step::Retry { delay_ms, .. } => wire::retry(delay_ms.max(0.0) as u64),
@@ -328,6 +352,32 @@ pub fn send_failed(
             send_end(send);
             unknown_send()
         }
+    }
+}
+
+/// Any SMS API `action` with `config`'s endpoint and keys: `params` is the body (one line of JSON
+/// object text). Returns the signed `request` or an error.
+#[wasm_bindgen(js_name = apiRequest)]
+pub fn api_request(config: &str, action: &str, params: &str, now_ms: f64) -> String {
+    let signed = with_state(|state| {
+        let config = state.config(config, parse_config)?;
+        let server_now_ms = now_ms + state.clock_offset(&config.endpoint.host);
+        let timestamp = (server_now_ms / 1_000.0).max(0.0) as u64;
+        api_call::request(&config, action, params, timestamp, &mut state.keys)
+    });
+    match signed {
+        Ok(request) => wire::request(&request, None),
+        Err(error) => wire::error(&error),
+    }
+}
+
+/// The answer to an `apiRequest`: an empty `result` when Tencent answered (the caller reads the
+/// body), or an error with `secret` (the config's accessKeySecret) masked.
+#[wasm_bindgen(js_name = apiAnswer)]
+pub fn api_answer(secret: &str, status: u16, body: &[u8], truncated: bool) -> String {
+    match api_call::answer(secret, status, body, truncated) {
+        Ok(()) => concat(&[wire::RESULT, "\n{}\n"]),
+        Err(error) => wire::error(&error),
     }
 }
 

@@ -9,7 +9,7 @@
 //!
 //! | tag          | fields after the tag                                   |
 //! |--------------|--------------------------------------------------------|
-//! | `error`      | the `ConnectorError` as JSON                           |
+//! | `error`      | the `ConnectorError` as JSON, then the send's event    |
 //! | `validation` | the `Validation` as JSON                               |
 //! | `limits`     | the limits as JSON                                     |
 //! | `headers`    | `name`, `value` line pairs                             |
@@ -17,10 +17,12 @@
 //! | `request`    | URL, body, then `name`, `value` line pairs             |
 //! | `retry`      | the delay in whole milliseconds                        |
 //! | `fallback`   | timeout in ms, then as `request` (the fallback's)      |
-//! | `result`     | the `SendResult` as JSON                               |
+//! | `result`     | the `SendResult` as JSON, then the send's event        |
 //! | `count`      | send id, timeout in ms, a note (an empty line for none), |
 //! |              | then `key`, `max`, `window ms` lines per counter       |
 //!
+//! The event (`send_event::SendEvent` as JSON) ends a send's last reply; it is left out where
+//! there is none (no send, `sendLog` off).
 //! `count` comes instead of `begun` when `sendLimits` applies to a send: the host counts the
 //! keys (in its Redis, see `lib/redis.js`) and passes the counts, one per line, or nothing, to
 //! `sendCounted`, which answers `begun` or `error`.
@@ -228,6 +230,9 @@ pub fn decode(text: &str) -> Option<Value> {
         ERROR | VALIDATION | LIMITS | RESULT => {
             let value = serde_json::from_str(lines.next()?).ok()?;
             out.insert(tag.to_owned(), value);
+            if let (ERROR | RESULT, Some(event)) = (tag, lines.next()) {
+                out.insert("event".to_owned(), serde_json::from_str(event).ok()?);
+            }
         }
         RETRY => {
             let delay: u64 = lines.next()?.parse().ok()?;
@@ -319,6 +324,14 @@ mod tests {
             Some(json!({ "result": { "fee": 1 } }))
         );
         assert_eq!(decode(&retry(1_500)), Some(json!({ "retryInMs": 1500 })));
+        let with_event = format!(
+            "{}{{\"outcome\":\"sent\"}}\n",
+            json(RESULT, &json!({ "fee": 1 }))
+        );
+        assert_eq!(
+            decode(&with_event),
+            Some(json!({ "result": { "fee": 1 }, "event": { "outcome": "sent" } }))
+        );
         let request_value = json!({
             "url": "https://sms.tencentcloudapi.com/",
             "body": sms_request().body,

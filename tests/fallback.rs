@@ -206,7 +206,7 @@ fn send(
     };
     let id = match state.begin(exchange, now_ms) {
         Ok((id, _request)) => id,
-        Err(error) => return done(Err(error), primary, fallback),
+        Err((error, _)) => return done(Err(error), primary, fallback),
     };
     for _ in 0..32 {
         let exchange = state.send_mut(id).expect("a live send");

@@ -43,8 +43,41 @@ fn request(text: &str, first: bool) -> Value {
 }
 
 fn begin() -> (u32, Value) {
-    let begun = request(&send_begin(&config(), MESSAGE, NOW), true);
+    let begun = request(
+        &send_begin(&config(), MESSAGE, NOW, Some("send-1".into())),
+        true,
+    );
     (begun["send"].as_u64().unwrap() as u32, begun)
+}
+
+#[wasm_bindgen_test]
+fn a_send_carries_its_id_to_tencent_and_its_last_reply_carries_its_event() {
+    let (send, begun) = begin();
+    let body: Value = serde_json::from_str(begun["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["SessionContext"], "send-1");
+    let done = parsed(send_answer(send, 200, None, OK_BODY.as_bytes(), false, NOW));
+    assert_eq!(done["result"]["requestId"], "r-1");
+    assert_eq!(
+        done["event"],
+        json!({ "outcome": "sent", "to": "+86…22", "templateId": "1001", "attempts": 1 })
+    );
+    // countryPolicy refuses before any request: blocked, and the event says so.
+    let mut blocked: Value = serde_json::from_str(&config()).unwrap();
+    blocked["countryPolicy"] = json!({ "allow": ["US"] });
+    let refused = parsed(send_begin(&blocked.to_string(), MESSAGE, NOW, None));
+    assert_eq!(refused["event"]["outcome"], "blocked");
+    assert_eq!(refused["event"]["attempts"], 0);
+    // sendLog "off": no event, no SessionContext.
+    let mut off: Value = serde_json::from_str(&config()).unwrap();
+    off["sendLog"] = json!("off");
+    let begun = request(
+        &send_begin(&off.to_string(), MESSAGE, NOW, Some("send-2".into())),
+        true,
+    );
+    assert!(!begun["body"].as_str().unwrap().contains("SessionContext"));
+    let send = begun["send"].as_u64().unwrap() as u32;
+    let done = parsed(send_answer(send, 200, None, OK_BODY.as_bytes(), false, NOW));
+    assert!(done.get("event").is_none(), "{done}");
 }
 
 #[wasm_bindgen_test]
@@ -62,7 +95,7 @@ fn oversized_input_is_an_error_not_a_trap() {
     let huge = format!("{{\"signName\":\"{}\"}}", "x".repeat(max));
     let result = parsed(validate_config(&huge));
     assert_eq!(result["errors"][0]["code"], "too_large");
-    let refused = parsed(send_begin(&huge, MESSAGE, NOW));
+    let refused = parsed(send_begin(&huge, MESSAGE, NOW, None));
     assert!(refused["error"]["data"]["message"]
         .as_str()
         .unwrap()
@@ -134,7 +167,7 @@ fn a_send_is_a_signed_request_then_a_result() {
     assert_eq!(request["timeoutMs"], 10_000);
     assert_eq!(
         request["body"],
-        r#"{"PhoneNumberSet":["+8613711112222"],"SmsSdkAppId":"1400006666","SignName":"腾讯云","TemplateId":"1001","TemplateParamSet":["123456"]}"#
+        r#"{"PhoneNumberSet":["+8613711112222"],"SmsSdkAppId":"1400006666","SignName":"腾讯云","TemplateId":"1001","TemplateParamSet":["123456"],"SessionContext":"send-1"}"#
     );
     assert!(request["headers"]["Host"].is_null(), "fetch sets Host");
     // Every header of the request is sent, the unsigned client name included.

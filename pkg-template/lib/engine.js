@@ -261,9 +261,10 @@ const countedIn = async (counter, counters) => {
 /**
  * The core's exports over one wasm-bindgen glue module. `load()` initialises the glue once;
  * it runs on first use so importing stays cheap. `counter`, when given, counts `sendLimits`
- * keys in a store shared by every instance (the Node entry's is the host's Redis).
+ * keys in a store shared by every instance (the Node entry's is the host's Redis). `log`, when
+ * given, gets each send's event as one line of JSON text (the Node entry writes it to stdout).
  */
-export const createEngine = ({ glue, load, counter }) => {
+export const createEngine = ({ glue, load, counter, log }) => {
   let limits;
   /** Bumped by every trap: sends begun on an older instance are over. */
   let generation = 0;
@@ -386,8 +387,7 @@ export const createEngine = ({ glue, load, counter }) => {
    * One request and its answer: `{ answer }` (the arguments of `sendAnswer`) or `{ failed }`
    * (those of `sendFailed`). Never throws: every failure is a value.
    */
-  const attempt = async (request, signal) => {
-    const { fetch } = globalThis;
+  const attempt = async (request, signal, fetch = globalThis.fetch) => {
     if (typeof fetch !== 'function') {
       return { failed: ['not_started', 'no global fetch', undefined] };
     }
@@ -443,19 +443,22 @@ export const createEngine = ({ glue, load, counter }) => {
     return { error: failure('general', { ...describe('The send was retried more often than allowed; the SMS may or may not have been sent.'), delivery: 'unknown' }) };
   };
 
-  /** Sends one verification code; resolves to `{ requestId, serialNo, fee, isoCode, phoneNumber, route }`. */
-  const sendMessage = async (data, config) => {
+  /**
+   * One send as a value: `{ result }` or `{ error }`, with the core's `event` when the send got
+   * that far. Throws only a trap's error from `sendBegin` (nothing was sent).
+   */
+  const send = async (data, config, id) => {
     const configText = readInput(config, 'connector config');
     if (configText.problem) {
-      throw failure('invalid_config', { ...describe(configText.problem), delivery: 'not_sent' });
+      return { error: failure('invalid_config', { ...describe(configText.problem), delivery: 'not_sent' }) };
     }
     const messageText = readInput(data, 'message');
     if (messageText.problem) {
-      throw failure('invalid_request_parameters', { ...describe(messageText.problem), delivery: 'not_sent' });
+      return { error: failure('invalid_request_parameters', { ...describe(messageText.problem), delivery: 'not_sent' }) };
     }
-    const { begun: first, count, error } = decode(call('not_sent', 'sendBegin', configText.text, messageText.text, Date.now()));
+    const { begun: first, count, error, event } = decode(call('not_sent', 'sendBegin', configText.text, messageText.text, Date.now(), id));
     if (error) {
-      throw fromCore(error);
+      return { error: fromCore(error), event };
     }
     const { send, timeoutMs } = first ?? count;
     const sameInstance = generation;
@@ -473,7 +476,7 @@ export const createEngine = ({ glue, load, counter }) => {
         }
         throw error;
       }
-      return reply.error ? { error: fromCore(reply.error) } : reply;
+      return reply.error ? { error: fromCore(reply.error), event: reply.event } : reply;
     };
     /** `sendLimits`: the counts, then the core's `{ begun }` or its refusal; nothing has left yet. */
     const counted = async () => {
@@ -483,7 +486,7 @@ export const createEngine = ({ glue, load, counter }) => {
       }
       try {
         const reply = decode(call('not_sent', 'sendCounted', send, counts, Date.now()));
-        return reply.error ? { error: fromCore(reply.error) } : reply;
+        return reply.error ? { error: fromCore(reply.error), event: reply.event } : reply;
       } catch (error) {
         if (error instanceof SmsConnectorError) {
           return { error };
@@ -505,17 +508,127 @@ export const createEngine = ({ glue, load, counter }) => {
         }
       }
     }
+    // Why sendLimits' ip rules were skipped (no usable client address), for the caller to tell.
+    return outcome.result && count?.note ? { ...outcome, result: { ...outcome.result, sendLimitsNote: count.note } } : outcome;
+  };
+
+  /**
+   * The send's one event line: the core's (outcome, masked number, template, locale, attempts)
+   * with the send id, the time, what Tencent answered (already in the result or error) and the
+   * milliseconds. A reply without the core's event (bad input, a trap) is `failed`, or `sent`
+   * with a result; a rehearsal's result (`dryRun`, issue 27) is `dry_run`.
+   */
+  const eventLine = (id, started, { result, error, event }) => {
+    const data = error?.data;
+    return JSON.stringify({
+      event: 'tencent_sms_send',
+      time: new Date().toISOString(),
+      id,
+      outcome: event?.outcome ?? (result ? (result.dryRun ? 'dry_run' : 'sent') : 'failed'),
+      code: error?.code,
+      tencentCode: data?.tencentCode,
+      requestId: result?.requestId ?? data?.requestId,
+      serialNo: result?.serialNo,
+      fee: result?.fee,
+      isoCode: result?.isoCode,
+      templateId: event?.templateId,
+      locale: event?.locale,
+      route: result?.route ?? data?.route,
+      attempts: event?.attempts ?? 0,
+      ms: Math.round(performance.now() - started),
+      to: event?.to,
+    });
+  };
+
+  /** Sends one verification code; resolves to `{ requestId, serialNo, fee, isoCode, phoneNumber, route }`. */
+  const sendMessage = async (data, config) => {
+    const id = sendId();
+    const started = performance.now();
+    let outcome;
+    try {
+      outcome = await send(data, config, id);
+    } catch (error) {
+      outcome = { error };
+    }
+    // The core leaves the event out with sendLog "off"; a send it never saw asks the config.
+    try {
+      if (log && (outcome.event || config?.sendLog !== 'off')) {
+        log(eventLine(id, started, outcome));
+      }
+    } catch {
+      // A hostile config (a revoked Proxy) or a broken log sink never changes a send's outcome.
+    }
     if (outcome.error) {
       throw outcome.error;
     }
-    // Why sendLimits' ip rules were skipped (no usable client address), for the caller to tell.
-    return count?.note ? { ...outcome.result, sendLimitsNote: count.note } : outcome.result;
+    return outcome.result;
   };
 
-  return { validateConfig, signRequest, sendMessage };
+  /**
+   * Any Tencent SMS API `action` (2021-01-11) with the connector's config, under the same rules as
+   * a send (body cap, timeout, no redirect followed): resolves to Tencent's `Response` object, or
+   * rejects with an SmsConnectorError mapped as SendSms's (tencentCode, requestId). `fetch`
+   * defaults to the global one; `timeoutMs` to the config's.
+   */
+  const callTencent = async (config, action, params, { fetch, signal, timeoutMs } = {}) => {
+    const configText = readInput(config, 'connector config');
+    if (configText.problem) {
+      throw failure('invalid_config', describe(configText.problem));
+    }
+    if (typeof action !== 'string' || !/^[A-Z][A-Za-z]{1,63}$/.test(action)) {
+      throw failure('invalid_request_parameters', describe('callTencent: action must be a Tencent SMS API action name, e.g. PullSmsSendStatusByPhoneNumber.'));
+    }
+    const { request, error } = decode(call('none', 'apiRequest', configText.text, String(action), JSON.stringify(params ?? {}), Date.now()));
+    if (error) {
+      throw fromCore(error);
+    }
+    const timeout = AbortSignal.timeout(timeoutMs ?? config?.timeoutMs ?? 10_000);
+    const bound = signal && AbortSignal.any ? AbortSignal.any([signal, timeout]) : timeout;
+    const outcome = await attempt(request, bound, fetch);
+    if (outcome.failed) {
+      const [stage, detail] = outcome.failed;
+      const why = stage === 'timeout' ? 'no answer in time' : `the request failed (${detail ?? stage})`;
+      throw failure('general', describe(`Tencent Cloud ${action}: ${why}; check the endpoint and this machine's network, then try again.`));
+    }
+    const [status, , bytes, truncated] = outcome.answer;
+    const secret = typeof config.accessKeySecret === 'string' ? config.accessKeySecret : '';
+    // The core judges the answer as SendSms's (its one parser and code table, the secret masked):
+    // for another action, a Response without Error is the answer, and only its lack of
+    // SendStatusSet made it `invalid_response`.
+    const answered = decode(call('none', 'apiAnswer', secret, status, bytes, truncated));
+    const response = status === 200 && !truncated ? responseOf(bytes, secret) : undefined;
+    if (answered.error && !(answered.error.code === 'invalid_response' && response && !response.Error)) {
+      throw fromCore(answered.error);
+    }
+    return response;
+  };
+
+  return { validateConfig, signRequest, sendMessage, callTencent };
 };
 
 const noBytes = new Uint8Array(0);
+
+/** Tencent's `Response` object in a body, an echoed secret masked; undefined for anything else. */
+const responseOf = (bytes, secret) => {
+  try {
+    const text = new TextDecoder().decode(bytes);
+    const { Response } = JSON.parse(secret ? text.replaceAll(secret, '[redacted]') : text);
+    return Response !== null && typeof Response === 'object' && !Array.isArray(Response) ? Response : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** A send's id (Tencent's SessionContext too): a UUID, or random hex where randomUUID is missing (an insecure browser page). */
+const sendId = () => {
+  const { crypto } = globalThis;
+  if (typeof crypto?.randomUUID === 'function') {
+    return crypto.randomUUID();
+  }
+  const bytes = new Uint8Array(16);
+  crypto?.getRandomValues?.(bytes);
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+};
 
 /** `[text, bytes]` for the wasm: text goes straight into wasm memory, bytes as they are. */
 const payloadArguments = (payload, max, refuse) => {

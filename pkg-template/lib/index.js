@@ -21,6 +21,8 @@ const engine = createEngine({
   glue,
   load: () => glue.initSync({ module: new WebAssembly.Module(readFileSync(new URL('wasm/tencent_sms_bg.wasm', import.meta.url))) }),
   counter: countShared,
+  // One JSON line per send (sendLog), beside Logto's own logs: `docker logs` shows it.
+  log: (line) => console.log(line),
 });
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));
@@ -66,6 +68,15 @@ export const signRequest = (input) => {
 export const sendMessage = async (data, config) => {
   try {
     return await engine.sendMessage(data, config);
+  } catch (error) {
+    throw toConnectorError(error);
+  }
+};
+
+/** Any Tencent SMS API action with the connector's config; resolves to Tencent's `Response`. */
+export const callTencent = async (config, action, params, options) => {
+  try {
+    return await engine.callTencent(config, action, params, options);
   } catch (error) {
     throw toConnectorError(error);
   }

@@ -203,5 +203,18 @@ export const metadata = Object.freeze({
       placeholder: '60',
       tooltip: 'After the primary refuses for an account reason, later sends go straight to the fallback for this many seconds (0 to 86400; 0 tries the primary every time). Leave empty for 60.',
     },
+    {
+      key: 'sendLog',
+      label: 'Send log',
+      type: 'Select',
+      required: false,
+      defaultValue: 'on',
+      selectItems: [
+        { value: 'on', title: 'On: one JSON line per send on stdout' },
+        { value: 'off', title: 'Off' },
+      ],
+      tooltip:
+        'One JSON line per send on Logto\'s stdout (docker logs): outcome, Tencent\'s code, RequestId, SerialNo, fee, template, attempts and time, the number masked (+86…22); never a secret or the code. The send id also goes to Tencent as SessionContext, so receipts and console records join to it.',
+    },
   ],
 });

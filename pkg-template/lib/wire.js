@@ -3,6 +3,9 @@
 // (`error`, or what a success holds), then one field per line. No field holds a line break, so
 // the request body, itself JSON, crosses as it is instead of being escaped a second time.
 
+/** The send's event on the line after `at`, the last of a send's last reply; undefined without one. */
+const eventAfter = (text, at) => (at + 1 < text.length ? JSON.parse(text.slice(at + 1)) : undefined);
+
 /** `name`, `value` line pairs from `start` on, as one plain object. */
 const headersFrom = (lines, start) => {
   const headers = {};
@@ -13,9 +16,9 @@ const headersFrom = (lines, start) => {
 };
 
 /**
- * A reply as a value: `{ error: { code, data } }`, `{ validation }`, `{ limits }`, `{ headers }`,
+ * A reply as a value: `{ error: { code, data }, event? }`, `{ validation }`, `{ limits }`, `{ headers }`,
  * `{ begun: { send, timeoutMs, url, body, headers } }`, `{ request: { url, body, headers } }`,
- * `{ fallback: { timeoutMs, url, body, headers } }`, `{ retryInMs }`, `{ result }` or
+ * `{ fallback: { timeoutMs, url, body, headers } }`, `{ retryInMs }`, `{ result, event? }` or
  * `{ count: { send, timeoutMs, note?, counters: [{ key, max, windowMs }] } }`, as
  * `wire::decode` reads it too.
  */
@@ -23,10 +26,14 @@ export const decode = (text) => {
   const end = text.indexOf('\n');
   // One object literal per tag (no computed keys, no spread): this runs on every send step.
   switch (text.slice(0, end)) {
-    case 'error':
-      return { error: JSON.parse(text.slice(end + 1)) };
-    case 'result':
-      return { result: JSON.parse(text.slice(end + 1)) };
+    case 'error': {
+      const next = text.indexOf('\n', end + 1);
+      return { error: JSON.parse(text.slice(end + 1, next)), event: eventAfter(text, next) };
+    }
+    case 'result': {
+      const next = text.indexOf('\n', end + 1);
+      return { result: JSON.parse(text.slice(end + 1, next)), event: eventAfter(text, next) };
+    }
     case 'retry':
       return { retryInMs: Number(text.slice(end + 1, -1)) };
     case 'begun': {

@@ -2,6 +2,8 @@
 // It is copied into the temp app where both connectors are installed, so bare imports resolve there
 // as in a user's app, and it prints one JSON line of figures on stdout.
 import { deepStrictEqual } from 'node:assert/strict';
+import { openSync, writeSync } from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 import path from 'node:path';
@@ -21,6 +23,7 @@ const delivered = {
   oursLimits: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   oursLimitsRedis: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   oursFallback: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '' && result.route === 'primary',
+  oursLogOff: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   official: (result) => answeredOk(result?.body),
   bareFetch: answeredOk,
   bareGot: answeredOk,
@@ -45,6 +48,8 @@ const senders = {
   oursLimitsRedis: (job) => connectorSender({ ...job, sendLimits: sendLimits3 }),
   /** Ours with a second Tencent account as fallback that the send never needs. */
   oursFallback: (job) => connectorSender({ ...job, fallback: unusedFallback }),
+  /** Ours with sendLog "off": no event line (the other kinds of ours write one per send). */
+  oursLogOff: (job) => connectorSender({ ...job, sendLog: 'off' }),
   official: connectorSender,
   /** The floor for any design that sends through the host's global fetch. */
   async bareFetch({ endpoint }) {
@@ -68,12 +73,12 @@ const senders = {
   },
 };
 
-async function connectorSender({ specifier, endpoint, localised = false, countryPolicy, sendLimits, redisUrl, fallback }) {
+async function connectorSender({ specifier, endpoint, localised = false, countryPolicy, sendLimits, redisUrl, fallback, sendLog }) {
   // Read by ours at its first limited send, as Logto's REDIS_URL.
   process.env.REDIS_URL = redisUrl ?? '';
   const { default: createConnector } = await import(specifier);
   const base = localised ? localisedConfig(endpoint) : connectorConfig(endpoint);
-  const config = { ...base, ...(countryPolicy && { countryPolicy }), ...(sendLimits && { sendLimits }), ...(fallback && { fallback }) };
+  const config = { ...base, ...(countryPolicy && { countryPolicy }), ...(sendLimits && { sendLimits }), ...(fallback && { fallback }), ...(sendLog && { sendLog }) };
   const data = localised ? localisedMessage : message;
   const connector = await createConnector({ getConfig: async () => config });
   // As Logto's real sends call it: no config argument, the saved one comes from getConfig (a
@@ -196,6 +201,15 @@ async function redisRoundTrip({ specifier, redisUrl, warmUp, calls }) {
   micros.sort((a, b) => a - b);
   return { calls, answered, medianMicros: micros[Math.floor(calls / 2)], p90Micros: micros[Math.floor(calls * 0.9)], cpuMicros: (cpu.user + cpu.system) / calls };
 }
+
+// Ours writes one event line per send (sendLog) with console.log to Logto's stdout, which on
+// Linux is written synchronously when it is a pipe or a file (docker logs): here the same
+// synchronous write goes to the null device, so the parent's buffer holds only the figures. (An
+// fs.WriteStream would add a thread-pool hop per line that Logto's stdout does not have.)
+const eventSink = openSync(os.devNull, 'w');
+console.log = (...parts) => {
+  writeSync(eventSink, `${parts.join(' ')}\n`);
+};
 
 const jobs = { coldStart, sends, signing, redisRoundTrip };
 const job = JSON.parse(process.argv[2]);

@@ -25,6 +25,7 @@ use crate::endpoint::{
 use crate::error::{ConnectorError, ErrorCode};
 use crate::fallback;
 use crate::redact::{redacted, unquote_secrets, MASK};
+use crate::send_event;
 use crate::send_limits;
 use crate::text::{concat, decimal};
 use crate::validation::{IssueCode, PathSegment, Validation};
@@ -116,8 +117,10 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
     );
     let fallback = fallback::check_field(root.get(fallback::FIELD), root, report);
     let cooldown = fallback::check_cooldown(root.get(fallback::COOLDOWN_FIELD), report);
-    let (mut config, send_limits, fallback, cooldown) =
-        (config?, send_limits?, fallback?, cooldown?);
+    let send_log = send_event::check_field(root.get(send_event::FIELD), report);
+    let (mut config, send_limits, fallback, cooldown, send_log) =
+        (config?, send_limits?, fallback?, cooldown?, send_log?);
+    config.send_log = send_log;
     config.send_limits = send_limits;
     config.fallback = fallback.map(Rc::new);
     config.fallback_cooldown_seconds = cooldown;
@@ -221,6 +224,7 @@ pub(crate) fn check_account(
         send_limits: None,
         fallback: None,
         fallback_cooldown_seconds: fallback::DEFAULT_COOLDOWN_SECONDS,
+        send_log: true,
     })
 }
 

@@ -35,7 +35,7 @@ pub const KNOWN_USAGE_TYPES: [&str; 9] = [
 pub const SMS_REGIONS: [&str; 4] = ["ap-beijing", "ap-guangzhou", "ap-nanjing", "ap-singapore"];
 
 /// Every key the root may have; others get an `unknown_key` warning.
-pub const ROOT_KEYS: [&str; 16] = [
+pub const ROOT_KEYS: [&str; 17] = [
     "accessKeyId",
     "accessKeySecret",
     "signName",
@@ -52,6 +52,7 @@ pub const ROOT_KEYS: [&str; 16] = [
     "trustedIps",
     "fallback",
     "fallbackCooldownSeconds",
+    "sendLog",
 ];
 /// Every key a template may have.
 pub const TEMPLATE_KEYS: [&str; 6] = [
@@ -135,6 +136,8 @@ pub struct Config {
     pub fallback: Option<Rc<Fallback>>,
     /// How long the primary is skipped after an account-level refusal.
     pub fallback_cooldown_seconds: u32,
+    /// `sendLog`: one event per send (see [`crate::send_event`]).
+    pub send_log: bool,
 }
 
 /// Every field but the secret key, which is never formatted.
@@ -157,6 +160,7 @@ impl fmt::Debug for Config {
             .field("send_limits", &self.send_limits)
             .field("fallback", &self.fallback)
             .field("fallback_cooldown_seconds", &self.fallback_cooldown_seconds)
+            .field("send_log", &self.send_log)
             .finish()
     }
 }

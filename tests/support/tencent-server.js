@@ -1,4 +1,5 @@
-// A local fake of Tencent Cloud's SMS API (SendSms, version 2021-01-11) for tests.
+// A local fake of Tencent Cloud's SMS API (SendSms and PullSmsSendStatusByPhoneNumber, version
+// 2021-01-11) for tests.
 // It verifies TC3-HMAC-SHA256 signatures from the raw request bytes, answers like Tencent
 // (HTTP 200 with Response.Error or Response.SendStatusSet) and can inject errors and transport faults.
 import { createServer } from 'node:http';
@@ -34,6 +35,13 @@ const SEND_SMS_PARAMETERS = new Set([
   'PhoneNumberSet', 'SmsSdkAppId', 'TemplateId', 'SignName', 'TemplateParamSet', 'ExtendCode', 'SessionContext', 'SenderId',
 ]);
 const SMS_REGIONS = new Set(['ap-beijing', 'ap-guangzhou', 'ap-nanjing', 'ap-singapore']);
+// PullSmsSendStatusByPhoneNumber (2021-01-11; tencentcloud.com document/api/382/40518): its
+// parameters, the page size it allows, and how far back receipts are kept.
+const PULL_STATUS_ACTION = 'PullSmsSendStatusByPhoneNumber';
+const PULL_STATUS_PARAMETERS = new Set(['BeginTime', 'Offset', 'Limit', 'PhoneNumber', 'SmsSdkAppId', 'EndTime']);
+const PULL_STATUS_MAX_LIMIT = 100;
+const RECEIPTS_KEPT_SECONDS = 7 * 24 * 3600;
+const ACTIONS = new Set(['SendSms', PULL_STATUS_ACTION]);
 /** SessionContext must be shorter than this many bytes. */
 const SESSION_CONTEXT_BYTES = 512;
 
@@ -211,6 +219,10 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
   let rateLimitedLeft = 0;
   /** Answers kept by the hold mode, in arrival order. */
   const held = [];
+  /** Delivery receipts of the numbers sent to, as PullSmsSendStatusByPhoneNumber gives them. */
+  const receipts = [];
+  /** Receipt outcomes a test set for a number: { ReportStatus, Description }. */
+  const receiptOutcomes = new Map();
 
   const serverClockMs = () => Date.now() + modes.skewMs;
 
@@ -255,7 +267,7 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       throw new RequestError('InvalidParameter', `Content-Type \`${headers['content-type'] ?? ''}\` is not supported.`);
     }
     const action = requireHeader(headers, 'x-tc-action');
-    if (action !== 'SendSms') throw new RequestError('InvalidAction', `Action \`${action}\` is invalid.`);
+    if (!ACTIONS.has(action)) throw new RequestError('InvalidAction', `Action \`${action}\` is invalid.`);
     const version = requireHeader(headers, 'x-tc-version');
     if (version !== '2021-01-11') throw new RequestError('NoSuchVersion', `Version \`${version}\` does not exist.`);
     const timestampText = requireHeader(headers, 'x-tc-timestamp');
@@ -320,8 +332,62 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       if (signNames && mainland && !signNames.includes(body.SignName)) {
         return fail('FailedOperation.SignatureIncorrectOrUnapproved', `SignName \`${body.SignName ?? ''}\` is incorrect or unapproved.`);
       }
-      return successEntry(phoneNumber, sessionContext);
+      const entry = successEntry(phoneNumber, sessionContext);
+      const outcome = receiptOutcomes.get(phoneNumber) ?? { ReportStatus: 'SUCCESS', Description: 'DELIVRD' };
+      receipts.push({
+        UserReceiveTime: Math.floor(serverClockMs() / 1000),
+        CountryCode: '',
+        SubscriberNumber: '',
+        PhoneNumber: phoneNumber,
+        SerialNo: entry.SerialNo,
+        ...outcome,
+        SessionContext: sessionContext,
+      });
+      return entry;
     });
+  }
+
+  const isInteger = (value) => Number.isSafeInteger(value);
+
+  /** PullSmsSendStatusByPhoneNumber: the number's receipts in [BeginTime, EndTime], one page. */
+  function pullStatus(body) {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new RequestError('InvalidParameter', 'The request body must be a JSON object.');
+    }
+    const unknown = Object.keys(body).find((key) => !PULL_STATUS_PARAMETERS.has(key));
+    if (unknown !== undefined) {
+      throw new RequestError('UnknownParameter', `The parameter \`${unknown.slice(0, 40)}\` is not recognized.`);
+    }
+    for (const field of ['BeginTime', 'Offset', 'Limit', 'PhoneNumber', 'SmsSdkAppId']) {
+      if (body[field] === undefined) {
+        throw new RequestError('MissingParameter', `The request is missing a required parameter \`${field}\`.`);
+      }
+    }
+    for (const field of ['BeginTime', 'Offset', 'Limit', 'EndTime']) {
+      if (body[field] !== undefined && (!isInteger(body[field]) || body[field] < 0)) {
+        throw new RequestError('InvalidParameter', `The parameter \`${field}\` must be a non-negative integer.`);
+      }
+    }
+    for (const field of ['PhoneNumber', 'SmsSdkAppId']) {
+      if (typeof body[field] !== 'string') {
+        throw new RequestError('InvalidParameter', `The parameter \`${field}\` must be a string.`);
+      }
+    }
+    if (body.Limit < 1 || body.Limit > PULL_STATUS_MAX_LIMIT) {
+      throw new RequestError('InvalidParameterValue', `The parameter \`Limit\` must be from 1 to ${PULL_STATUS_MAX_LIMIT}.`);
+    }
+    if (!/^\+\d{7,15}$/.test(body.PhoneNumber)) {
+      throw new RequestError('InvalidParameterValue.IncorrectPhoneNumber', `Incorrect phone number \`${body.PhoneNumber.slice(0, 20)}\`.`);
+    }
+    const now = Math.floor(serverClockMs() / 1000);
+    if (body.BeginTime < now - RECEIPTS_KEPT_SECONDS) {
+      throw new RequestError('InvalidParameterValue', 'The parameter `BeginTime` is more than 7 days ago; receipts are kept for 7 days.');
+    }
+    const end = body.EndTime ?? now;
+    const matching = receipts.filter(
+      (receipt) => receipt.PhoneNumber === body.PhoneNumber && receipt.UserReceiveTime >= body.BeginTime && receipt.UserReceiveTime <= end,
+    );
+    return matching.slice(body.Offset, body.Offset + body.Limit);
   }
 
   // Tencent refuses a verification-code template variable that is not 0–6 digits, for the whole request.
@@ -361,6 +427,13 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
         throw new RequestError('RequestLimitExceeded', 'Your current request times equals to `20` in a second, which exceeds the frequency limit.');
       }
       if (modes.requestCode) throw new RequestError(modes.requestCode, `injected error ${modes.requestCode}`);
+      if (record.headers['x-tc-action'] === PULL_STATUS_ACTION) {
+        const set = pullStatus(record.body);
+        if (sdkAppIds && !sdkAppIds.includes(record.body.SmsSdkAppId)) {
+          throw new RequestError('InvalidParameterValue.SdkAppIdNotExist', `SmsSdkAppId ${record.body.SmsSdkAppId} does not exist.`);
+        }
+        return { Response: { PullSmsSendStatusSet: set, RequestId: randomUUID() } };
+      }
       validateBody(record.body);
       if (sdkAppIds && !sdkAppIds.includes(record.body.SmsSdkAppId)) {
         throw new RequestError('InvalidParameterValue.SdkAppIdNotExist', `SmsSdkAppId ${record.body.SmsSdkAppId} does not exist.`);
@@ -441,7 +514,9 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
     const respond = () => {
       if (res.destroyed) return;
       if (fault) return misbehave(fault, req, res, envelope, record);
-      sendJson(res, JSON.stringify(answerFor(envelope, record)));
+      const answer = answerFor(envelope, record);
+      record.requestId = answer.Response.RequestId;
+      sendJson(res, JSON.stringify(answer));
     };
     if (modes.hold && fault !== 'hang') {
       held.push(respond);
@@ -462,6 +537,8 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       body: null,
       signatureValid: null,
       answeredCode: null,
+      /** The RequestId of the JSON answer, once given (not for a fault). */
+      requestId: null,
       fault: null,
       /** X-TC-RequestClient as received (undefined when absent); Tencent's SDKs send one. */
       requestClient: req.headers['x-tc-requestclient'],
@@ -528,6 +605,16 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       modes = { ...modes, ...changes };
       if ('rateLimitFirst' in changes) rateLimitedLeft = changes.rateLimitFirst;
     },
+    /** The receipts kept so far (PullSmsSendStatusByPhoneNumber's entries). */
+    receipts,
+    /**
+     * From now on, receipts of SMS sent to `phoneNumber` (E.164 with +) say `description` with
+     * ReportStatus FAIL, as a carrier's failure does; `null` restores delivery.
+     */
+    setReceipt(phoneNumber, description) {
+      if (description === null) receiptOutcomes.delete(phoneNumber);
+      else receiptOutcomes.set(phoneNumber, { ReportStatus: 'FAIL', Description: description });
+    },
     /** Sends the answers kept by the hold mode (which stays on until set or reset). */
     release() {
       for (const respond of held.splice(0)) respond();
@@ -536,6 +623,8 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
     reset() {
       for (const respond of held.splice(0)) respond();
       requests.length = 0;
+      receipts.length = 0;
+      receiptOutcomes.clear();
       modes = { ...DEFAULT_MODES };
       rateLimitedLeft = 0;
     },
