@@ -71,6 +71,8 @@ issue_codes! {
         InvalidTrustedIp => "invalid_trusted_ip",
         InvalidFallback => "invalid_fallback",
         InvalidCooldown => "invalid_cooldown",
+        InvalidTestNumber => "invalid_test_number",
+        DuplicateTestNumber => "duplicate_test_number",
     }
     // Saved, but Tencent would likely refuse a send.
     warnings {
@@ -101,6 +103,7 @@ issue_codes! {
         LongLimitWindow => "long_limit_window",
         UnusedTrustedIps => "unused_trusted_ips",
         FallbackSameAccount => "fallback_same_account",
+        DryRunOn => "dry_run_on",
     }
 }
 

@@ -13,6 +13,7 @@ use crate::json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::config;
+use crate::dry_run;
 use crate::error::{ConnectorError, Delivery, ErrorCode};
 use crate::exchange::{Answer, Exchange, NoAnswer, Step};
 use crate::send_limits;
@@ -157,6 +158,10 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64) -> String {
             .map_err(Clone::clone)
             .and_then(send_sms::parse_message)
             .map_err(|error| error.redact(&config.access_key_secret))?;
+        // Before countryPolicy and sendLimits: a rehearsal never reaches Tencent nor counts.
+        if let Some(rehearsed) = dry_run::decide(&config, &message.to) {
+            return Ok(rehearsed);
+        }
         let ip = value.as_ref().ok().and_then(|value| value.get("ip"));
         let plan = send_limits::plan(&config, &message.to, ip.and_then(Value::as_str));
         let mut exchange = Exchange::new(config, message, now_ms);

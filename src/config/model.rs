@@ -7,6 +7,7 @@ use alloc::rc::Rc;
 use core::fmt;
 
 use crate::country_policy::CountryPolicy;
+use crate::dry_run::DryRun;
 use crate::endpoint::Endpoint;
 use crate::fallback::Fallback;
 use crate::locale;
@@ -35,7 +36,7 @@ pub const KNOWN_USAGE_TYPES: [&str; 9] = [
 pub const SMS_REGIONS: [&str; 4] = ["ap-beijing", "ap-guangzhou", "ap-nanjing", "ap-singapore"];
 
 /// Every key the root may have; others get an `unknown_key` warning.
-pub const ROOT_KEYS: [&str; 16] = [
+pub const ROOT_KEYS: [&str; 19] = [
     "accessKeyId",
     "accessKeySecret",
     "signName",
@@ -52,6 +53,9 @@ pub const ROOT_KEYS: [&str; 16] = [
     "trustedIps",
     "fallback",
     "fallbackCooldownSeconds",
+    "testNumbers",
+    "dryRun",
+    "signId",
 ];
 /// Every key a template may have.
 pub const TEMPLATE_KEYS: [&str; 6] = [
@@ -135,6 +139,10 @@ pub struct Config {
     pub fallback: Option<Rc<Fallback>>,
     /// How long the primary is skipped after an account-level refusal.
     pub fallback_cooldown_seconds: u32,
+    /// `testNumbers` and `dryRun`: sends that never reach Tencent.
+    pub dry_run: DryRun,
+    /// `signId`: lets the console Test check `signName` with Tencent.
+    pub sign_id: Option<String>,
 }
 
 /// Every field but the secret key, which is never formatted.
@@ -157,6 +165,8 @@ impl fmt::Debug for Config {
             .field("send_limits", &self.send_limits)
             .field("fallback", &self.fallback)
             .field("fallback_cooldown_seconds", &self.fallback_cooldown_seconds)
+            .field("dry_run", &self.dry_run)
+            .field("sign_id", &self.sign_id)
             .finish()
     }
 }
