@@ -16,7 +16,7 @@ mod value;
 mod warnings;
 
 pub use crate::endpoint::parse_endpoint;
-pub(crate) use check::{check_account, INTERNATIONAL_SITE_HOST};
+pub(crate) use check::check_account;
 pub use check::{parse, validate};
 pub use model::{
     fill_code, is_template_id, Config, Language, Template, CODE_PLACEHOLDER, DEFAULT_TIMEOUT_MS,

@@ -261,9 +261,10 @@ const countedIn = async (counter, counters) => {
 /**
  * The core's exports over one wasm-bindgen glue module. `load()` initialises the glue once;
  * it runs on first use so importing stays cheap. `counter`, when given, counts `sendLimits`
- * keys in a store shared by every instance (the Node entry's is the host's Redis).
+ * keys in a store shared by every instance (the Node entry's is the host's Redis). `record`,
+ * when given, keeps the message of a send testNumbers or dryRun keeps from Tencent.
  */
-export const createEngine = ({ glue, load, counter }) => {
+export const createEngine = ({ glue, load, counter, record }) => {
   let limits;
   /** Bumped by every trap: sends begun on an older instance are over. */
   let generation = 0;
@@ -453,9 +454,18 @@ export const createEngine = ({ glue, load, counter }) => {
     if (messageText.problem) {
       throw failure('invalid_request_parameters', { ...describe(messageText.problem), delivery: 'not_sent' });
     }
-    const { begun: first, count, error } = decode(call('not_sent', 'sendBegin', configText.text, messageText.text, Date.now()));
+    const { begun: first, count, error, result: rehearsed } = decode(call('not_sent', 'sendBegin', configText.text, messageText.text, Date.now()));
     if (error) {
       throw fromCore(error);
+    }
+    if (rehearsed) {
+      // testNumbers or dryRun: nothing reaches Tencent; the code goes where Logto's mock SMS
+      // connector puts it (record: the entry's writer; none in the browser).
+      if (!record) {
+        throw failure('general', { ...describe(`${rehearsed.reason} kept this SMS from Tencent, and its code can be written only by the Node entry (Logto's mock SMS file).`), delivery: 'not_sent' });
+      }
+      await record(data);
+      return rehearsed;
     }
     const { send, timeoutMs } = first ?? count;
     const sameInstance = generation;

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 
+import * as connectorKit from '@logto/connector-kit';
 import { ConnectorError, ConnectorErrorCodes, ConnectorType } from '@logto/connector-kit';
 import { z } from 'zod';
 
@@ -15,12 +18,27 @@ const countShared = (counters) => {
   return sharedCounter(counters);
 };
 
+/**
+ * A send testNumbers or dryRun kept from Tencent, written as Logto's mock SMS connector writes
+ * it (connector-mock-sms: mkdir, then the whole file is one JSON line, overwritten, not
+ * appended), so Logto's integration-test helpers, which JSON.parse the file, read it unchanged.
+ */
+const recordAsLogtoMock = async ({ to, type, payload }) => {
+  const file = connectorKit.mockConnectorFilePaths?.Sms;
+  if (!file) {
+    throw new Error("This Logto's connector-kit has no mockConnectorFilePaths.Sms to write the test code to.");
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ phone: to, code: payload.code, type, payload })}\n`);
+};
+
 // Compiled on first use from the bytes shipped beside this file (no fetch, no bundler), so
 // Logto's loader, which imports every connector at start-up, pays nothing until a call.
 const engine = createEngine({
   glue,
   load: () => glue.initSync({ module: new WebAssembly.Module(readFileSync(new URL('wasm/tencent_sms_bg.wasm', import.meta.url))) }),
   counter: countShared,
+  record: recordAsLogtoMock,
 });
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));

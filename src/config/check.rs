@@ -242,7 +242,7 @@ fn check_sign_id(root: &Map<String, Value>, report: &mut Validation) -> Option<O
 }
 
 /// The international site's API host (tencentcloud.com accounts).
-pub(crate) const INTERNATIONAL_SITE_HOST: &str = "sms.intl.tencentcloudapi.com";
+const INTERNATIONAL_SITE_HOST: &str = "sms.intl.tencentcloudapi.com";
 
 /// Whether only +86 numbers can get a template Tencent accepts: no entry has an international
 /// template, and the account is not an international-site one (whose templates all are).
