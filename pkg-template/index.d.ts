@@ -302,6 +302,26 @@ export declare function sendMessage(data: SendMessageData, config: unknown): Pro
 /** Throws the host's ConnectorError (`invalid_request_parameters`) on bad input. */
 export declare function signRequest(input: SignRequestInput): SignedRequest;
 
+export interface CallTencentOptions {
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+  /** Defaults to the config's `timeoutMs`. */
+  timeoutMs?: number;
+}
+/**
+ * Any Tencent SMS API action (version 2021-01-11), e.g. `PullSmsSendStatusByPhoneNumber`, signed
+ * with the config's keys for its endpoint and region; `params` is the request body. Resolves to
+ * Tencent's `Response` object; rejects with the host's ConnectorError mapped as a send's is
+ * (`data.tencentCode`, `data.requestId`).
+ */
+export declare function callTencent(
+  config: unknown,
+  action: string,
+  params: Record<string, unknown>,
+  options?: CallTencentOptions,
+): Promise<Record<string, unknown>>;
+
 declare const createConnector: (options: {
   getConfig: (id: string) => Promise<unknown>;
 }) => Promise<TencentSmsConnector>;

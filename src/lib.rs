@@ -37,6 +37,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 }
 
 // Public: the sans-IO API a native caller, `tests/` and `fuzz/` use. Private: helpers.
+pub mod api_call;
 mod bounded;
 pub mod config;
 pub mod counters;

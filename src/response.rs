@@ -74,6 +74,18 @@ pub fn parse(
     truncated: bool,
     secret: &str,
 ) -> Result<SendResult, Failure> {
+    parse_action(status, body, truncated, secret, true)
+}
+
+/// [`parse`] for any action: `send_sms` false stops after the checks every answer gets (JSON, a
+/// `Response` without `Error`) and returns an empty result.
+pub(crate) fn parse_action(
+    status: u16,
+    body: &[u8],
+    truncated: bool,
+    secret: &str,
+    send_sms: bool,
+) -> Result<SendResult, Failure> {
     let invalid_response = |status, body, reason| invalid_response(status, body, reason, secret);
     let text = |object, key| text(object, key, secret);
     if truncated {
@@ -108,6 +120,18 @@ pub fn parse(
             .and_then(Value::as_str)
             .unwrap_or_default();
         return Err(tencent_failure(code, message, request_id, None, secret));
+    }
+    if !send_sms {
+        return Ok(SendResult {
+            request_id: request_id.unwrap_or_default(),
+            serial_no: String::new(),
+            fee: 0,
+            iso_code: String::new(),
+            phone_number: String::new(),
+            route: Route::Primary,
+            status: None,
+            primary_error: None,
+        });
     }
     let Some(first) = response
         .get("SendStatusSet")

@@ -256,14 +256,25 @@ pub fn build_request(
             .collect(),
         sender_id: choice.sender_id,
     };
-    let body = json::to_string(&body);
+    signed(config, ACTION, json::to_string(&body), timestamp, keys)
+}
+
+/// `body` as a request for `action` (any SMS API 2021-01-11 action) with `config`'s endpoint,
+/// region, language and keys: SendSms's and [`crate::api_call`]'s one signing path.
+pub(crate) fn signed(
+    config: &Config,
+    action: &str,
+    body: String,
+    timestamp: u64,
+    keys: &mut SigningKeys,
+) -> Result<SmsRequest, ConnectorError> {
     let signed = tc3::sign(
         &SignInput {
             secret_id: &config.access_key_id,
             secret_key: &config.access_key_secret,
             service: SERVICE,
             host: &config.endpoint.host,
-            action: ACTION,
+            action,
             version: VERSION,
             region: Some(&config.region),
             timestamp,

@@ -12,6 +12,7 @@ use core::cell::RefCell;
 use crate::json::Value;
 use wasm_bindgen::prelude::*;
 
+use crate::api_call;
 use crate::config;
 use crate::dry_run;
 use crate::error::{ConnectorError, Delivery, ErrorCode};
@@ -333,6 +334,32 @@ pub fn send_failed(
             send_end(send);
             unknown_send()
         }
+    }
+}
+
+/// Any SMS API `action` with `config`'s endpoint and keys: `params` is the body (one line of JSON
+/// object text). Returns the signed `request` or an error.
+#[wasm_bindgen(js_name = apiRequest)]
+pub fn api_request(config: &str, action: &str, params: &str, now_ms: f64) -> String {
+    let signed = with_state(|state| {
+        let config = state.config(config, parse_config)?;
+        let server_now_ms = now_ms + state.clock_offset(&config.endpoint.host);
+        let timestamp = (server_now_ms / 1_000.0).max(0.0) as u64;
+        api_call::request(&config, action, params, timestamp, &mut state.keys)
+    });
+    match signed {
+        Ok(request) => wire::request(&request, None),
+        Err(error) => wire::error(&error),
+    }
+}
+
+/// The answer to an `apiRequest`: an empty `result` when Tencent answered (the caller reads the
+/// body), or an error with `secret` (the config's accessKeySecret) masked.
+#[wasm_bindgen(js_name = apiAnswer)]
+pub fn api_answer(secret: &str, status: u16, body: &[u8], truncated: bool) -> String {
+    match api_call::answer(secret, status, body, truncated) {
+        Ok(()) => concat(&[wire::RESULT, "\n{}\n"]),
+        Err(error) => wire::error(&error),
     }
 }
 

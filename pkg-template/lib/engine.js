@@ -387,8 +387,7 @@ export const createEngine = ({ glue, load, counter, record }) => {
    * One request and its answer: `{ answer }` (the arguments of `sendAnswer`) or `{ failed }`
    * (those of `sendFailed`). Never throws: every failure is a value.
    */
-  const attempt = async (request, signal) => {
-    const { fetch } = globalThis;
+  const attempt = async (request, signal, fetch = globalThis.fetch) => {
     if (typeof fetch !== 'function') {
       return { failed: ['not_started', 'no global fetch', undefined] };
     }
@@ -522,7 +521,42 @@ export const createEngine = ({ glue, load, counter, record }) => {
     return count?.note ? { ...outcome.result, sendLimitsNote: count.note } : outcome.result;
   };
 
-  return { validateConfig, signRequest, sendMessage };
+  /**
+   * Any Tencent SMS API `action` (2021-01-11) with the connector's config, under the same rules as
+   * a send (body cap, timeout, no redirect followed): resolves to Tencent's `Response` object, or
+   * rejects with an SmsConnectorError mapped as SendSms's (tencentCode, requestId). `fetch`
+   * defaults to the global one; `timeoutMs` to the config's.
+   */
+  const callTencent = async (config, action, params, { fetch, signal, timeoutMs } = {}) => {
+    const configText = readInput(config, 'connector config');
+    if (configText.problem) {
+      throw failure('invalid_config', describe(configText.problem));
+    }
+    const { request, error } = decode(call('none', 'apiRequest', configText.text, String(action), JSON.stringify(params ?? {}), Date.now()));
+    if (error) {
+      throw fromCore(error);
+    }
+    const timeout = AbortSignal.timeout(timeoutMs ?? config?.timeoutMs ?? 10_000);
+    const bound = signal && AbortSignal.any ? AbortSignal.any([signal, timeout]) : timeout;
+    const outcome = await attempt(request, bound, fetch);
+    if (outcome.failed) {
+      const [stage, detail] = outcome.failed;
+      const why = stage === 'timeout' ? 'no answer in time' : `the request failed (${detail ?? stage})`;
+      throw failure('general', describe(`Tencent Cloud ${action}: ${why}; check the endpoint and this machine's network, then try again.`));
+    }
+    const [status, , bytes, truncated] = outcome.answer;
+    const secret = typeof config.accessKeySecret === 'string' ? config.accessKeySecret : '';
+    const answered = decode(call('none', 'apiAnswer', secret, status, bytes, truncated));
+    if (answered.error) {
+      throw fromCore(answered.error);
+    }
+    // The core checked the answer (JSON, a Response without Error) and masked the secret in an
+    // error; an answer echoing it is masked here.
+    const text = new TextDecoder().decode(bytes);
+    return JSON.parse(secret ? text.replaceAll(secret, '[redacted]') : text).Response;
+  };
+
+  return { validateConfig, signRequest, sendMessage, callTencent };
 };
 
 const noBytes = new Uint8Array(0);

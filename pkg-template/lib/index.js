@@ -89,6 +89,15 @@ export const sendMessage = async (data, config) => {
   }
 };
 
+/** Any Tencent SMS API action with the connector's config; resolves to Tencent's `Response`. */
+export const callTencent = async (config, action, params, options) => {
+  try {
+    return await engine.callTencent(config, action, params, options);
+  } catch (error) {
+    throw toConnectorError(error);
+  }
+};
+
 /** One validator issue as a zod issue of the host's zod; `custom` keeps our message as it is. */
 const zodIssue = ({ path, code, message }) => ({ code: z.ZodIssueCode.custom, path, message, params: { code } });
 
