@@ -96,20 +96,17 @@ pub fn check_fields(
             .filter(|text| text.starts_with('+'))
             .and_then(|text| phone::normalize(text).ok())
             .map(|number| number.as_str().to_owned());
-        let (code, message) = match number {
-            None => (IssueCode::InvalidTestNumber, NUMBER),
-            Some(number) if list.contains(&number) => (
-                IssueCode::DuplicateTestNumber,
-                "Listed twice: remove the copy.",
-            ),
-            Some(number) => {
-                list.push(number);
-                continue;
-            }
-        };
         let mut path = at(NUMBERS_FIELD);
         path.push(PathSegment::Index(index));
-        report.error(path, code, message.into());
+        match number {
+            None => report.error(path, IssueCode::InvalidTestNumber, NUMBER.into()),
+            Some(number) if list.contains(&number) => report.error(
+                path,
+                IssueCode::DuplicateTestNumber,
+                "Listed twice: remove the copy.".into(),
+            ),
+            Some(number) => list.push(number),
+        }
     }
     Some(DryRun {
         all: all?,

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { createEngine } from './engine.js';
 import { metadata } from './metadata.js';
 import { createRedisCounter } from './redis.js';
+import { checkTemplates } from './template-checks.js';
 import * as glue from './wasm/tencent_sms.js';
 
 /** sendLimits counters in the host's Redis when REDIS_URL is set: made at the first limited send. */
@@ -179,6 +180,16 @@ const sentThroughFallback = (result, note) => {
   });
 };
 
+/**
+ * For the console's Test when testNumbers or dryRun kept the SMS from Tencent: a passing Test
+ * would read as "sent", so it fails with the one line that says what happened instead.
+ */
+const notSentInTest = (result) => {
+  const why = result.reason === 'dryRun' ? 'dryRun is on, so no number reaches Tencent' : 'the number is in testNumbers';
+  const line = `The test SMS was not sent: ${why}. Its code was written to ${connectorKit.mockConnectorFilePaths?.Sms}, as Logto's mock SMS connector does.`;
+  return new ConnectorError(ConnectorErrorCodes.General, { errorDescription: line, message: line, dryRun: true, reason: result.reason });
+};
+
 /** Logto's connector factory: cheap and side-effect free, called on every request. */
 const createConnector = async ({ getConfig }) => ({
   metadata,
@@ -197,19 +208,34 @@ const createConnector = async ({ getConfig }) => ({
         }
       }
       const result = await sendMessage(data, isConsoleTest ? config : await getConfig(metadata.id));
-      const note = result?.sendLimitsNote;
-      if (isConsoleTest && result?.route === 'fallback') {
+      if (isConsoleTest && result?.dryRun) {
+        throw notSentInTest(result);
+      }
+      if (!isConsoleTest) {
+        if (result?.sendLimitsNote) {
+          logSendLimitsNote(result.sendLimitsNote);
+        }
+        return result;
+      }
+      // The Test sent: now Tencent's records of every template and the signature.
+      const { problems, notes } = await checkTemplates(config, (action, params) => engine.callTencent(config, action, params));
+      const fix = problems.length > 0 ? `Fix before users meet it: ${problems.join(' ')}` : '';
+      const note = [result.sendLimitsNote, fix, ...notes].filter(Boolean).join(' ');
+      if (result.route === 'fallback') {
         throw sentThroughFallback(result, note);
       }
-      if (note && isConsoleTest) {
+      if (result.sendLimitsNote || fix) {
         // Logto ignores a result, and its console shows a connector's text only for a failed
-        // Test: a Test that sent but skipped ip rules says both, so the operator learns that
-        // real users behind the same proxy would skip them too.
+        // Test: a Test that sent but skipped ip rules, or whose templates Tencent would refuse,
+        // says so, so the operator learns it before real users do.
         const line = `The test SMS was sent (RequestId ${result.requestId}). ${note}`;
-        throw new ConnectorError(ConnectorErrorCodes.General, { errorDescription: line, message: line, requestId: result.requestId });
+        throw new ConnectorError(ConnectorErrorCodes.General, { errorDescription: line, message: line, requestId: result.requestId, problems });
       }
-      if (note) {
-        logSendLimitsNote(note);
+      if (notes.length > 0) {
+        // Nothing to fix (e.g. an individual account, which Tencent does not let read its
+        // templates): the Test passes, and the line goes to Logto's log and the result.
+        console.warn(`[connector-tencent-sms-wasm] The test SMS was sent (RequestId ${result.requestId}). ${notes.join(' ')}`);
+        return { ...result, templateNotes: notes };
       }
       return result;
     } catch (error) {
