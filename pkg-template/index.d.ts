@@ -93,10 +93,23 @@ export interface TencentSmsConfig {
   fallback?: TencentSmsFallback | HttpSmsFallback | Record<string, never> | null;
   /** Seconds the primary is skipped after an account-level refusal: 0–86400, default 60. */
   fallbackCooldownSeconds?: number;
+  /**
+   * Full E.164 numbers with "+" (no prefixes or wildcards, each once, at most 100) that never
+   * reach Tencent: their code is written to connector-kit's `mockConnectorFilePaths.Sms` exactly
+   * as Logto's mock SMS connector writes it, and the send resolves to `{ dryRun: true }`.
+   */
+  testNumbers?: string[] | null;
+  /** Every number as a test number: nothing reaches Tencent (warned about as `dry_run_on`). */
+  dryRun?: boolean | null;
+  /**
+   * The SignId of `signName` in the SMS console. Only the console Test and `doctor` read it, to
+   * check the signature with DescribeSmsSignList, which takes IDs, not names.
+   */
+  signId?: string;
 }
 
 /** A second Tencent account or site: the top level's fields, without the top-level-only ones (a fallback of its own, send limits). */
-export type TencentSmsFallback = { type: 'tencent' } & Omit<TencentSmsConfig, 'fallback' | 'fallbackCooldownSeconds' | 'sendLimits' | 'trustedIps'>;
+export type TencentSmsFallback = { type: 'tencent' } & Omit<TencentSmsConfig, 'fallback' | 'fallbackCooldownSeconds' | 'sendLimits' | 'trustedIps' | 'testNumbers' | 'dryRun' | 'signId'>;
 
 /** A gateway taking `@logto/connector-http-sms`'s POST `{ to, type, payload, ip }`; 2xx is sent. */
 export interface HttpSmsFallback {
@@ -142,7 +155,9 @@ export type ConfigErrorCode =
   | 'invalid_send_limit'
   | 'invalid_trusted_ip'
   | 'invalid_fallback'
-  | 'invalid_cooldown';
+  | 'invalid_cooldown'
+  | 'invalid_test_number'
+  | 'duplicate_test_number';
 
 /** Codes of `warnings`: saved, but Tencent would likely refuse a send. See the README's "Warning codes". */
 export type ConfigWarningCode =
@@ -172,7 +187,8 @@ export type ConfigWarningCode =
   | 'unused_send_limit'
   | 'long_limit_window'
   | 'unused_trusted_ips'
-  | 'fallback_same_account';
+  | 'fallback_same_account'
+  | 'dry_run_on';
 
 export interface ConfigIssue<Code extends string = ConfigErrorCode | ConfigWarningCode> {
   /** Keys and indices to the field, like zod's issue paths. */
@@ -217,6 +233,19 @@ export interface SendResult {
   status?: number;
   /** Why the primary did not send, when the fallback did. */
   primaryError?: { code: string; data: TencentSmsErrorData };
+  /**
+   * A console Test whose template check could not run (e.g. Tencent refuses it to individual
+   * accounts): what was not checked. The Test passed; the same line went to Logto's log.
+   */
+  templateNotes?: string[];
+}
+
+/** A send testNumbers or dryRun kept from Tencent; its code is in Logto's mock SMS file. */
+export interface DryRunResult {
+  dryRun: true;
+  /** The field that decided it. */
+  reason: 'testNumbers' | 'dryRun';
+  phoneNumber: string;
 }
 
 /** `data` of every error this connector throws. */
@@ -290,7 +319,7 @@ export interface TencentSmsConnector {
   /** Takes any value; a valid config comes out unchanged. */
   configGuard: ZodType<TencentSmsConfig, ZodTypeDef, unknown>;
   /** Uses `config` when given (the console's Test button), else the saved config. */
-  sendMessage(data: SendMessageData, config?: unknown): Promise<SendResult>;
+  sendMessage(data: SendMessageData, config?: unknown): Promise<SendResult | DryRunResult>;
 }
 
 export declare const metadata: ConnectorMetadata;
@@ -298,7 +327,7 @@ export declare const metadata: ConnectorMetadata;
 export declare const configGuard: ZodType<TencentSmsConfig, ZodTypeDef, unknown>;
 export declare function validateConfig(config: unknown): ConfigValidation;
 /** Rejects with the host's ConnectorError; `data` is TencentSmsErrorData. */
-export declare function sendMessage(data: SendMessageData, config: unknown): Promise<SendResult>;
+export declare function sendMessage(data: SendMessageData, config: unknown): Promise<SendResult | DryRunResult>;
 /** Throws the host's ConnectorError (`invalid_request_parameters`) on bad input. */
 export declare function signRequest(input: SignRequestInput): SignedRequest;
 

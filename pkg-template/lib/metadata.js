@@ -203,5 +203,30 @@ export const metadata = Object.freeze({
       placeholder: '60',
       tooltip: 'After the primary refuses for an account reason, later sends go straight to the fallback for this many seconds (0 to 86400; 0 tries the primary every time). Leave empty for 60.',
     },
+    {
+      key: 'signId',
+      label: 'Signature ID',
+      type: 'Text',
+      required: false,
+      placeholder: '1110',
+      tooltip: "The ID of the signature above in the SMS console. Optional: the Test then also checks the signature with Tencent (which looks signatures up by ID, not name).",
+    },
+    {
+      key: 'testNumbers',
+      label: 'Test numbers',
+      type: 'Json',
+      required: false,
+      // As countryPolicy: a Json field needs text for the console's Test and Save; [] is none.
+      defaultValue: [],
+      tooltip: 'Full numbers with + (e.g. ["+8613700000001"]) that never get an SMS: their code is written where Logto\'s mock SMS connector writes it (connector-kit\'s mockConnectorFilePaths.Sms), for CI and staging. No prefixes or wildcards.',
+    },
+    {
+      key: 'dryRun',
+      label: 'Dry run (no SMS at all)',
+      type: 'Switch',
+      required: false,
+      defaultValue: false,
+      tooltip: 'Every number as a test number: nothing is sent to anyone. For staging only.',
+    },
   ],
 });
