@@ -153,6 +153,16 @@ describe('testNumbers and dryRun never reach Tencent', () => {
     assert.ok(validateConfig(config).warnings.some(({ code }) => code === 'dry_run_on'));
   });
 
+  test('an engine without a file writer (no Node entry) refuses such a send, saying why, and sends nothing', async () => {
+    const server = await start({ templates: approved });
+    const { engine } = await import('../pkg/lib/node.js');
+    const error = await engine.sendMessage(test000000, configFor(server, { dryRun: true })).catch((caught) => caught);
+    assert.equal(error.code, 'general');
+    assert.equal(error.data.delivery, 'not_sent');
+    assert.match(error.data.message, /^dryRun kept this SMS from Tencent, and its code can be written only by the Node entry/);
+    assert.equal(server.requests.length, 0);
+  });
+
   test('the validator refuses prefixes, wildcards and duplicates, naming the field', () => {
     const { valid, errors } = validateConfig(makeConfig('https://sms.tencentcloudapi.com', { testNumbers: ['+86137*', '+8613700000001', '+8613700000001'], dryRun: 'yes' }));
     assert.equal(valid, false);

@@ -238,15 +238,14 @@ export interface SendResult {
    * accounts): what was not checked. The Test passed; the same line went to Logto's log.
    */
   templateNotes?: string[];
+  /**
+   * Set when testNumbers or dryRun kept the SMS from Tencent: its code is in Logto's mock SMS
+   * file, and the result holds only `dryRun`, `reason` (the field that decided) and `phoneNumber`.
+   */
+  dryRun?: true;
+  reason?: 'testNumbers' | 'dryRun';
 }
 
-/** A send testNumbers or dryRun kept from Tencent; its code is in Logto's mock SMS file. */
-export interface DryRunResult {
-  dryRun: true;
-  /** The field that decided it. */
-  reason: 'testNumbers' | 'dryRun';
-  phoneNumber: string;
-}
 
 /** `data` of every error this connector throws. */
 export interface TencentSmsErrorData {
@@ -319,7 +318,7 @@ export interface TencentSmsConnector {
   /** Takes any value; a valid config comes out unchanged. */
   configGuard: ZodType<TencentSmsConfig, ZodTypeDef, unknown>;
   /** Uses `config` when given (the console's Test button), else the saved config. */
-  sendMessage(data: SendMessageData, config?: unknown): Promise<SendResult | DryRunResult>;
+  sendMessage(data: SendMessageData, config?: unknown): Promise<SendResult>;
 }
 
 export declare const metadata: ConnectorMetadata;
@@ -327,7 +326,7 @@ export declare const metadata: ConnectorMetadata;
 export declare const configGuard: ZodType<TencentSmsConfig, ZodTypeDef, unknown>;
 export declare function validateConfig(config: unknown): ConfigValidation;
 /** Rejects with the host's ConnectorError; `data` is TencentSmsErrorData. */
-export declare function sendMessage(data: SendMessageData, config: unknown): Promise<SendResult | DryRunResult>;
+export declare function sendMessage(data: SendMessageData, config: unknown): Promise<SendResult>;
 /** Throws the host's ConnectorError (`invalid_request_parameters`) on bad input. */
 export declare function signRequest(input: SignRequestInput): SignedRequest;
 
