@@ -218,7 +218,11 @@ const createConnector = async ({ getConfig }) => ({
         return result;
       }
       // The Test sent: now Tencent's records of every template and the signature.
-      const { problems, notes } = await checkTemplates(config, (action, params) => engine.callTencent(config, action, params));
+      // Never a reason to hide that the SMS went out: an unexpected failure is one more note.
+      const { problems, notes } = await checkTemplates(config, (action, params) => engine.callTencent(config, action, params)).catch((error) => ({
+        problems: [],
+        notes: [`Templates not checked: ${String(error?.message ?? error).slice(0, 120)}.`],
+      }));
       const fix = problems.length > 0 ? `Fix before users meet it: ${problems.join(' ')}` : '';
       const note = [result.sendLimitsNote, fix, ...notes].filter(Boolean).join(' ');
       if (result.route === 'fallback') {
