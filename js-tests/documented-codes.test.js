@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 
 const source = (name) => readFileSync(new URL(`../src/${name}`, import.meta.url), 'utf8');
-const validatorFiles = ['config.rs', ...readdirSync(new URL('../src/config/', import.meta.url)).map((name) => `config/${name}`), 'endpoint.rs', 'country_policy.rs', 'send_limits.rs', 'fallback.rs', 'send_event.rs'];
+const validatorFiles = ['config.rs', ...readdirSync(new URL('../src/config/', import.meta.url)).map((name) => `config/${name}`), 'endpoint.rs', 'country_policy.rs', 'send_limits.rs', 'fallback.rs', 'send_event.rs', 'dry_run.rs'];
 const rust = validatorFiles.map(source).join('\n');
 
 /** The top-level arguments of the call whose `(` is at `open`. */

@@ -68,6 +68,9 @@ test('config fields: formItems, index.d.ts and the validator name the same keys'
     fallback: { type: 'http', endpoint: 'https://sms-gateway.example.com/send', authorization: 'Bearer token' },
     fallbackCooldownSeconds: 120,
     sendLog: 'off',
+    signId: '1110',
+    testNumbers: ['+8613700000001'],
+    dryRun: false,
   };
   assert.deepEqual(sorted(Object.keys(everyField)), sorted(formKeys), 'this test sets every form field');
   assert.ok(!warningCodes(everyField).includes('unknown_key'));
@@ -99,6 +102,7 @@ test('issue codes: what validateConfig reports, from wasm or engine.js, is decla
     { ...validConfig, sdkAppId: 'x', signName: 'X', accessKeySecret: ' AKID ', templates: [{ usageType: 'Signin', templateCode: '<template-code>', templateParams: ['http://x'] }] },
     { ...validConfig, templates: [{ usageType: 'SignIn', templateCode: '1', templateParams: ['5'] }] },
     { ...validConfig, sendLimits: [{ by: 'ip', max: 0, perSeconds: 9e6 }, { by: 'ip', max: 9, perSeconds: 86401 }], trustedIps: ['x'] },
+    { ...validConfig, testNumbers: ['+86*', '+8613700000001', '+8613700000001'], dryRun: true },
   ];
   const seen = [];
   for (const config of configs) {

@@ -94,6 +94,19 @@ export interface TencentSmsConfig {
   /** Seconds the primary is skipped after an account-level refusal: 0–86400, default 60. */
   fallbackCooldownSeconds?: number;
   /**
+   * Full E.164 numbers with "+" (no prefixes or wildcards, each once, at most 100) that never
+   * reach Tencent: their code is written to connector-kit's `mockConnectorFilePaths.Sms` exactly
+   * as Logto's mock SMS connector writes it, and the send resolves to `{ dryRun: true }`.
+   */
+  testNumbers?: string[] | null;
+  /** Every number as a test number: nothing reaches Tencent (warned about as `dry_run_on`). */
+  dryRun?: boolean | null;
+  /**
+   * The SignId of `signName` in the SMS console. Only the console Test and `doctor` read it, to
+   * check the signature with DescribeSmsSignList, which takes IDs, not names.
+   */
+  signId?: string;
+  /**
    * `"on"` (default): one JSON line per send on stdout (see {@link SendEvent}), and the send id
    * as Tencent's `SessionContext`. `"off"`: neither.
    */
@@ -131,7 +144,7 @@ export interface SendEvent {
 }
 
 /** A second Tencent account or site: the top level's fields, without the top-level-only ones (a fallback of its own, send limits). */
-export type TencentSmsFallback = { type: 'tencent' } & Omit<TencentSmsConfig, 'fallback' | 'fallbackCooldownSeconds' | 'sendLimits' | 'trustedIps'>;
+export type TencentSmsFallback = { type: 'tencent' } & Omit<TencentSmsConfig, 'fallback' | 'fallbackCooldownSeconds' | 'sendLimits' | 'trustedIps' | 'testNumbers' | 'dryRun' | 'signId'>;
 
 /** A gateway taking `@logto/connector-http-sms`'s POST `{ to, type, payload, ip }`; 2xx is sent. */
 export interface HttpSmsFallback {
@@ -178,7 +191,9 @@ export type ConfigErrorCode =
   | 'invalid_trusted_ip'
   | 'invalid_fallback'
   | 'invalid_cooldown'
-  | 'invalid_send_log';
+  | 'invalid_send_log'
+  | 'invalid_test_number'
+  | 'duplicate_test_number';
 
 /** Codes of `warnings`: saved, but Tencent would likely refuse a send. See the README's "Warning codes". */
 export type ConfigWarningCode =
@@ -208,7 +223,8 @@ export type ConfigWarningCode =
   | 'unused_send_limit'
   | 'long_limit_window'
   | 'unused_trusted_ips'
-  | 'fallback_same_account';
+  | 'fallback_same_account'
+  | 'dry_run_on';
 
 export interface ConfigIssue<Code extends string = ConfigErrorCode | ConfigWarningCode> {
   /** Keys and indices to the field, like zod's issue paths. */
@@ -253,7 +269,19 @@ export interface SendResult {
   status?: number;
   /** Why the primary did not send, when the fallback did. */
   primaryError?: { code: string; data: TencentSmsErrorData };
+  /**
+   * A console Test whose template check could not run (e.g. Tencent refuses it to individual
+   * accounts): what was not checked. The Test passed; the same line went to Logto's log.
+   */
+  templateNotes?: string[];
+  /**
+   * Set when testNumbers or dryRun kept the SMS from Tencent: its code is in Logto's mock SMS
+   * file, and the result holds only `dryRun`, `reason` (the field that decided) and `phoneNumber`.
+   */
+  dryRun?: true;
+  reason?: 'testNumbers' | 'dryRun';
 }
+
 
 /** `data` of every error this connector throws. */
 export interface TencentSmsErrorData {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -139,8 +139,10 @@ const run = async (workDir) => {
   let api = await managementApi(core.core);
   log('management API token obtained');
 
-  const phone = { user: '8613711110001', rateLimited: '8613711110002', testRoute: '8613711112222', jamaica: '18762101234' };
-  const lastSend = () => tencent.requests.at(-1);
+  const phone = { user: '8613711110001', rateLimited: '8613711110002', testRoute: '8613711112222', jamaica: '18762101234', testNumber: '8613700000001' };
+  // SendSms requests only: a console Test that sent also reads the templates (DescribeSmsTemplateList).
+  const sends = () => tencent.requests.filter(({ action }) => action === 'SendSms');
+  const lastSend = () => sends().at(-1);
   let connectorRow;
 
   // --- 1, 2. the factory, refused configs, then a valid connector --------------------------
@@ -184,7 +186,13 @@ const run = async (workDir) => {
   await check('3a Test route sends a signed SendSms with +E.164 and [code] to the local server', async () => {
     tencent.reset();
     await testSend();
-    assert.equal(tencent.requests.length, 1);
+    assert.equal(sends().length, 1);
+    // Then the Test's template check: the form's templates, all mainland, in one signed call.
+    const describe = tencent.requests.filter(({ action }) => action === 'DescribeSmsTemplateList');
+    assert.equal(describe.length, 1);
+    assert.equal(describe[0].signatureValid, true);
+    assert.equal(describe[0].body.International, 0);
+    assert.equal(tencent.requests.length, 2);
     const { body, signatureValid, answeredCode } = lastSend();
     assert.equal(signatureValid, true);
     assert.equal(answeredCode, null);
@@ -237,7 +245,7 @@ const run = async (workDir) => {
     const session = await signInSession();
     const identifier = { type: 'phone', value: phone.user };
     const { verificationId } = await requestCode(session, phone.user);
-    assert.equal(tencent.requests.length, 1, 'exactly one SendSms per requested code');
+    assert.equal(sends().length, 1, 'exactly one SendSms per requested code');
     const { body, signatureValid } = lastSend();
     assert.equal(signatureValid, true);
     assert.deepEqual(body.PhoneNumberSet, [sentNumber]);
@@ -263,7 +271,7 @@ const run = async (workDir) => {
     tencent.reset();
     tencent.set({ numberCodes: { [`+${phone.rateLimited}`]: 'LimitExceeded.PhoneNumberDailyLimit' } });
     const { status, body } = await refusal(requestCode(await signInSession(), phone.rateLimited));
-    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
+    assert.equal(sends().length, 1, 'one SendSms reached the local server');
     assert.equal(status, 429);
     assert.equal(body.code, 'connector.rate_limit_exceeded');
   });
@@ -271,7 +279,7 @@ const run = async (workDir) => {
     tencent.reset();
     tencent.set({ requestCode: 'AuthFailure.SecretIdNotFound' });
     const { status, body } = await refusal(requestCode(await signInSession(), phone.user));
-    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
+    assert.equal(sends().length, 1, 'one SendSms reached the local server');
     assert.equal(status, 400);
     assert.equal(body.code, 'connector.invalid_config');
   });
@@ -279,7 +287,7 @@ const run = async (workDir) => {
     tencent.reset();
     tencent.set({ requestCode: 'FailedOperation.InsufficientBalanceInSmsPackage' });
     const { status, body } = await refusal(requestCode(await signInSession(), phone.user));
-    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
+    assert.equal(sends().length, 1, 'one SendSms reached the local server');
     assert.equal(status, 429);
     assert.equal(body.code, 'connector.usage_limit_exceeded');
   });
@@ -297,10 +305,10 @@ const run = async (workDir) => {
         'Error occurred in connector: SMS to phone numbers in this country or region is not offered: use another phone number or another way to sign in.',
       );
       assert.match(body.data?.message ?? '', /^countryPolicy\.allow \(no entry matches\) blocks this number \(JM, \+1876…\)/);
-      assert.equal(tencent.requests.length, 0, 'the local server saw no request');
+      assert.equal(sends().length, 0, 'the local server saw no request');
       // The same saved policy lets a mainland number through.
       await requestCode(await signInSession(), phone.user);
-      assert.equal(tencent.requests.length, 1);
+      assert.equal(sends().length, 1);
     } finally {
       await api.patch(`/connectors/${connectorRow.id}`, { config });
     }
@@ -312,7 +320,7 @@ const run = async (workDir) => {
     assert.equal(status, 400);
     assert.equal(body.code, 'connector.general');
     assert.match(body.message, /countryPolicy\.allow\[2\] "!JM" blocks this number \(JM, \+1876…\)/);
-    assert.equal(tencent.requests.length, 0);
+    assert.equal(sends().length, 0);
   });
   tencent.reset();
 
@@ -339,7 +347,7 @@ const run = async (workDir) => {
   const signInTemplate = async (language) => {
     tencent.reset();
     await requestCode(await signInSession(language), phone.locale);
-    assert.equal(tencent.requests.length, 1, 'exactly one SendSms per requested code');
+    assert.equal(sends().length, 1, 'exactly one SendSms per requested code');
     assert.equal(lastSend().signatureValid, true);
     assert.equal(lastSend().body.TemplateParamSet.length, 1, 'only the code is a template parameter');
     return lastSend().body.TemplateId;
@@ -362,7 +370,7 @@ const run = async (workDir) => {
   await check('9d a Management API verification code (no locale) sends the default Generic template', async () => {
     tencent.reset();
     await api.post('/verification-codes', { phone: '8613711110006' });
-    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
+    assert.equal(sends().length, 1, 'one SendSms reached the local server');
     assert.equal(lastSend().body.TemplateId, templateCodeFor('Generic'));
   });
   await check('9e the console Test route: no locale sends the default, locale "en" the English template', async () => {
@@ -371,7 +379,7 @@ const run = async (workDir) => {
     assert.equal(lastSend().body.TemplateId, templateCodeFor('Generic'));
     await api.post(`/connectors/${connectorId}/test`, { phone: phone.testRoute, config: localisedConfig, locale: 'en' });
     assert.equal(lastSend().body.TemplateId, localised.enGeneric);
-    assert.equal(tencent.requests.length, 2);
+    assert.equal(sends().length, 2);
   });
   await check('9f a bad locale tag is refused on save, naming the entry', async () => {
     const bad = { ...config, templates: [...config.templates, { usageType: 'SignIn', locale: 'fr_FR', templateCode: '1' }] };
@@ -420,13 +428,13 @@ const run = async (workDir) => {
         for (const number of limitedUsers.slice(0, 3)) {
           await fromAddress('203.0.113.77', number);
         }
-        assert.equal(tencent.requests.length, 3);
+        assert.equal(sends().length, 3);
         for (const number of limitedUsers.slice(3, 5)) {
           const { status, body } = await refusal(fromAddress('203.0.113.77', number));
           assert.equal(status, 429);
           assert.equal(body.code, 'connector.rate_limit_exceeded');
         }
-        assert.equal(tencent.requests.length, 3, 'the local server saw no request for the refused sends');
+        assert.equal(sends().length, 3, 'the local server saw no request for the refused sends');
       });
       await check("10b the counters are in Logto's Redis under the account's key; another address is counted apart", async () => {
         const { createClient } = await import('redis');
@@ -441,7 +449,7 @@ const run = async (workDir) => {
         }
         tencent.reset();
         await fromAddress('198.51.100.77', limitedUsers[5]);
-        assert.equal(tencent.requests.length, 1);
+        assert.equal(sends().length, 1);
       });
       await check("10c the console's Test route from loopback sends, then says ip rules were not applied and why", async () => {
         tencent.reset();
@@ -449,17 +457,17 @@ const run = async (workDir) => {
         assert.equal(status, 400);
         assert.equal(body.code, 'connector.general');
         assert.match(body.message, /The test SMS was sent \(RequestId [\w-]+\)\. sendLimits' ip rules were not applied to this send: Logto passed 127\.0\.0\.1, a loopback address/);
-        assert.equal(tencent.requests.length, 1, 'the test SMS went out');
+        assert.equal(sends().length, 1, 'the test SMS went out');
       });
       await check('10d trustedIps: the address past its ip limit sends again, and a Test from a trusted loopback passes without the note', async () => {
         const trusted = { ...limited, trustedIps: ['203.0.113.0/24', '127.0.0.1/32'] };
         await api.patch(`/connectors/${connectorRow.id}`, { config: trusted });
         tencent.reset();
         await fromAddress('203.0.113.77', limitedUsers[3]);
-        assert.equal(tencent.requests.length, 1, 'the trusted address is not held to the ip rule');
+        assert.equal(sends().length, 1, 'the trusted address is not held to the ip rule');
         // Resolves only on a 2xx: a Test that failed with the note would throw here.
         await api.post(`/connectors/${connectorId}/test`, { phone: phone.testRoute, config: trusted });
-        assert.equal(tencent.requests.length, 2);
+        assert.equal(sends().length, 2);
       });
     } finally {
       await api.patch(`/connectors/${connectorRow.id}`, { config });
@@ -488,8 +496,8 @@ const run = async (workDir) => {
     const session = await signInSession();
     const identifier = { type: 'phone', value: phone.user };
     const { verificationId } = await requestCode(session, phone.user);
-    assert.equal(tencent.requests.length, 1, 'one SendSms to the primary');
-    assert.equal(tencent.requests[0].answeredCode, 'FailedOperation.InsufficientBalanceInSmsPackage');
+    assert.equal(sends().length, 1, 'one SendSms to the primary');
+    assert.equal(sends()[0].answeredCode, 'FailedOperation.InsufficientBalanceInSmsPackage');
     const code = codeOf();
     assert.match(code, /^\d{6}$/);
     await session.experience.post('/verification/verification-code/verify', { identifier, verificationId, code });
@@ -530,7 +538,7 @@ const run = async (workDir) => {
     tencent.reset();
     gateway.reset();
     await requestCode(await signInSession(), phone.user);
-    assert.equal(tencent.requests.length, 0, 'the primary is skipped while it cools down');
+    assert.equal(sends().length, 0, 'the primary is skipped while it cools down');
     assert.equal(gateway.requests.length, 1);
   });
   await check('11e the console Test route says the test SMS went through the fallback and why the primary refused', async () => {
@@ -577,6 +585,48 @@ const run = async (workDir) => {
       assert.ok(!line.includes(secret), 'no full number, code or secret in the event');
     }
   });
+  // --- 13. test numbers: codes in Logto's mock SMS file, nothing sent to Tencent -------------
+  // The file connector-kit's mockConnectorFilePaths.Sms names, which Logto's own mock connector
+  // writes and its integration tests read (one JSON record, replaced by each send).
+  const mockSmsFile = (await import('@logto/connector-kit')).mockConnectorFilePaths.Sms;
+  const testNumberUser = await api.post('/users', { primaryPhone: phone.testNumber, name: 'e2e test-number user' });
+  await check('13a a config with testNumbers is saved on the connector row', async () => {
+    const withTestNumbers = { ...config, testNumbers: [`+${phone.testNumber}`] };
+    const row = await api.patch(`/connectors/${connectorRow.id}`, { config: withTestNumbers });
+    assert.deepEqual(row.config, withTestNumbers);
+  });
+  await check('13b a phone sign-in on a test number completes with the code read from the mock SMS file, 0 requests to Tencent', async () => {
+    tencent.reset();
+    const logFrom = readFileSync(coreLog).length;
+    mkdirSync(path.dirname(mockSmsFile), { recursive: true });
+    writeFileSync(mockSmsFile, '');
+    const session = await signInSession();
+    const identifier = { type: 'phone', value: phone.testNumber };
+    const { verificationId } = await requestCode(session, phone.testNumber);
+    assert.equal(tencent.requests.length, 0, 'the local server saw no request at all');
+    // As Logto's integration tests read it (helpers/index.ts, readConnectorMessage).
+    const record = JSON.parse(readFileSync(mockSmsFile, 'utf8'));
+    assert.equal(record.phone, phone.testNumber);
+    assert.equal(record.type, 'SignIn');
+    assert.match(record.code, /^\d{6}$/);
+    assert.equal(record.payload.code, record.code);
+    let events = [];
+    for (let attempt = 0; attempt < 20 && events.length === 0; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      events = eventsSince(logFrom);
+    }
+    assert.deepEqual(events.map(({ outcome, attempts }) => ({ outcome, attempts })), [{ outcome: 'dry_run', attempts: 0 }], 'one dry_run event for the send');
+    await session.experience.post('/verification/verification-code/verify', { identifier, verificationId, code: record.code });
+    await session.experience.post('/identification', { verificationId });
+    const { redirectTo } = await session.experience.post('/submit');
+    const tokens = await session.finish(redirectTo);
+    const claims = JSON.parse(Buffer.from(tokens.id_token.split('.')[1], 'base64url'));
+    assert.equal(claims.sub, testNumberUser.id);
+  });
+  await check('13c a normal number in the same run still sends through Tencent', async () => {
+    assertSignedIn(await signIn());
+  });
+  await api.patch(`/connectors/${connectorRow.id}`, { config });
   tencent.reset();
 
   // --- 5. swapping packages keeps the saved row ----------------------------------------------
@@ -668,7 +718,7 @@ const run = async (workDir) => {
     await fillConfigForm(page, config);
     const shown = await testSendError(page, testPhone);
     await shoot(page, 'test-daily-limit');
-    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
+    assert.equal(sends().length, 1, 'one SendSms reached the local server');
     assert.ok(shown.includes(limitCode), `the error shown: ${shown}`);
   });
   await check('6d the form\'s Test with an invalid unsaved config (http:// to a public host) names the field', async () => {
@@ -676,7 +726,7 @@ const run = async (workDir) => {
     await fillConfigForm(page, { ...config, endpoint: 'http://sms.tencentcloudapi.com' });
     const shown = await testSendError(page, testPhone);
     await shoot(page, 'test-invalid-config');
-    assert.equal(tencent.requests.length, 0, 'an invalid config must not reach Tencent');
+    assert.equal(sends().length, 0, 'an invalid config must not reach Tencent');
     assert.match(shown, /Error in key path "endpoint"/);
   });
   // The unsaved form is held to the rules of saving, so a missing Generic is named as on Save.
@@ -685,7 +735,7 @@ const run = async (workDir) => {
     await fillConfigForm(page, withoutGeneric);
     const shown = await testSendError(page, testPhone);
     await shoot(page, 'test-no-generic');
-    assert.equal(tencent.requests.length, 0, 'an invalid config must not reach Tencent');
+    assert.equal(sends().length, 0, 'an invalid config must not reach Tencent');
     assert.match(shown, /Error in key path "templates"/);
     assert.match(shown, /Generic/);
   });
@@ -696,7 +746,7 @@ const run = async (workDir) => {
     tencent.set({ numberCodes: { [`+${phone.testRoute}`]: limitCode } });
     await fillConfigForm(page, localisedConfig);
     const shown = await testSendError(page, testPhone);
-    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
+    assert.equal(sends().length, 1, 'one SendSms reached the local server');
     assert.equal(lastSend().body.TemplateId, templateCodeFor('Generic'));
     assert.ok(shown.includes(limitCode), `the error shown: ${shown}`);
   });
@@ -706,7 +756,7 @@ const run = async (workDir) => {
     await fillConfigForm(page, { ...config, countryPolicy: { allow: ['CN', '!+86137'] } });
     const shown = await testSendError(page, testPhone);
     await shoot(page, 'test-country-policy');
-    assert.equal(tencent.requests.length, 0, 'a refused number must not reach Tencent');
+    assert.equal(sends().length, 0, 'a refused number must not reach Tencent');
     assert.match(shown, /countryPolicy\.allow\[1\] "!\+86137" blocks this number \(CN, \+86…\)/);
   });
   await check("11f the form's Test with the primary's package empty says the fallback sent the test SMS, and why", async () => {
@@ -717,7 +767,7 @@ const run = async (workDir) => {
     await fillConfigForm(page, { ...config, countryPolicy: {}, fallback: tencentFallback, fallbackCooldownSeconds: 0 });
     const shown = await testSendError(page, testPhone);
     await shoot(page, 'test-fallback');
-    assert.equal(tencent.requests.length, 1, 'one SendSms to the primary');
+    assert.equal(sends().length, 1, 'one SendSms to the primary');
     assert.equal(secondTencent.requests.length, 1, 'the test SMS was sent once, by the second account');
     assert.match(shown, /The test SMS was sent through the fallback route, not the primary/);
     assert.match(shown, /FailedOperation\.InsufficientBalanceInSmsPackage/);
@@ -751,8 +801,8 @@ const run = async (workDir) => {
     const { pathname, toast, page: signInPage } = await submitPhoneOnSignInPage(browser.browser, authorize.href, `+${withPassword}`);
     await shoot(signInPage, 'sign-in-usage-limit');
     await signInPage.context().close();
-    assert.equal(tencent.requests.length, 1, 'one SendSms reached the local server');
-    assert.equal(tencent.requests[0].answeredCode, 'FailedOperation.InsufficientBalanceInSmsPackage');
+    assert.equal(sends().length, 1, 'one SendSms reached the local server');
+    assert.equal(sends()[0].answeredCode, 'FailedOperation.InsufficientBalanceInSmsPackage');
     assert.equal(pathname, '/sign-in/password', `the sign-in page stayed at ${pathname} (toast: ${toast})`);
     assert.match(toast, /sign in with your password/i);
     tencent.reset();

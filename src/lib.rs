@@ -43,6 +43,7 @@ pub mod config;
 pub mod counters;
 pub mod country;
 pub mod country_policy;
+pub mod dry_run;
 pub mod endpoint;
 pub mod error;
 pub mod exchange;

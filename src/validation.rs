@@ -72,6 +72,8 @@ issue_codes! {
         InvalidFallback => "invalid_fallback",
         InvalidCooldown => "invalid_cooldown",
         InvalidSendLog => "invalid_send_log",
+        InvalidTestNumber => "invalid_test_number",
+        DuplicateTestNumber => "duplicate_test_number",
     }
     // Saved, but Tencent would likely refuse a send.
     warnings {
@@ -102,6 +104,7 @@ issue_codes! {
         LongLimitWindow => "long_limit_window",
         UnusedTrustedIps => "unused_trusted_ips",
         FallbackSameAccount => "fallback_same_account",
+        DryRunOn => "dry_run_on",
     }
 }
 

@@ -14,10 +14,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::api_call;
 use crate::config;
+use crate::dry_run;
 use crate::error::{ConnectorError, Delivery, ErrorCode};
 use crate::exchange::{Answer, Exchange, NoAnswer, Step};
 use crate::json::WriteJson;
-use crate::send_event::{Outcome, SendEvent};
+use crate::send_event::{self, Outcome, SendEvent};
 use crate::send_limits;
 use crate::send_sms;
 use crate::state::{Held, ProcessState};
@@ -161,6 +162,17 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64, session: Option<Stri
             .map_err(Clone::clone)
             .and_then(send_sms::parse_message)
             .map_err(|error| not_sent_text(error.redact(&config.access_key_secret)))?;
+        // Before countryPolicy and sendLimits: a rehearsal never reaches Tencent nor counts.
+        if let Some(rehearsed) = dry_run::decide(&config, &message.to) {
+            let event = SendEvent {
+                outcome: Outcome::DryRun,
+                to: send_event::mask(&message.to),
+                template_id: None,
+                locale: None,
+                attempts: 0,
+            };
+            return Ok(with_event(rehearsed, Some(event)));
+        }
         // Written as a JSON string; Tencent takes under 512 bytes.
         message.session_context = session.filter(|id| config.send_log && id.len() <= 64);
         let ip = value.as_ref().ok().and_then(|value| value.get("ip"));

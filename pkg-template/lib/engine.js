@@ -263,8 +263,9 @@ const countedIn = async (counter, counters) => {
  * it runs on first use so importing stays cheap. `counter`, when given, counts `sendLimits`
  * keys in a store shared by every instance (the Node entry's is the host's Redis). `log`, when
  * given, gets each send's event as one line of JSON text (the Node entry writes it to stdout).
+ * `record`, when given, keeps the message of a send testNumbers or dryRun keeps from Tencent.
  */
-export const createEngine = ({ glue, load, counter, log }) => {
+export const createEngine = ({ glue, load, counter, log, record }) => {
   let limits;
   /** Bumped by every trap: sends begun on an older instance are over. */
   let generation = 0;
@@ -456,9 +457,18 @@ export const createEngine = ({ glue, load, counter, log }) => {
     if (messageText.problem) {
       return { error: failure('invalid_request_parameters', { ...describe(messageText.problem), delivery: 'not_sent' }) };
     }
-    const { begun: first, count, error, event } = decode(call('not_sent', 'sendBegin', configText.text, messageText.text, Date.now(), id));
+    const { begun: first, count, error, event, result: rehearsed } = decode(call('not_sent', 'sendBegin', configText.text, messageText.text, Date.now(), id));
     if (error) {
       return { error: fromCore(error), event };
+    }
+    if (rehearsed) {
+      // testNumbers or dryRun: nothing reaches Tencent; the code goes where Logto's mock SMS
+      // connector puts it (record: the entry's writer; none in the browser).
+      if (!record) {
+        return { error: failure('general', { ...describe(`${rehearsed.reason} kept this SMS from Tencent, and its code can be written only by the Node entry (Logto's mock SMS file).`), delivery: 'not_sent' }), event };
+      }
+      await record(data);
+      return { result: rehearsed, event };
     }
     const { send, timeoutMs } = first ?? count;
     const sameInstance = generation;

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 
+import * as connectorKit from '@logto/connector-kit';
 import { ConnectorError, ConnectorErrorCodes, ConnectorType } from '@logto/connector-kit';
 import { z } from 'zod';
 
 import { createEngine } from './engine.js';
 import { metadata } from './metadata.js';
 import { createRedisCounter } from './redis.js';
+import { checkTemplates } from './template-checks.js';
 import * as glue from './wasm/tencent_sms.js';
 
 /** sendLimits counters in the host's Redis when REDIS_URL is set: made at the first limited send. */
@@ -13,6 +17,20 @@ let sharedCounter;
 const countShared = (counters) => {
   sharedCounter ??= createRedisCounter() ?? (() => undefined);
   return sharedCounter(counters);
+};
+
+/**
+ * A send testNumbers or dryRun kept from Tencent, written as Logto's mock SMS connector writes
+ * it (connector-mock-sms: mkdir, then the whole file is one JSON line, overwritten, not
+ * appended), so Logto's integration-test helpers, which JSON.parse the file, read it unchanged.
+ */
+const recordAsLogtoMock = async ({ to, type, payload }) => {
+  const file = connectorKit.mockConnectorFilePaths?.Sms;
+  if (!file) {
+    throw new Error("This Logto's connector-kit has no mockConnectorFilePaths.Sms to write the test code to.");
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ phone: to, code: payload.code, type, payload })}\n`);
 };
 
 // Compiled on first use from the bytes shipped beside this file (no fetch, no bundler), so
@@ -23,6 +41,7 @@ const engine = createEngine({
   counter: countShared,
   // One JSON line per send (sendLog), beside Logto's own logs: `docker logs` shows it.
   log: (line) => console.log(line),
+  record: recordAsLogtoMock,
 });
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));
@@ -163,6 +182,16 @@ const sentThroughFallback = (result, note) => {
   });
 };
 
+/**
+ * For the console's Test when testNumbers or dryRun kept the SMS from Tencent: a passing Test
+ * would read as "sent", so it fails with the one line that says what happened instead.
+ */
+const notSentInTest = (result) => {
+  const why = result.reason === 'dryRun' ? 'dryRun is on, so no number reaches Tencent' : 'the number is in testNumbers';
+  const line = `The test SMS was not sent: ${why}. Its code was written to ${connectorKit.mockConnectorFilePaths?.Sms}, as Logto's mock SMS connector does.`;
+  return new ConnectorError(ConnectorErrorCodes.General, { errorDescription: line, message: line, dryRun: true, reason: result.reason });
+};
+
 /** Logto's connector factory: cheap and side-effect free, called on every request. */
 const createConnector = async ({ getConfig }) => ({
   metadata,
@@ -181,19 +210,38 @@ const createConnector = async ({ getConfig }) => ({
         }
       }
       const result = await sendMessage(data, isConsoleTest ? config : await getConfig(metadata.id));
-      const note = result?.sendLimitsNote;
-      if (isConsoleTest && result?.route === 'fallback') {
+      if (isConsoleTest && result?.dryRun) {
+        throw notSentInTest(result);
+      }
+      if (!isConsoleTest) {
+        if (result?.sendLimitsNote) {
+          logSendLimitsNote(result.sendLimitsNote);
+        }
+        return result;
+      }
+      // The Test sent: now Tencent's records of every template and the signature.
+      // Never a reason to hide that the SMS went out: an unexpected failure is one more note.
+      const { problems, notes } = await checkTemplates(config, (action, params) => engine.callTencent(config, action, params)).catch((error) => ({
+        problems: [],
+        notes: [`Templates not checked: ${String(error?.message ?? error).slice(0, 120)}.`],
+      }));
+      const fix = problems.length > 0 ? `Fix before users meet it: ${problems.join(' ')}` : '';
+      const note = [result.sendLimitsNote, fix, ...notes].filter(Boolean).join(' ');
+      if (result.route === 'fallback') {
         throw sentThroughFallback(result, note);
       }
-      if (note && isConsoleTest) {
+      if (result.sendLimitsNote || fix) {
         // Logto ignores a result, and its console shows a connector's text only for a failed
-        // Test: a Test that sent but skipped ip rules says both, so the operator learns that
-        // real users behind the same proxy would skip them too.
+        // Test: a Test that sent but skipped ip rules, or whose templates Tencent would refuse,
+        // says so, so the operator learns it before real users do.
         const line = `The test SMS was sent (RequestId ${result.requestId}). ${note}`;
-        throw new ConnectorError(ConnectorErrorCodes.General, { errorDescription: line, message: line, requestId: result.requestId });
+        throw new ConnectorError(ConnectorErrorCodes.General, { errorDescription: line, message: line, requestId: result.requestId, problems });
       }
-      if (note) {
-        logSendLimitsNote(note);
+      if (notes.length > 0) {
+        // Nothing to fix (e.g. an individual account, which Tencent does not let read its
+        // templates): the Test passes, and the line goes to Logto's log and the result.
+        console.warn(`[connector-tencent-sms-wasm] The test SMS was sent (RequestId ${result.requestId}). ${notes.join(' ')}`);
+        return { ...result, templateNotes: notes };
       }
       return result;
     } catch (error) {

@@ -216,5 +216,30 @@ export const metadata = Object.freeze({
       tooltip:
         'One JSON line per send on Logto\'s stdout (docker logs): outcome, Tencent\'s code, RequestId, SerialNo, fee, template, attempts and time, the number masked (+86…22); never a secret or the code. The send id also goes to Tencent as SessionContext, so receipts and console records join to it.',
     },
+    {
+      key: 'signId',
+      label: 'Signature ID',
+      type: 'Text',
+      required: false,
+      placeholder: '1110',
+      tooltip: "The ID of the signature above in the SMS console. Optional: the Test then also checks the signature with Tencent (which looks signatures up by ID, not name).",
+    },
+    {
+      key: 'testNumbers',
+      label: 'Test numbers',
+      type: 'Json',
+      required: false,
+      // As countryPolicy: a Json field needs text for the console's Test and Save; [] is none.
+      defaultValue: [],
+      tooltip: 'Full numbers with + (e.g. ["+8613700000001"]) that never get an SMS: their code is written where Logto\'s mock SMS connector writes it (connector-kit\'s mockConnectorFilePaths.Sms), for CI and staging. No prefixes or wildcards.',
+    },
+    {
+      key: 'dryRun',
+      label: 'Dry run (no SMS at all)',
+      type: 'Switch',
+      required: false,
+      defaultValue: false,
+      tooltip: 'Every number as a test number: nothing is sent to anyone. For staging only.',
+    },
   ],
 });

@@ -18,6 +18,7 @@ use super::warnings::{
     warn_unknown_keys, warn_whitespace,
 };
 use crate::country_policy;
+use crate::dry_run;
 use crate::endpoint::{
     default_endpoint, parse_endpoint, Endpoint, EndpointError,
     DEFAULT_HOST as DEFAULT_ENDPOINT_HOST,
@@ -118,12 +119,25 @@ fn check_root(value: &Value, report: &mut Validation) -> Option<Config> {
     let fallback = fallback::check_field(root.get(fallback::FIELD), root, report);
     let cooldown = fallback::check_cooldown(root.get(fallback::COOLDOWN_FIELD), report);
     let send_log = send_event::check_field(root.get(send_event::FIELD), report);
-    let (mut config, send_limits, fallback, cooldown, send_log) =
-        (config?, send_limits?, fallback?, cooldown?, send_log?);
+    let dry_run = dry_run::check_fields(
+        root.get(dry_run::NUMBERS_FIELD),
+        root.get(dry_run::FIELD),
+        report,
+    );
+    let (mut config, send_limits, fallback, cooldown, send_log, dry_run) = (
+        config?,
+        send_limits?,
+        fallback?,
+        cooldown?,
+        send_log?,
+        dry_run?,
+    );
     config.send_log = send_log;
     config.send_limits = send_limits;
     config.fallback = fallback.map(Rc::new);
     config.fallback_cooldown_seconds = cooldown;
+    config.dry_run = dry_run;
+    config.sign_id = check_sign_id(root, report)?;
     Some(config)
 }
 
@@ -225,7 +239,16 @@ pub(crate) fn check_account(
         fallback: None,
         fallback_cooldown_seconds: fallback::DEFAULT_COOLDOWN_SECONDS,
         send_log: true,
+        dry_run: Default::default(),
+        sign_id: None,
     })
+}
+
+/// `signId`: the SignId of `signName`, read only by the console Test's template check
+/// (`DescribeSmsSignList` takes IDs, not names).
+fn check_sign_id(root: &Map<String, Value>, report: &mut Validation) -> Option<Option<String>> {
+    let id = optional_string(root, "signId", report)?;
+    Some(id.filter(|id| !id.is_empty()).map(str::to_owned))
 }
 
 /// The international site's API host (tencentcloud.com accounts).

@@ -7,6 +7,7 @@ use alloc::rc::Rc;
 use core::fmt;
 
 use crate::country_policy::CountryPolicy;
+use crate::dry_run::DryRun;
 use crate::endpoint::Endpoint;
 use crate::fallback::Fallback;
 use crate::locale;
@@ -35,7 +36,7 @@ pub const KNOWN_USAGE_TYPES: [&str; 9] = [
 pub const SMS_REGIONS: [&str; 4] = ["ap-beijing", "ap-guangzhou", "ap-nanjing", "ap-singapore"];
 
 /// Every key the root may have; others get an `unknown_key` warning.
-pub const ROOT_KEYS: [&str; 17] = [
+pub const ROOT_KEYS: [&str; 20] = [
     "accessKeyId",
     "accessKeySecret",
     "signName",
@@ -53,6 +54,9 @@ pub const ROOT_KEYS: [&str; 17] = [
     "fallback",
     "fallbackCooldownSeconds",
     "sendLog",
+    "testNumbers",
+    "dryRun",
+    "signId",
 ];
 /// Every key a template may have.
 pub const TEMPLATE_KEYS: [&str; 6] = [
@@ -138,6 +142,10 @@ pub struct Config {
     pub fallback_cooldown_seconds: u32,
     /// `sendLog`: one event per send (see [`crate::send_event`]).
     pub send_log: bool,
+    /// `testNumbers` and `dryRun`: sends that never reach Tencent.
+    pub dry_run: DryRun,
+    /// `signId`: lets the console Test check `signName` with Tencent.
+    pub sign_id: Option<String>,
 }
 
 /// Every field but the secret key, which is never formatted.
@@ -161,6 +169,8 @@ impl fmt::Debug for Config {
             .field("fallback", &self.fallback)
             .field("fallback_cooldown_seconds", &self.fallback_cooldown_seconds)
             .field("send_log", &self.send_log)
+            .field("dry_run", &self.dry_run)
+            .field("sign_id", &self.sign_id)
             .finish()
     }
 }

@@ -41,7 +41,8 @@ const PULL_STATUS_ACTION = 'PullSmsSendStatusByPhoneNumber';
 const PULL_STATUS_PARAMETERS = new Set(['BeginTime', 'Offset', 'Limit', 'PhoneNumber', 'SmsSdkAppId', 'EndTime']);
 const PULL_STATUS_MAX_LIMIT = 100;
 const RECEIPTS_KEPT_SECONDS = 7 * 24 * 3600;
-const ACTIONS = new Set(['SendSms', PULL_STATUS_ACTION]);
+// And the two the console Test's template check reads.
+const ACTIONS = new Set(['SendSms', PULL_STATUS_ACTION, 'DescribeSmsTemplateList', 'DescribeSmsSignList']);
 /** SessionContext must be shorter than this many bytes. */
 const SESSION_CONTEXT_BYTES = 512;
 
@@ -207,10 +208,17 @@ function requireHeader(headers, name) {
  * @param {Record<string,{international:boolean, params:number, verification?:boolean}>} [options.templates]
  *   approved templates (any when omitted): `params` is the number of placeholders ({1}, {2}, …);
  *   a verification-code template (the default) takes only 0–6 digit values, as Tencent's does.
+ *   For DescribeSmsTemplateList a template may also say `status` (StatusCode, default 0: approved),
+ *   `reviewReply` and `content` (default: a text with `params` placeholders).
  * @param {string[]} [options.signNames] approved SignName values for mainland numbers (any when omitted)
+ * @param {Record<string,{name:string, international?:boolean, status?:number}>} [options.signs]
+ *   signatures by SignId, for DescribeSmsSignList (when omitted, any ID is an approved signature
+ *   named signNames[0])
+ * @param {boolean} [options.individual] an individual (not enterprise-verified) account: both
+ *   Describe actions answer FailedOperation.NotEnterpriseCertification, as Tencent documents
  * @param {number} [options.port] 0 picks a free port
  */
-export async function startTencentServer({ credentials, sdkAppIds, templates, signNames, port = 0 } = {}) {
+export async function startTencentServer({ credentials, sdkAppIds, templates, signNames, signs, individual = false, port = 0 } = {}) {
   if (!credentials || typeof credentials !== 'object') throw new TypeError('credentials is required');
   const requests = [];
   const sockets = new Set();
@@ -434,6 +442,7 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
         }
         return { Response: { PullSmsSendStatusSet: set, RequestId: randomUUID() } };
       }
+      if (record.action !== 'SendSms') return describe(record.action, record.body);
       validateBody(record.body);
       if (sdkAppIds && !sdkAppIds.includes(record.body.SmsSdkAppId)) {
         throw new RequestError('InvalidParameterValue.SdkAppIdNotExist', `SmsSdkAppId ${record.body.SmsSdkAppId} does not exist.`);
@@ -445,6 +454,82 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       record.answeredCode = known ? error.code : 'InternalError';
       return errorResponse(record.answeredCode, known ? error.message : 'Internal error in the fake server.');
     }
+  }
+
+  // DescribeSmsTemplateList / DescribeSmsSignList (2021-01-11), per Tencent's API reference and
+  // tencentcloud-sdk-nodejs's sms_models.ts: `International` 0 or 1 (required); templates by
+  // `TemplateIdSet` (at most 100) or, when it is empty, listed by `Limit` (at most 100) and
+  // `Offset`; signatures by `SignIdSet` (required, at most 100). StatusCode 0 is approved. An ID
+  // that is unknown, or of the other site, is left out of the answer (the fake's reading: Tencent
+  // documents no error for it).
+  function describe(action, body) {
+    if (individual) {
+      throw new RequestError('FailedOperation.NotEnterpriseCertification', 'Individual accounts cannot use the signature and template APIs; change to enterprise verification.');
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new RequestError('InvalidParameter', 'The request body must be a JSON object.');
+    }
+    const isTemplates = action === 'DescribeSmsTemplateList';
+    const known = isTemplates ? ['International', 'TemplateIdSet', 'Limit', 'Offset'] : ['International', 'SignIdSet'];
+    const unknown = Object.keys(body).find((key) => !known.includes(key));
+    if (unknown !== undefined) {
+      throw new RequestError('UnknownParameter', `The parameter \`${unknown.slice(0, 40)}\` is not recognized.`);
+    }
+    if (body.International === undefined) {
+      throw new RequestError('MissingParameter', 'The request is missing a required parameter `International`.');
+    }
+    if (body.International !== 0 && body.International !== 1) {
+      throw new RequestError('InvalidParameterValue', 'The parameter `International` must be 0 or 1.');
+    }
+    const idsKey = isTemplates ? 'TemplateIdSet' : 'SignIdSet';
+    const ids = body[idsKey];
+    if (ids === undefined && !isTemplates) {
+      throw new RequestError('MissingParameter', 'The request is missing a required parameter `SignIdSet`.');
+    }
+    if (ids !== undefined && (!Array.isArray(ids) || !ids.every((id) => Number.isSafeInteger(id) && id >= 0))) {
+      throw new RequestError('InvalidParameter', `The parameter \`${idsKey}\` must be an array of integers.`);
+    }
+    if ((ids?.length ?? 0) > 100) {
+      throw new RequestError('InvalidParameterValue', `The parameter \`${idsKey}\` holds more than 100 IDs.`);
+    }
+    const international = body.International === 1;
+    const createTime = Math.floor(serverClockMs() / 1000);
+    if (!isTemplates) {
+      const set = ids.flatMap((id) => {
+        const sign = signs ? own(signs, String(id)) : { name: signNames?.[0] ?? 'Tencent' };
+        if (!sign || Boolean(sign.international) !== international) return [];
+        return [{ SignId: id, International: body.International, StatusCode: sign.status ?? 0, ReviewReply: '', SignName: sign.name, CreateTime: createTime }];
+      });
+      return { Response: { DescribeSignListStatusSet: set, RequestId: randomUUID() } };
+    }
+    for (const [key, code, max] of [['Limit', 'InvalidParameterValue.LimitVerifyFail', 100], ['Offset', 'InvalidParameterValue.OffsetVerifyFail', Number.MAX_SAFE_INTEGER]]) {
+      if (body[key] !== undefined && !(Number.isSafeInteger(body[key]) && body[key] >= 0 && body[key] <= max)) {
+        throw new RequestError(code, `The parameter \`${key}\` is invalid.`);
+      }
+    }
+    const recordOf = (id, template) => ({
+      TemplateId: id,
+      International: body.International,
+      StatusCode: template.status ?? 0,
+      ReviewReply: template.reviewReply ?? '',
+      TemplateName: `template ${id}`,
+      CreateTime: createTime,
+      TemplateContent: template.content ?? `Your code is {1}.${Array.from({ length: Math.max(0, template.params - 1) }, (_, index) => ` {${index + 2}}`).join('')}`,
+    });
+    const ofSite = (template) => template && Boolean(template.international) === international;
+    let set;
+    if (ids?.length) {
+      set = ids.flatMap((id) => {
+        const template = templates ? own(templates, String(id)) : { international, params: 1 };
+        return ofSite(template) ? [recordOf(id, template)] : [];
+      });
+    } else {
+      // Listed in pages; without `templates` the fake has none to list.
+      const all = Object.entries(templates ?? {}).filter(([, template]) => ofSite(template));
+      const offset = body.Offset ?? 0;
+      set = all.slice(offset, offset + (body.Limit ?? 0)).map(([id, template]) => recordOf(Number(id), template));
+    }
+    return { Response: { DescribeTemplateStatusSet: set, RequestId: randomUUID() } };
   }
 
   function trickle(res, text) {
@@ -542,6 +627,8 @@ export async function startTencentServer({ credentials, sdkAppIds, templates, si
       fault: null,
       /** X-TC-RequestClient as received (undefined when absent); Tencent's SDKs send one. */
       requestClient: req.headers['x-tc-requestclient'],
+      /** X-TC-Action as received: SendSms or a Describe action. */
+      action: req.headers['x-tc-action'],
       /** SenderId of the body (undefined when absent). */
       senderId: undefined,
       at: Date.now(),
