@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 import { sendMessage } from '../pkg/lib/index.js';
 
-import { makeConfig, startLocalTencent } from '../tests/support/fixtures.js';
+import { makeConfig, secretId, secretKey, startLocalTencent } from '../tests/support/fixtures.js';
+import { startTencentServer } from '../tests/support/tencent-server.js';
 
 const bin = fileURLToPath(new URL('../pkg/bin/connector-tencent-sms-wasm.js', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -37,7 +38,7 @@ const noStack = (text) => assert.doesNotMatch(text, /\n\s+at |node:internal|ERR_
 test('--help lists every subcommand and exits 0; a command\'s --help shows its usage', async () => {
   const { code, stdout, stderr } = await cli(['--help']);
   assert.equal(code, 0, stderr);
-  for (const command of ['send', 'validate', 'status']) {
+  for (const command of ['send', 'validate', 'status', 'doctor']) {
     assert.match(stdout, new RegExp(`^  ${command} --config`, 'm'));
   }
   const status = await cli(['status', '--help']);
@@ -141,5 +142,38 @@ describe('status against the local Tencent server', () => {
     assert.equal(code, 1);
     assert.equal(stderr.trim().split('\n').length, 1, stderr);
     assert.match(stderr, /\[invalid_config\].*AuthFailure\.SecretIdNotFound/);
+  });
+});
+
+describe('doctor against the local Tencent server', () => {
+  const templates = [
+    { usageType: 'SignIn', templateCode: '100001' },
+    { usageType: 'Register', templateCode: '100002' },
+    { usageType: 'ForgotPassword', templateCode: '100003' },
+    { usageType: 'Generic', templateCode: '100004' },
+  ];
+  const approved = Object.fromEntries(['100001', '100002', '100003', '100004'].map((id) => [id, { international: false, params: 1 }]));
+  const config = (server) => makeConfig(server.url, { signName: '腾讯云', signId: '1110', templates });
+  const start = (records) => startTencentServer({ credentials: { [secretId]: secretKey }, signs: { 1110: { name: '腾讯云' } }, templates: records });
+
+  test('a clean config is ready with exit 0; an unapproved template is named with exit 1; no SMS either way', async () => {
+    const clean = await start(approved);
+    const broken = await start({ ...approved, 100001: { international: false, params: 1, status: 1 } });
+    try {
+      const ready = await cli(['doctor', '--config', file('doctor-clean.json', JSON.stringify(config(clean)))]);
+      assert.equal(ready.code, 0, ready.stderr);
+      assert.match(ready.stdout, /: ready \(0 items, 2 calls to Tencent, no SMS sent\)$/m);
+      const notReady = await cli(['doctor', '--config', file('doctor-broken.json', JSON.stringify(config(broken)))]);
+      assert.equal(notReady.code, 1);
+      assert.match(notReady.stdout, /^problem: SignIn: template 100001 is not approved \(in review\)\.$/m);
+      assert.match(notReady.stdout, /NOT READY/);
+      assert.equal(notReady.stderr.trim().split('\n').length, 1, notReady.stderr);
+      noStack(notReady.stderr);
+      for (const server of [clean, broken]) {
+        assert.deepEqual(server.requests.filter(({ action }) => action === 'SendSms'), [], 'doctor sends no SMS');
+      }
+    } finally {
+      await Promise.all([clean.close(), broken.close()]);
+    }
   });
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The package's command, for the machine running Logto (`npx connector-tencent-sms-wasm …`):
-// send a code, validate a config, or ask Tencent whether an SMS arrived. Node only. A
+// send a code, validate a config, rehearse it (doctor), or ask Tencent whether an SMS arrived. Node only. A
 // subcommand is one entry of `commands`; every mistake prints one line and the usage, and exits
 // with 2, never a stack trace.
 import { readFileSync, realpathSync } from 'node:fs';
@@ -149,7 +149,20 @@ const commands = {
       }
     },
   },
-  // The coordinator adds issue 27's `doctor` here at merge.
+  doctor: {
+    usage: 'doctor --config <file>',
+    summary: 'rehearse without sending: the validator\'s warnings, and every template and the signature checked with Tencent',
+    options: { config: { type: 'string' } },
+    run: async ({ config: file }, out) => {
+      const config = readConfig(file);
+      const { runDoctor } = await import('../lib/doctor.js');
+      const { ok, items, calls } = await runDoctor(config, { out });
+      out(`${file}: ${ok ? 'ready' : 'NOT READY'} (${items.length} item${items.length === 1 ? '' : 's'}, ${calls} call${calls === 1 ? '' : 's'} to Tencent, no SMS sent)`);
+      if (!ok) {
+        throw new Failure(`${file} has problems to fix before users meet them (listed above).`);
+      }
+    },
+  },
 };
 
 const usage = () =>
