@@ -519,7 +519,10 @@ fn is_loopback(name: &str) -> bool {
 /// A DNS name, IPv4 address or bracketed IPv6 address, with an optional port: the looser check
 /// `signRequest` applies to any API host (the `endpoint` field is held to `parse_endpoint`).
 pub fn is_host(host: &str) -> bool {
-    let (name, port) = match host.rsplit_once(':') {
+    // A byte scan: `rsplit_once` brings a reverse searcher into the wasm.
+    let last_colon = host.bytes().rposition(|byte| byte == b':');
+    let split = last_colon.and_then(|at| Some((host.get(..at)?, host.get(at + 1..)?)));
+    let (name, port) = match split {
         Some((name, _)) if !name.ends_with(']') && name.contains(':') => (host, None),
         Some((name, port)) => (name, Some(port)),
         None => (host, None),
