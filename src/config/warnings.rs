@@ -98,8 +98,7 @@ pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Valid
     let trimmed = name.trim();
     let length = char_count(trimmed);
     warn_whitespace(name, field, crate::validation::at(field), report);
-    if trimmed.contains(['【', '】']) {
-        let inner = trimmed.trim_matches(['【', '】']);
+    if let Some(inner) = inside_brackets(trimmed) {
         report.warn(
             crate::validation::at(field),
             IssueCode::SignNameBrackets,
@@ -127,6 +126,29 @@ pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Valid
             concat(&[field, " is only digits; Tencent does not approve such signatures, so this is probably a SignId: use the signature's text from the SMS console."]),
         );
     }
+}
+
+/// `name` without the 【】 around it, when it has any. Plain loops, not `contains` and
+/// `trim_matches` with ['【', '】']: that pattern is a generic searcher of its own in the wasm.
+fn inside_brackets(name: &str) -> Option<&str> {
+    let is_bracket = |character| matches!(character, '【' | '】');
+    if !name.chars().any(is_bracket) {
+        return None;
+    }
+    let mut inner = name;
+    while let Some(rest) = inner
+        .strip_prefix('【')
+        .or_else(|| inner.strip_prefix('】'))
+    {
+        inner = rest;
+    }
+    while let Some(rest) = inner
+        .strip_suffix('【')
+        .or_else(|| inner.strip_suffix('】'))
+    {
+        inner = rest;
+    }
+    Some(inner)
 }
 
 fn is_sign_name_char(character: char) -> bool {
@@ -356,4 +378,27 @@ fn edit_distance(left: &str, right: &str) -> usize {
 
 fn is_secret_id_shaped(id: &str) -> bool {
     id.starts_with("AKID") && id.len() >= 20 && id.bytes().all(|byte| byte.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inside_brackets;
+
+    #[test]
+    fn inside_brackets_trims_as_trim_matches_does() {
+        for name in [
+            "【腾讯云】",
+            "【】【a】】",
+            "a【b】c",
+            "】x",
+            "【",
+            "腾讯云",
+            "",
+        ] {
+            let expected = name
+                .contains(['【', '】'])
+                .then(|| name.trim_matches(['【', '】']));
+            assert_eq!(inside_brackets(name), expected, "{name}");
+        }
+    }
 }
