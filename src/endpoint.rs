@@ -165,7 +165,8 @@ fn check_name(name: &str) -> Result<(), EndpointError> {
     {
         // Covers paths, queries, credentials, spaces and non-ASCII names alike.
         return Err(
-            if name.contains(['/', '?', '#', '@', '\\', ' ', '%', ':']) {
+            // Bytes, not `contains` with a char array (a generic searcher); all are ASCII.
+            if name.bytes().any(|byte| b"/?#@\\ %:".contains(&byte)) {
                 BAD_FORMAT
             } else {
                 BAD_NAME
