@@ -77,8 +77,12 @@ pub fn decimal(mut value: u64) -> String {
             break;
         }
     }
-    let digits = digits.get(start..).unwrap_or_default().to_vec();
-    String::from_utf8(digits).unwrap_or_default()
+    // Pushed as chars, not `String::from_utf8`: no UTF-8 check to run on ASCII digits.
+    let mut text = String::new();
+    for digit in digits.get(start..).unwrap_or_default() {
+        text.push(char::from(*digit));
+    }
+    text
 }
 
 #[cfg(test)]
