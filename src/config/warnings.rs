@@ -338,12 +338,16 @@ fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         return None;
     }
     let word = word.to_ascii_lowercase();
-    known
-        .iter()
-        .map(|name| (edit_distance(&word, &name.to_ascii_lowercase()), *name))
-        .filter(|(distance, _)| *distance <= 2)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, name)| name)
+    // A loop, not map/filter/min_by_key: their fold is a generic body of its own in the wasm.
+    // The first of equally close names wins, as with min_by_key.
+    let mut best: Option<(usize, &'a str)> = None;
+    for name in known {
+        let distance = edit_distance(&word, &name.to_ascii_lowercase());
+        if distance <= 2 && !matches!(best, Some((least, _)) if least <= distance) {
+            best = Some((distance, name));
+        }
+    }
+    best.map(|(_, name)| name)
 }
 
 /// Levenshtein distance in characters. `right` is a known name, ASCII and under 64 bytes, so its
@@ -382,7 +386,31 @@ fn is_secret_id_shaped(id: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::inside_brackets;
+    use super::{closest, edit_distance, inside_brackets, KNOWN_USAGE_TYPES};
+    use crate::config::ROOT_KEYS;
+
+    #[test]
+    fn closest_picks_the_first_of_the_nearest_as_min_by_key_does() {
+        let known = ["abcd", "abce", "abc", "xyz"];
+        for word in [
+            "abcf", "ABCx", "ab", "abcde", "q", "signin", "Registr", "regoin", "",
+        ] {
+            for list in [&known[..], &KNOWN_USAGE_TYPES[..], &ROOT_KEYS[..]] {
+                let expected = list
+                    .iter()
+                    .map(|name| {
+                        (
+                            edit_distance(&word.to_ascii_lowercase(), &name.to_ascii_lowercase()),
+                            *name,
+                        )
+                    })
+                    .filter(|(distance, _)| *distance <= 2)
+                    .min_by_key(|(distance, _)| *distance)
+                    .map(|(_, name)| name);
+                assert_eq!(closest(word, list), expected, "{word}");
+            }
+        }
+    }
 
     #[test]
     fn inside_brackets_trims_as_trim_matches_does() {
