@@ -397,19 +397,19 @@ fn canonical_ipv6(address: &str) -> Option<String> {
         if text.is_empty() {
             return Some(Vec::new());
         }
-        text.split(':')
-            .map(|group| {
-                if group.is_empty() || group.len() > 4 {
-                    None
-                } else {
-                    // Hex digits only (checked above), at most four: fits in u16.
-                    Some(group.bytes().fold(0_u16, |value, byte| {
-                        let digit = char::from(byte).to_digit(16).unwrap_or(0) as u16;
-                        (value << 4) | digit
-                    }))
-                }
-            })
-            .collect()
+        // A loop, not `collect` into `Option<Vec>`: its adapters are generic bodies in the wasm.
+        let mut groups = Vec::new();
+        for group in text.split(':') {
+            if group.is_empty() || group.len() > 4 {
+                return None;
+            }
+            // Hex digits only (checked above), at most four: fits in u16.
+            groups.push(group.bytes().fold(0_u16, |value, byte| {
+                let digit = char::from(byte).to_digit(16).unwrap_or(0) as u16;
+                (value << 4) | digit
+            }));
+        }
+        Some(groups)
     };
     if !address
         .bytes()
