@@ -314,10 +314,12 @@ fn header_value<'a>(input: &SignInput<'a>, name: &str) -> Option<alloc::borrow::
 
 /// Lower-cased, de-duplicated and sorted, as the canonical request needs them.
 fn signed_header_names(requested: &[&str]) -> Result<Vec<&'static str>, SignError> {
-    let requested: Vec<String> = requested
-        .iter()
-        .map(|raw| raw.trim().to_ascii_lowercase())
-        .collect();
+    // A loop, not map/collect: their adapters are generic bodies of their own in the wasm.
+    let mut lowered: Vec<String> = Vec::with_capacity(requested.len());
+    for raw in requested {
+        lowered.push(raw.trim().to_ascii_lowercase());
+    }
+    let requested = lowered;
     if let Some(unknown) = requested
         .iter()
         .find(|name| !SIGNABLE_HEADERS.contains(&name.as_str()))
