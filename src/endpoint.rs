@@ -292,7 +292,7 @@ mod punycode {
             Some(at) => (input.get(..at)?, input.get(at + 1..)?),
             None => ("", input),
         };
-        let mut output: Vec<char> = basic.chars().collect();
+        let mut output: Vec<char> = crate::text::chars(basic);
         let (mut n, mut i, mut bias) = (INITIAL_N, 0_u32, INITIAL_BIAS);
         let mut bytes = extended.bytes().peekable();
         while bytes.peek().is_some() {

@@ -23,12 +23,12 @@ const QUOTE_END: &str = "\u{E001}";
 
 /// `text` with every piece of `secret` masked; `None` when there was nothing to mask.
 pub fn redacted(text: &str, secret: &str) -> Option<String> {
-    let secret: Vec<char> = secret.chars().collect();
+    let secret: Vec<char> = crate::text::chars(secret);
     if secret.is_empty() || text.is_empty() {
         return None;
     }
     let short = secret.len() < MIN_FRAGMENT_CHARS;
-    let text: Vec<char> = text.chars().collect();
+    let text: Vec<char> = crate::text::chars(text);
     let mut out = String::new();
     let mut found = false;
     let mut at = 0;

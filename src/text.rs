@@ -41,6 +41,15 @@ pub fn join(parts: &[&str], separator: &str) -> String {
     out
 }
 
+/// `text`'s characters. A loop, not `chars().collect()`, whose generic body costs wasm.
+pub fn chars(text: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    for character in text.chars() {
+        out.push(character);
+    }
+    out
+}
+
 /// How many characters `text` has: its bytes but UTF-8 continuation bytes. core's
 /// `chars().count()` is an unrolled word-at-a-time routine of about 1 KB of wasm.
 pub fn char_count(text: &str) -> usize {
