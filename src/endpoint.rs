@@ -181,9 +181,7 @@ fn check_name(name: &str) -> Result<(), EndpointError> {
         .rposition(|byte| byte == b'.')
         .and_then(|dot| trimmed.get(dot + 1..))
         .unwrap_or(trimmed);
-    if !last.is_empty()
-        && (last.bytes().all(|byte| byte.is_ascii_digit()) || last.starts_with("0x"))
-    {
+    if !last.is_empty() && (crate::text::is_digits(last) || last.starts_with("0x")) {
         return if is_canonical_ipv4(name) {
             Ok(())
         } else {
@@ -382,7 +380,7 @@ fn is_canonical_ipv4(name: &str) -> bool {
     let all_ok = name.split('.').all(|octet| {
         count += 1;
         !octet.is_empty()
-            && octet.bytes().all(|byte| byte.is_ascii_digit())
+            && crate::text::is_digits(octet)
             && (octet == "0" || !octet.starts_with('0'))
             && whole_number(octet).is_some_and(|number| number <= 255)
     });
@@ -493,11 +491,7 @@ fn lower_hex(piece: u16) -> String {
 
 /// The port to keep in the Host (`None` for the scheme's default, which fetch drops).
 fn check_port(port: &str, secure: bool) -> Result<Option<&str>, EndpointError> {
-    if port.is_empty()
-        || port.len() > 5
-        || port.starts_with('0')
-        || !port.bytes().all(|byte| byte.is_ascii_digit())
-    {
+    if port.is_empty() || port.len() > 5 || port.starts_with('0') || !crate::text::is_digits(port) {
         return Err(BAD_PORT_FORMAT);
     }
     let number = match whole_number(port).map(u16::try_from) {
@@ -529,7 +523,7 @@ pub fn is_host(host: &str) -> bool {
         None => (host, None),
     };
     if let Some(port) = port {
-        if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
+        if port.is_empty() || port.len() > 5 || !crate::text::is_digits(port) {
             return false;
         }
         if !whole_number(port).is_some_and(|number| (1..=65_535).contains(&number)) {

@@ -119,7 +119,7 @@ pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Valid
             IssueCode::SignNameCharacters,
             concat(&[field, " has characters other than Chinese characters, letters and digits (spaces and punctuation included), which Tencent does not approve in a signature: copy the approved signature exactly from the SMS console."]),
         );
-    } else if !trimmed.is_empty() && trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
+    } else if !trimmed.is_empty() && crate::text::is_digits(trimmed) {
         report.warn(
             crate::validation::at(field),
             IssueCode::SignNameDigits,
@@ -243,7 +243,7 @@ pub(super) fn warn_template_param(
     // What Tencent will see, with Logto's 6-digit code in place.
     let filled = fill_code(text, "000000");
     let length = char_count(&filled);
-    if length > 6 || !filled.bytes().all(|byte| byte.is_ascii_digit()) {
+    if length > 6 || !crate::text::is_digits(&filled) {
         report.warn(
             item_path(),
             IssueCode::TemplateParamFormat,
@@ -297,7 +297,7 @@ fn warn_not_digits(
     report: &mut Validation,
 ) {
     let trimmed = value.trim();
-    if !trimmed.is_empty() && !trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
+    if !trimmed.is_empty() && !crate::text::is_digits(trimmed) {
         report.warn(
             path,
             IssueCode::NotDigits,
