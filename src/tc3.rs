@@ -226,8 +226,9 @@ pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
 fn hex_digest(digest: &[u8; 32]) -> String {
     let mut text = String::with_capacity(64);
     for byte in digest {
-        text.extend(char::from_digit(u32::from(byte >> 4), 16));
-        text.extend(char::from_digit(u32::from(byte & 15), 16));
+        // `push`, not `extend` with the Option (a generic body); a nibble is always a digit.
+        text.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        text.push(char::from_digit(u32::from(byte & 15), 16).unwrap_or('0'));
     }
     text
 }
