@@ -69,7 +69,7 @@ export const build = () => {
   // --merge-similar-functions first: one body for functions that differ only in constants.
   // --one-caller-inline-max-function-size: a function called once is inlined only when small;
   // inlining the big ones made their callers' code larger once gzipped (about 1 KB).
-  const passes = ['--low-memory-unused', '--merge-similar-functions', '--flatten', '--rereloop', '-Oz', '-Oz', '--converge', '--one-caller-inline-max-function-size', '30'];
+  const passes = ['--low-memory-unused', '--merge-similar-functions', '--flatten', '--rereloop', '-Oz', '-Oz', '--converge', '--one-caller-inline-max-function-size', '25'];
   run(path.join(root, 'node_modules/.bin/wasm-opt'), [...passes, ...targetFeatures, stagedWasm, '-o', stagedWasm]);
   // Two renames leave pkg/ missing only between them, never half-written.
   const previous = `${stagingDir}-old`;
