@@ -212,8 +212,7 @@ fn parse_entry(item: &Value) -> Result<Entry, (IssueCode, &'static str)> {
         Some(body) => (true, body),
         None => (false, text.as_str()),
     };
-    let all_digits =
-        |digits: &str| !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit());
+    let all_digits = |digits: &str| !digits.is_empty() && crate::text::is_digits(digits);
     let target = if let Some(digits) = body.strip_prefix('+') {
         if !all_digits(digits) || digits.starts_with('0') || digits.len() > MAX_PREFIX_DIGITS {
             return Err((IssueCode::InvalidPrefix, NOT_A_PREFIX));

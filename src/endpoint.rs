@@ -165,7 +165,8 @@ fn check_name(name: &str) -> Result<(), EndpointError> {
     {
         // Covers paths, queries, credentials, spaces and non-ASCII names alike.
         return Err(
-            if name.contains(['/', '?', '#', '@', '\\', ' ', '%', ':']) {
+            // Bytes, not `contains` with a char array (a generic searcher); all are ASCII.
+            if name.bytes().any(|byte| b"/?#@\\ %:".contains(&byte)) {
                 BAD_FORMAT
             } else {
                 BAD_NAME
@@ -180,9 +181,7 @@ fn check_name(name: &str) -> Result<(), EndpointError> {
         .rposition(|byte| byte == b'.')
         .and_then(|dot| trimmed.get(dot + 1..))
         .unwrap_or(trimmed);
-    if !last.is_empty()
-        && (last.bytes().all(|byte| byte.is_ascii_digit()) || last.starts_with("0x"))
-    {
+    if !last.is_empty() && (crate::text::is_digits(last) || last.starts_with("0x")) {
         return if is_canonical_ipv4(name) {
             Ok(())
         } else {
@@ -291,7 +290,7 @@ mod punycode {
             Some(at) => (input.get(..at)?, input.get(at + 1..)?),
             None => ("", input),
         };
-        let mut output: Vec<char> = basic.chars().collect();
+        let mut output: Vec<char> = crate::text::chars(basic);
         let (mut n, mut i, mut bias) = (INITIAL_N, 0_u32, INITIAL_BIAS);
         let mut bytes = extended.bytes().peekable();
         while bytes.peek().is_some() {
@@ -381,7 +380,7 @@ fn is_canonical_ipv4(name: &str) -> bool {
     let all_ok = name.split('.').all(|octet| {
         count += 1;
         !octet.is_empty()
-            && octet.bytes().all(|byte| byte.is_ascii_digit())
+            && crate::text::is_digits(octet)
             && (octet == "0" || !octet.starts_with('0'))
             && whole_number(octet).is_some_and(|number| number <= 255)
     });
@@ -396,19 +395,19 @@ fn canonical_ipv6(address: &str) -> Option<String> {
         if text.is_empty() {
             return Some(Vec::new());
         }
-        text.split(':')
-            .map(|group| {
-                if group.is_empty() || group.len() > 4 {
-                    None
-                } else {
-                    // Hex digits only (checked above), at most four: fits in u16.
-                    Some(group.bytes().fold(0_u16, |value, byte| {
-                        let digit = char::from(byte).to_digit(16).unwrap_or(0) as u16;
-                        (value << 4) | digit
-                    }))
-                }
-            })
-            .collect()
+        // A loop, not `collect` into `Option<Vec>`: its adapters are generic bodies in the wasm.
+        let mut groups = Vec::new();
+        for group in text.split(':') {
+            if group.is_empty() || group.len() > 4 {
+                return None;
+            }
+            // Hex digits only (checked above), at most four: fits in u16.
+            groups.push(group.bytes().fold(0_u16, |value, byte| {
+                let digit = char::from(byte).to_digit(16).unwrap_or(0) as u16;
+                (value << 4) | digit
+            }));
+        }
+        Some(groups)
     };
     if !address
         .bytes()
@@ -492,11 +491,7 @@ fn lower_hex(piece: u16) -> String {
 
 /// The port to keep in the Host (`None` for the scheme's default, which fetch drops).
 fn check_port(port: &str, secure: bool) -> Result<Option<&str>, EndpointError> {
-    if port.is_empty()
-        || port.len() > 5
-        || port.starts_with('0')
-        || !port.bytes().all(|byte| byte.is_ascii_digit())
-    {
+    if port.is_empty() || port.len() > 5 || port.starts_with('0') || !crate::text::is_digits(port) {
         return Err(BAD_PORT_FORMAT);
     }
     let number = match whole_number(port).map(u16::try_from) {
@@ -519,13 +514,16 @@ fn is_loopback(name: &str) -> bool {
 /// A DNS name, IPv4 address or bracketed IPv6 address, with an optional port: the looser check
 /// `signRequest` applies to any API host (the `endpoint` field is held to `parse_endpoint`).
 pub fn is_host(host: &str) -> bool {
-    let (name, port) = match host.rsplit_once(':') {
+    // A byte scan: `rsplit_once` brings a reverse searcher into the wasm.
+    let last_colon = host.bytes().rposition(|byte| byte == b':');
+    let split = last_colon.and_then(|at| Some((host.get(..at)?, host.get(at + 1..)?)));
+    let (name, port) = match split {
         Some((name, _)) if !name.ends_with(']') && name.contains(':') => (host, None),
         Some((name, port)) => (name, Some(port)),
         None => (host, None),
     };
     if let Some(port) = port {
-        if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
+        if port.is_empty() || port.len() > 5 || !crate::text::is_digits(port) {
             return false;
         }
         if !whole_number(port).is_some_and(|number| (1..=65_535).contains(&number)) {

@@ -74,8 +74,10 @@ fn digits(text: &str, radix: u32, max: usize) -> Option<u32> {
     if text.is_empty() || text.len() > max {
         return None;
     }
+    // `to_digit(16)` and a bound, not `to_digit(radix)`: a radix not known at compile time
+    // keeps its invalid-radix panic path in the wasm.
     text.chars().try_fold(0_u32, |value, digit| {
-        Some(value * radix + digit.to_digit(radix)?)
+        Some(value * radix + digit.to_digit(16).filter(|digit| *digit < radix)?)
     })
 }
 

@@ -374,7 +374,8 @@ impl WriteJson for str {
                 ..='\u{1f}' => {
                     out.push_str("\\u00");
                     for nibble in [u32::from(character) >> 4, u32::from(character) & 15] {
-                        out.extend(char::from_digit(nibble, 16));
+                        // `push`, not `extend` with the Option; below 16, so always a digit.
+                        out.push(char::from_digit(nibble, 16).unwrap_or('0'));
                     }
                 }
                 _ => out.push(character),

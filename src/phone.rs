@@ -51,7 +51,7 @@ pub fn normalize(raw: &str) -> Result<E164, PhoneError> {
     if raw.is_empty() {
         return Err(PhoneError("the phone number is empty"));
     }
-    if !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+    if !crate::text::is_digits(digits) {
         return Err(PhoneError(
             "the phone number must be digits with the country code, optionally starting with + or 00 (e.g. 8613711112222)",
         ));

@@ -263,11 +263,14 @@ pub fn build_request(
         sms_sdk_app_id: &config.sdk_app_id,
         sign_name: choice.sign_name,
         template_id: choice.template_id,
-        template_param_set: choice
-            .params
-            .iter()
-            .map(|param| fill_code(param, &message.code))
-            .collect(),
+        // A loop, not map/collect: a generic body of its own in the wasm.
+        template_param_set: {
+            let mut filled = Vec::with_capacity(choice.params.len());
+            for param in choice.params {
+                filled.push(fill_code(param, &message.code));
+            }
+            filled
+        },
         sender_id: choice.sender_id,
         session_context: message.session_context.as_deref(),
     };

@@ -226,8 +226,9 @@ pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
 fn hex_digest(digest: &[u8; 32]) -> String {
     let mut text = String::with_capacity(64);
     for byte in digest {
-        text.extend(char::from_digit(u32::from(byte >> 4), 16));
-        text.extend(char::from_digit(u32::from(byte & 15), 16));
+        // `push`, not `extend` with the Option (a generic body); a nibble is always a digit.
+        text.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        text.push(char::from_digit(u32::from(byte & 15), 16).unwrap_or('0'));
     }
     text
 }
@@ -314,10 +315,12 @@ fn header_value<'a>(input: &SignInput<'a>, name: &str) -> Option<alloc::borrow::
 
 /// Lower-cased, de-duplicated and sorted, as the canonical request needs them.
 fn signed_header_names(requested: &[&str]) -> Result<Vec<&'static str>, SignError> {
-    let requested: Vec<String> = requested
-        .iter()
-        .map(|raw| raw.trim().to_ascii_lowercase())
-        .collect();
+    // A loop, not map/collect: their adapters are generic bodies of their own in the wasm.
+    let mut lowered: Vec<String> = Vec::with_capacity(requested.len());
+    for raw in requested {
+        lowered.push(raw.trim().to_ascii_lowercase());
+    }
+    let requested = lowered;
     if let Some(unknown) = requested
         .iter()
         .find(|name| !SIGNABLE_HEADERS.contains(&name.as_str()))

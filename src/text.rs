@@ -41,6 +41,22 @@ pub fn join(parts: &[&str], separator: &str) -> String {
     out
 }
 
+/// `text`'s characters. A loop, not `chars().collect()`, whose generic body costs wasm.
+pub fn chars(text: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    for character in text.chars() {
+        out.push(character);
+    }
+    out
+}
+
+/// Whether every byte of `text` is an ASCII digit (true for ""). One outlined body for every
+/// caller instead of one `all` per call site.
+#[inline(never)]
+pub fn is_digits(text: &str) -> bool {
+    text.bytes().all(|byte| byte.is_ascii_digit())
+}
+
 /// How many characters `text` has: its bytes but UTF-8 continuation bytes. core's
 /// `chars().count()` is an unrolled word-at-a-time routine of about 1 KB of wasm.
 pub fn char_count(text: &str) -> usize {
@@ -77,8 +93,12 @@ pub fn decimal(mut value: u64) -> String {
             break;
         }
     }
-    let digits = digits.get(start..).unwrap_or_default().to_vec();
-    String::from_utf8(digits).unwrap_or_default()
+    // Pushed as chars, not `String::from_utf8`: no UTF-8 check to run on ASCII digits.
+    let mut text = String::new();
+    for digit in digits.get(start..).unwrap_or_default() {
+        text.push(char::from(*digit));
+    }
+    text
 }
 
 #[cfg(test)]

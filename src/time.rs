@@ -59,7 +59,7 @@ fn days_in_month(year: u64, month: u64) -> u64 {
 }
 
 fn parse_digits(text: &str, width: usize) -> Option<u64> {
-    if text.len() != width || !text.bytes().all(|byte| byte.is_ascii_digit()) {
+    if text.len() != width || !crate::text::is_digits(text) {
         return None;
     }
     whole_number(text)

@@ -100,7 +100,7 @@ pub fn fill_code(param: &str, code: &str) -> String {
 /// Whether `code` can be a Tencent template ID (digits only). Anything else, e.g. the form's
 /// `<template-code>` placeholder, is never sent: the entry counts as absent.
 pub fn is_template_id(code: &str) -> bool {
-    !code.is_empty() && code.bytes().all(|byte| byte.is_ascii_digit())
+    !code.is_empty() && crate::text::is_digits(code)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -98,8 +98,7 @@ pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Valid
     let trimmed = name.trim();
     let length = char_count(trimmed);
     warn_whitespace(name, field, crate::validation::at(field), report);
-    if trimmed.contains(['【', '】']) {
-        let inner = trimmed.trim_matches(['【', '】']);
+    if let Some(inner) = inside_brackets(trimmed) {
         report.warn(
             crate::validation::at(field),
             IssueCode::SignNameBrackets,
@@ -120,13 +119,36 @@ pub(super) fn warn_sign_name(name: &str, field: &'static str, report: &mut Valid
             IssueCode::SignNameCharacters,
             concat(&[field, " has characters other than Chinese characters, letters and digits (spaces and punctuation included), which Tencent does not approve in a signature: copy the approved signature exactly from the SMS console."]),
         );
-    } else if !trimmed.is_empty() && trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
+    } else if !trimmed.is_empty() && crate::text::is_digits(trimmed) {
         report.warn(
             crate::validation::at(field),
             IssueCode::SignNameDigits,
             concat(&[field, " is only digits; Tencent does not approve such signatures, so this is probably a SignId: use the signature's text from the SMS console."]),
         );
     }
+}
+
+/// `name` without the 【】 around it, when it has any. Plain loops, not `contains` and
+/// `trim_matches` with ['【', '】']: that pattern is a generic searcher of its own in the wasm.
+fn inside_brackets(name: &str) -> Option<&str> {
+    let is_bracket = |character| matches!(character, '【' | '】');
+    if !name.chars().any(is_bracket) {
+        return None;
+    }
+    let mut inner = name;
+    while let Some(rest) = inner
+        .strip_prefix('【')
+        .or_else(|| inner.strip_prefix('】'))
+    {
+        inner = rest;
+    }
+    while let Some(rest) = inner
+        .strip_suffix('【')
+        .or_else(|| inner.strip_suffix('】'))
+    {
+        inner = rest;
+    }
+    Some(inner)
 }
 
 fn is_sign_name_char(character: char) -> bool {
@@ -221,7 +243,7 @@ pub(super) fn warn_template_param(
     // What Tencent will see, with Logto's 6-digit code in place.
     let filled = fill_code(text, "000000");
     let length = char_count(&filled);
-    if length > 6 || !filled.bytes().all(|byte| byte.is_ascii_digit()) {
+    if length > 6 || !crate::text::is_digits(&filled) {
         report.warn(
             item_path(),
             IssueCode::TemplateParamFormat,
@@ -275,7 +297,7 @@ fn warn_not_digits(
     report: &mut Validation,
 ) {
     let trimmed = value.trim();
-    if !trimmed.is_empty() && !trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
+    if !trimmed.is_empty() && !crate::text::is_digits(trimmed) {
         report.warn(
             path,
             IssueCode::NotDigits,
@@ -316,12 +338,16 @@ fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         return None;
     }
     let word = word.to_ascii_lowercase();
-    known
-        .iter()
-        .map(|name| (edit_distance(&word, &name.to_ascii_lowercase()), *name))
-        .filter(|(distance, _)| *distance <= 2)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, name)| name)
+    // A loop, not map/filter/min_by_key: their fold is a generic body of its own in the wasm.
+    // The first of equally close names wins, as with min_by_key.
+    let mut best: Option<(usize, &'a str)> = None;
+    for name in known {
+        let distance = edit_distance(&word, &name.to_ascii_lowercase());
+        if distance <= 2 && !matches!(best, Some((least, _)) if least <= distance) {
+            best = Some((distance, name));
+        }
+    }
+    best.map(|(_, name)| name)
 }
 
 /// Levenshtein distance in characters. `right` is a known name, ASCII and under 64 bytes, so its
@@ -356,4 +382,51 @@ fn edit_distance(left: &str, right: &str) -> usize {
 
 fn is_secret_id_shaped(id: &str) -> bool {
     id.starts_with("AKID") && id.len() >= 20 && id.bytes().all(|byte| byte.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{closest, edit_distance, inside_brackets, KNOWN_USAGE_TYPES};
+    use crate::config::ROOT_KEYS;
+
+    #[test]
+    fn closest_picks_the_first_of_the_nearest_as_min_by_key_does() {
+        let known = ["abcd", "abce", "abc", "xyz"];
+        for word in [
+            "abcf", "ABCx", "ab", "abcde", "q", "signin", "Registr", "regoin", "",
+        ] {
+            for list in [&known[..], &KNOWN_USAGE_TYPES[..], &ROOT_KEYS[..]] {
+                let expected = list
+                    .iter()
+                    .map(|name| {
+                        (
+                            edit_distance(&word.to_ascii_lowercase(), &name.to_ascii_lowercase()),
+                            *name,
+                        )
+                    })
+                    .filter(|(distance, _)| *distance <= 2)
+                    .min_by_key(|(distance, _)| *distance)
+                    .map(|(_, name)| name);
+                assert_eq!(closest(word, list), expected, "{word}");
+            }
+        }
+    }
+
+    #[test]
+    fn inside_brackets_trims_as_trim_matches_does() {
+        for name in [
+            "【腾讯云】",
+            "【】【a】】",
+            "a【b】c",
+            "】x",
+            "【",
+            "腾讯云",
+            "",
+        ] {
+            let expected = name
+                .contains(['【', '】'])
+                .then(|| name.trim_matches(['【', '】']));
+            assert_eq!(inside_brackets(name), expected, "{name}");
+        }
+    }
 }

@@ -180,7 +180,10 @@ fn sorted(mut entries: Vec<(String, Value)>) -> Vec<(String, Value)> {
             (None, Some(_)) => false,
             (None, None) => return out,
         };
-        out.extend(if from_left { left.next() } else { right.next() });
+        // `push`, not `extend` with the Option: extend's generic body costs wasm.
+        if let Some(entry) = if from_left { left.next() } else { right.next() } {
+            out.push(entry);
+        }
     }
 }
 
