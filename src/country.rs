@@ -23,7 +23,7 @@ use crate::prelude::*;
 /// sorted as bytes. A number's country is the row of its longest matching prefix. Plain text is
 /// the smallest form in the wasm, and scanning it costs a send a few microseconds.
 #[rustfmt::skip]
-static TABLE: &str = concat!(
+pub(crate) const TABLE: &str = concat!(
     "1US", "1204CA", "1226CA", "1236CA", "1242BS", "1246BB", "1249CA", "1250CA", "1257CA", "1263CA",
     "1264AI", "1268AG", "1273CA", "1284VG", "1289CA", "1306CA", "1340VI", "1343CA", "1345KY", "1354CA",
     "1365CA", "1367CA", "1368CA", "1382CA", "1387CA", "1403CA", "1416CA", "1418CA", "1428CA", "1431CA",

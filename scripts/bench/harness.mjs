@@ -23,7 +23,6 @@ const delivered = {
   oursLimits: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   oursLimitsRedis: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   oursFallback: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '' && result.route === 'primary',
-  oursLogOff: (result) => typeof result?.serialNo === 'string' && result.serialNo !== '',
   official: (result) => answeredOk(result?.body),
   bareFetch: answeredOk,
   bareGot: answeredOk,
@@ -48,8 +47,6 @@ const senders = {
   oursLimitsRedis: (job) => connectorSender({ ...job, sendLimits: sendLimits3 }),
   /** Ours with a second Tencent account as fallback that the send never needs. */
   oursFallback: (job) => connectorSender({ ...job, fallback: unusedFallback }),
-  /** Ours with sendLog "off": no event line (the other kinds of ours write one per send). */
-  oursLogOff: (job) => connectorSender({ ...job, sendLog: 'off' }),
   official: connectorSender,
   /** The floor for any design that sends through the host's global fetch. */
   async bareFetch({ endpoint }) {
@@ -149,6 +146,32 @@ async function sends({ kind, specifier, endpoint, warmUp, count, concurrency, re
   };
 }
 
+/**
+ * Ours with sendLog on (the default) and "off" in this one process, run by turns (the order
+ * flipped each round), sequential then at `concurrency`: the event's cost is a few µs of a
+ * send's ~1 ms, below the spread between separate processes on a shared machine, so the pair is
+ * measured where only the config differs. Per mode and phase, each round's figures.
+ */
+async function eventPair({ specifier, endpoint, warmUp, count, concurrency, rounds }) {
+  const modes = {
+    oursLogOn: await connectorSender({ specifier, endpoint }),
+    oursLogOff: await connectorSender({ specifier, endpoint, sendLog: 'off' }),
+  };
+  for (const send of Object.values(modes)) {
+    await sendRun(send, oursDelivered, warmUp, 1);
+  }
+  const figures = Object.fromEntries(Object.keys(modes).map((mode) => [mode, { sequential: [], concurrent: [] }]));
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [phase, inFlight] of [['sequential', 1], ['concurrent', concurrency]]) {
+      const order = round % 2 === 0 ? Object.keys(modes) : Object.keys(modes).reverse();
+      for (const mode of order) {
+        figures[mode][phase].push(await sendRun(modes[mode], oursDelivered, count, inFlight));
+      }
+    }
+  }
+  return figures;
+}
+
 /** µs per call of our signRequest and of node:crypto, alternating rounds; median round of each. */
 async function signing({ specifier, warmUp, calls, rounds }) {
   const { signRequest } = await import(specifier);
@@ -211,7 +234,7 @@ console.log = (...parts) => {
   writeSync(eventSink, `${parts.join(' ')}\n`);
 };
 
-const jobs = { coldStart, sends, signing, redisRoundTrip };
+const jobs = { coldStart, sends, eventPair, signing, redisRoundTrip };
 const job = JSON.parse(process.argv[2]);
 const figures = await jobs[job.mode](job);
 // Exit at once: keep-alive sockets would otherwise hold the process open for seconds.
