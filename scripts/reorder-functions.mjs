@@ -53,14 +53,16 @@ const runs = (body) => {
 };
 
 /**
- * Greedy order: from the first body, always the one whose 4-byte runs the previous body shares
+ * Greedy order: from the last body, always the one whose 4-byte runs the previous body shares
  * most of, as a share of its own runs. Deterministic for the same input.
  */
 const similarOrder = (bodies) => {
   const sets = bodies.map((body) => runs(Buffer.from(body.buffer, body.byteOffset, body.length)));
   const left = new Set(sets.keys());
   const order = [];
-  let current = 0;
+  // The start moves the result by about 200 B; the last function measured best on two builds
+  // (LLVM's first, the one used before, worst of six starts tried).
+  let current = bodies.length - 1;
   while (left.size > 0) {
     left.delete(current);
     order.push(current);
