@@ -74,7 +74,8 @@ export const build = () => {
   run(path.join(root, 'node_modules/.bin/wasm-opt'), [...passes, ...targetFeatures, stagedWasm, '-o', stagedWasm]);
   reorderFunctions(stagedWasm);
   // Re-reading the binary undoes the stack IR tidying -Oz wrote it with (about 100 B gzip).
-  const stackIr = ['--generate-stack-ir', '--optimize-stack-ir', '--optimize-level=2', '--shrink-level=2'];
+  // --strip-debug (there is no debug info) only so that wasm-opt does not warn it has no pass.
+  const stackIr = ['--strip-debug', '--generate-stack-ir', '--optimize-stack-ir', '--optimize-level=2', '--shrink-level=2'];
   run(path.join(root, 'node_modules/.bin/wasm-opt'), [...stackIr, ...targetFeatures, stagedWasm, '-o', stagedWasm]);
   // Two renames leave pkg/ missing only between them, never half-written.
   const previous = `${stagingDir}-old`;
