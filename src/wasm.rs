@@ -154,20 +154,19 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64, session: Option<Stri
     let message_text = message;
     let begun = with_state(|state| {
         let config = state.config(config, parse_config).map_err(not_sent_text)?;
+        // Each error returned where it arises: no clone of a shared one.
         let value = parse_input(message).map_err(|problem| {
-            ConnectorError::new(
+            let error = ConnectorError::new(
                 ErrorCode::InvalidRequestParameters,
                 concat(&[
                     "sendMessage needs { to, type, payload: { code } }: ",
                     problem,
                     ".",
                 ]),
-            )
-        });
-        let mut message = value
-            .as_ref()
-            .map_err(Clone::clone)
-            .and_then(send_sms::parse_message)
+            );
+            not_sent_text(error.redact(&config.access_key_secret))
+        })?;
+        let mut message = send_sms::parse_message(&value)
             .map_err(|error| not_sent_text(error.redact(&config.access_key_secret)))?;
         // Before countryPolicy and sendLimits: a rehearsal never reaches Tencent nor counts.
         if let Some(rehearsed) = dry_run::decide(&config, &message.to) {
@@ -182,7 +181,7 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64, session: Option<Stri
         }
         // Written as a JSON string; Tencent takes under 512 bytes.
         message.session_context = session.filter(|id| config.send_log && id.len() <= 64);
-        let ip = value.as_ref().ok().and_then(|value| value.get("ip"));
+        let ip = value.get("ip");
         let plan = send_limits::plan(&config, &message.to, ip.and_then(Value::as_str));
         let mut exchange = Exchange::new(config, message, now_ms);
         exchange.keep_logto_message(message_text);

@@ -89,6 +89,21 @@ fn validate_config_reports_paths_as_arrays_and_refuses_text_that_is_not_json() {
     assert_eq!(result["errors"][0]["code"], "not_json");
 }
 
+/// sendBegin's two message errors (not JSON; JSON without `to`) are values, never sent.
+#[wasm_bindgen_test]
+fn a_message_that_is_not_json_or_lacks_fields_is_refused_unsent() {
+    let not_json = parsed(send_begin(&config(), "{to:", NOW, None));
+    assert_eq!(
+        not_json["error"]["data"]["message"],
+        "sendMessage needs { to, type, payload: { code } }: it is not JSON text."
+    );
+    assert_eq!(not_json["error"]["data"]["delivery"], "not_sent");
+    let no_to = r#"{"type":"SignIn","payload":{"code":"123456"}}"#;
+    let refused = parsed(send_begin(&config(), no_to, NOW, None));
+    assert!(refused["error"]["data"]["message"].is_string());
+    assert_eq!(refused["error"]["data"]["delivery"], "not_sent");
+}
+
 #[wasm_bindgen_test]
 fn oversized_input_is_an_error_not_a_trap() {
     let max = parsed(limits())["maxInputBytes"].as_u64().unwrap() as usize;
