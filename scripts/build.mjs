@@ -4,7 +4,6 @@ import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSyn
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { reorderFunctions } from './reorder-functions.mjs';
 import { ensureNodeModules, ensureRustTarget, ensureWasmBindgen, root, run } from './toolchain.mjs';
 
 export const pkgDir = path.join(root, 'pkg');
@@ -72,7 +71,9 @@ export const build = () => {
   // inlining the big ones made their callers' code larger once gzipped (about 1 KB).
   const passes = ['--low-memory-unused', '--merge-similar-functions', '--flatten', '--rereloop', '-Oz', '-Oz', '--converge', '--one-caller-inline-max-function-size', '25'];
   run(path.join(root, 'node_modules/.bin/wasm-opt'), [...passes, ...targetFeatures, stagedWasm, '-o', stagedWasm]);
-  reorderFunctions(stagedWasm);
+  // A child process: binaryen is a dev dependency that a fresh clone has only after
+  // ensureNodeModules, so the build cannot import it when it loads.
+  run(process.execPath, [path.join(root, 'scripts/reorder-functions.mjs'), stagedWasm]);
   // Re-reading the binary undoes the stack IR tidying -Oz wrote it with (about 100 B gzip).
   // --strip-debug (there is no debug info) only so that wasm-opt does not warn it has no pass.
   const stackIr = ['--strip-debug', '--generate-stack-ir', '--optimize-stack-ir', '--optimize-level=2', '--shrink-level=2'];
