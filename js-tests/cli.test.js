@@ -3,11 +3,13 @@
 // and `status` prints delivered and failed receipts from the local Tencent server.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+
+import { mockConnectorFilePaths } from '@logto/connector-kit';
 
 import { sendMessage } from '../pkg/lib/index.js';
 
@@ -176,4 +178,20 @@ describe('doctor against the local Tencent server', () => {
       await Promise.all([clean.close(), broken.close()]);
     }
   });
+});
+
+test('send to a test number writes the code to Logto\'s mock SMS file and sends nothing', async () => {
+  const { server, config } = await startLocalTencent();
+  try {
+    const configFile = file('test-numbers.json', JSON.stringify({ ...config, testNumbers: ['+8613700000001'] }));
+    const { code, stdout, stderr } = await cli(['send', '--config', configFile, '--to', '+8613700000001', '--code', '246810']);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^Not sent to Tencent \(testNumbers\): the code is in Logto's mock SMS file\.$/m);
+    const record = JSON.parse(readFileSync(mockConnectorFilePaths.Sms, 'utf8'));
+    assert.deepEqual({ phone: record.phone, code: record.code }, { phone: '8613700000001', code: '246810' });
+    assert.match(stdout, /"outcome":"dry_run"/, 'the send event says dry run');
+    assert.equal(server.requests.length, 0);
+  } finally {
+    await server.close();
+  }
 });

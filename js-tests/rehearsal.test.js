@@ -155,7 +155,10 @@ describe('testNumbers and dryRun never reach Tencent', () => {
 
   test('an engine without a file writer (no Node entry) refuses such a send, saying why, and sends nothing', async () => {
     const server = await start({ templates: approved });
-    const { engine } = await import('../pkg/lib/node.js');
+    const { createEngine } = await import('../pkg/lib/engine.js');
+    const glue = await import('../pkg/lib/wasm/tencent_sms.js');
+    const wasm = readFileSync(new URL('../pkg/lib/wasm/tencent_sms_bg.wasm', import.meta.url));
+    const engine = createEngine({ glue, load: () => glue.initSync({ module: new WebAssembly.Module(wasm) }) });
     const error = await engine.sendMessage(test000000, configFor(server, { dryRun: true })).catch((caught) => caught);
     assert.equal(error.code, 'general');
     assert.equal(error.data.delivery, 'not_sent');

@@ -81,6 +81,10 @@ const commands = {
       const config = await validConfig(file);
       try {
         const result = await (await engine()).sendMessage(data, config);
+        if (result.dryRun) {
+          out(`Not sent to Tencent (${result.reason}): the code is in Logto's mock SMS file.`);
+          return;
+        }
         out(`Sent: RequestId ${result.requestId}, SerialNo ${result.serialNo}, fee ${result.fee}, ${result.isoCode}, route ${result.route}.`);
       } catch (error) {
         throw new Failure(`Not sent [${error.code}]: ${error.data?.message ?? error.message}`);

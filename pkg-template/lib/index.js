@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 
 import * as connectorKit from '@logto/connector-kit';
 import { ConnectorError, ConnectorErrorCodes, ConnectorType } from '@logto/connector-kit';
@@ -8,6 +6,7 @@ import { z } from 'zod';
 
 import { createEngine } from './engine.js';
 import { metadata } from './metadata.js';
+import { recordAsLogtoMock } from './mock-sms.js';
 import { createRedisCounter } from './redis.js';
 import { checkTemplates } from './template-checks.js';
 import * as glue from './wasm/tencent_sms.js';
@@ -19,20 +18,6 @@ const countShared = (counters) => {
   return sharedCounter(counters);
 };
 
-/**
- * A send testNumbers or dryRun kept from Tencent, written as Logto's mock SMS connector writes
- * it (connector-mock-sms: mkdir, then the whole file is one JSON line, overwritten, not
- * appended), so Logto's integration-test helpers, which JSON.parse the file, read it unchanged.
- */
-const recordAsLogtoMock = async ({ to, type, payload }) => {
-  const file = connectorKit.mockConnectorFilePaths?.Sms;
-  if (!file) {
-    throw new Error("This Logto's connector-kit has no mockConnectorFilePaths.Sms to write the test code to.");
-  }
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify({ phone: to, code: payload.code, type, payload })}\n`);
-};
-
 // Compiled on first use from the bytes shipped beside this file (no fetch, no bundler), so
 // Logto's loader, which imports every connector at start-up, pays nothing until a call.
 const engine = createEngine({
@@ -41,7 +26,7 @@ const engine = createEngine({
   counter: countShared,
   // One JSON line per send (sendLog), beside Logto's own logs: `docker logs` shows it.
   log: (line) => console.log(line),
-  record: recordAsLogtoMock,
+  record: recordAsLogtoMock(() => connectorKit),
 });
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));
