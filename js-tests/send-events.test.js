@@ -2,9 +2,13 @@
 // retries, the fallback, countryPolicy and sendLimits blocks, bad input), writes exactly one
 // event line with the right fields; none of them holds a secret, the code or the full number.
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { sendMessage, validateConfig } from '../pkg/lib/index.js';
+import { mockConnectorFilePaths } from '@logto/connector-kit';
+
+import createConnector, { sendMessage, validateConfig } from '../pkg/lib/index.js';
 import * as glue from '../pkg/lib/wasm/tencent_sms.js';
 
 import { makeConfig, secretKey, startLocalTencent } from '../tests/support/fixtures.js';
@@ -240,6 +244,56 @@ test('sendLog "off": no line, whether the send works or its input is bad', async
   assert.deepEqual((await send({ ...config, sendLog: 'off' })).events, []);
   assert.deepEqual((await send({ ...config, sendLog: 'off', accessKeyId: 1 })).events, []);
   assert.deepEqual((await send({ ...config, sendLog: 'off' }, message('x'))).events, []);
+});
+
+describe('testNumbers and dryRun', () => {
+  test('a rehearsal writes one dry_run event, and none with sendLog "off"', async () => {
+    for (const rehearsal of [{ testNumbers: [`+${number}`] }, { dryRun: true }]) {
+      const event = theEvent(await send({ ...config, ...rehearsal }));
+      assert.equal(event.outcome, 'dry_run');
+      assert.equal(event.attempts, 0);
+      assert.equal(event.to, '+86…22');
+      assert.deepEqual((await send({ ...config, ...rehearsal, sendLog: 'off' })).events, []);
+      assert.equal(server.requests.length, 0);
+    }
+  });
+
+  test('a mock file that cannot be written fails the send with one failed event that keeps the masked number', async () => {
+    const file = mockConnectorFilePaths.Sms;
+    const before = existsSync(file) ? readFileSync(file) : undefined;
+    rmSync(file, { recursive: true, force: true });
+    // A directory where the file goes: the write's rename over it fails, even for root.
+    mkdirSync(path.join(file, 'blocker'), { recursive: true });
+    try {
+      const outcome = await send({ ...config, dryRun: true });
+      const event = theEvent(outcome);
+      assert.equal(outcome.error.code, 'general');
+      assert.match(outcome.error.data.message, /could not be written to Logto's mock SMS file/);
+      assert.equal(event.outcome, 'failed');
+      assert.equal(event.to, '+86…22');
+      assert.deepEqual(readdirSync(path.dirname(file)).filter((name) => name.endsWith('.tmp')), [], 'no staged file left');
+    } finally {
+      rmSync(file, { recursive: true, force: true });
+      if (before) writeFileSync(file, before);
+    }
+  });
+});
+
+test("a send whose saved config Logto cannot read still writes one failed event", async () => {
+  const connector = await createConnector({ getConfig: async () => { throw new Error('database unavailable'); } });
+  const lines = [];
+  const original = console.log;
+  console.log = (...args) => lines.push(args.join(' '));
+  try {
+    await assert.rejects(connector.sendMessage(message()));
+  } finally {
+    console.log = original;
+  }
+  everyLine.push(...lines);
+  assert.equal(lines.length, 1, lines.join('\n'));
+  const event = JSON.parse(lines[0]);
+  assert.equal(event.outcome, 'failed');
+  assert.match(event.id, /^[0-9a-f-]{36}$/);
 });
 
 test('no event holds a secret, the code or the full number', () => {

@@ -177,7 +177,7 @@ pub fn send_begin(config: &str, message: &str, now_ms: f64, session: Option<Stri
                 locale: None,
                 attempts: 0,
             };
-            return Ok(with_event(rehearsed, Some(event)));
+            return Ok(with_event(rehearsed, config.send_log.then_some(event)));
         }
         // Written as a JSON string; Tencent takes under 512 bytes.
         message.session_context = session.filter(|id| config.send_log && id.len() <= 64);

@@ -467,7 +467,13 @@ export const createEngine = ({ glue, load, counter, log, record }) => {
       if (!record) {
         return { error: failure('general', { ...describe(`${rehearsed.reason} kept this SMS from Tencent, and its code can be written only by the Node entry (Logto's mock SMS file).`), delivery: 'not_sent' }), event };
       }
-      await record(data);
+      try {
+        await record(data);
+      } catch (error) {
+        // The core's event (masked number, dry_run) stays; the outcome is the failed write.
+        const why = String(error?.code ?? error?.message ?? error).split('\n')[0].slice(0, 200);
+        return { error: failure('general', { ...describe(`${rehearsed.reason} kept this SMS from Tencent, but its code could not be written to Logto's mock SMS file (${why}).`), delivery: 'not_sent' }), event: event && { ...event, outcome: 'failed' } };
+      }
       return { result: rehearsed, event };
     }
     const { send, timeoutMs } = first ?? count;
@@ -588,6 +594,10 @@ export const createEngine = ({ glue, load, counter, log, record }) => {
     if (typeof action !== 'string' || !/^[A-Z][A-Za-z]{1,63}$/.test(action)) {
       throw failure('invalid_request_parameters', describe('callTencent: action must be a Tencent SMS API action name, e.g. PullSmsSendStatusByPhoneNumber.'));
     }
+    // A message goes only through sendMessage, with its limits, policy, retry rules and event.
+    if (action.startsWith('Send')) {
+      throw failure('invalid_request_parameters', describe(`callTencent does not send messages (${action}): use sendMessage.`));
+    }
     const { request, error } = decode(call('none', 'apiRequest', configText.text, String(action), JSON.stringify(params ?? {}), Date.now()));
     if (error) {
       throw fromCore(error);
@@ -613,7 +623,21 @@ export const createEngine = ({ glue, load, counter, log, record }) => {
     return response;
   };
 
-  return { validateConfig, signRequest, sendMessage, callTencent };
+  /**
+   * The one event of a send that failed before it reached sendMessage (the host could not read
+   * the saved config, or the console's unsaved form is invalid): `failed`, with its code.
+   */
+  const logUnsent = (error, config) => {
+    try {
+      if (log && config?.sendLog !== 'off') {
+        log(eventLine(sendId(), performance.now(), { error }));
+      }
+    } catch {
+      // As in sendMessage: logging never changes a send's outcome.
+    }
+  };
+
+  return { validateConfig, signRequest, sendMessage, callTencent, logUnsent };
 };
 
 const noBytes = new Uint8Array(0);

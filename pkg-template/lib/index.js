@@ -191,10 +191,21 @@ const createConnector = async ({ getConfig }) => ({
         // Generic template included), so Test names each field as Save would.
         const { valid, errors } = validateConfig(config);
         if (!valid) {
-          throw invalidConfig(errors);
+          const error = invalidConfig(errors);
+          engine.logUnsent(error, config);
+          throw error;
         }
       }
-      const result = await sendMessage(data, isConsoleTest ? config : await getConfig(metadata.id));
+      let saved;
+      if (!isConsoleTest) {
+        try {
+          saved = await getConfig(metadata.id);
+        } catch (error) {
+          engine.logUnsent(error);
+          throw error;
+        }
+      }
+      const result = await sendMessage(data, isConsoleTest ? config : saved);
       if (isConsoleTest && result?.dryRun) {
         throw notSentInTest(result);
       }

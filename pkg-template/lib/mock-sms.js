@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -15,5 +16,13 @@ export const recordAsLogtoMock =
       throw new Error("This Logto's connector-kit has no mockConnectorFilePaths.Sms to write the test code to.");
     }
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify({ phone: to, code: payload.code, type, payload })}\n`);
+    // Written beside it and renamed over it, so concurrent sends never leave a mixed file.
+    const staged = `${file}.${randomUUID()}.tmp`;
+    try {
+      await writeFile(staged, `${JSON.stringify({ phone: to, code: payload.code, type, payload })}\n`);
+      await rename(staged, file);
+    } catch (error) {
+      await rm(staged, { force: true }).catch(() => undefined);
+      throw error;
+    }
   };
