@@ -11,7 +11,7 @@ const usage = `Usage: npm start [-- --config my.json --to 8613711112222 [--type 
 
 Without --config: sends a SignIn code through a local Tencent server that verifies every TC3
 signature, with the packed connector loaded by Logto's own loader. With --config: sends a real
-SMS through Tencent Cloud. The package's own command (send, validate, status) is
+SMS through Tencent Cloud. The package's own command (send, validate, status, doctor) is
 pkg/bin/connector-tencent-sms-wasm.js.`;
 
 let options;
