@@ -205,6 +205,13 @@ describe("the checks' reading of Tencent's records", () => {
     const many = Array.from({ length: 350 }, (_, index) => ({ usageType: 'Generic', templateCode: String(1000 + index) }));
     const queries = templateQueries({ templates: many });
     assert.deepEqual(queries.map(({ params }) => params.TemplateIdSet.length), [100, 100, 100]);
+    // The IDs past the third page are said to be unchecked, never passed over in silence.
+    const answers = queries.map(({ params }) => ({
+      response: { DescribeTemplateStatusSet: params.TemplateIdSet.map((id) => ({ TemplateId: id, International: 0, StatusCode: 0, TemplateContent: '{1}' })) },
+    }));
+    const report = templateReport({ templates: many }, answers);
+    assert.deepEqual(report.problems, []);
+    assert.deepEqual(report.notes, ['50 template IDs not checked: the check reads at most 300 per site.']);
   });
 
   test('placeholders count by their highest number', () => {

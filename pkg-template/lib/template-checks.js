@@ -122,8 +122,12 @@ export const templateReport = (config, answers) => {
     }
     records[international].push(...(Array.isArray(response.DescribeTemplateStatusSet) ? response.DescribeTemplateStatusSet : []));
   });
+  const unqueried = new Set();
   for (const use of usesOf(config)) {
     const queried = queries.some(({ action, params }) => action === TEMPLATES && params.International === Number(use.international) && params.TemplateIdSet.includes(use.id));
+    if (!queried) {
+      unqueried.add(use.id);
+    }
     if (failed[use.international] || !queried) {
       continue;
     }
@@ -132,6 +136,9 @@ export const templateReport = (config, answers) => {
     if (problem) {
       problems.push(`${use.label}: template ${use.id} ${problem}.`);
     }
+  }
+  if (unqueried.size > 0) {
+    notes.push(`${unqueried.size} template IDs not checked: the check reads at most ${PAGE * MAX_PAGES} per site.`);
   }
   return { problems, notes };
 };
