@@ -562,17 +562,21 @@ const run = async (workDir) => {
   /** The send events core wrote after byte `from` of its log. */
   const eventsSince = (from) =>
     readFileSync(coreLog).subarray(from).toString('utf8').split('\n').filter((line) => line.includes('"event":"tencent_sms_send"')).map((line) => JSON.parse(line.slice(line.indexOf('{'))));
-  await check("12 a phone sign-in leaves exactly one send event on core's stdout, with the fake server's RequestId", async () => {
-    const from = readFileSync(coreLog).length;
-    assertSignedIn(await signIn());
-    const [{ requestId, body }] = tencent.requests;
-    assert.match(requestId, /^[0-9a-f-]{36}$/);
-    // Written before sendMessage resolved, but through a pipe to the log file: give it a moment.
+  /** eventsSince(from), once there are any: written before sendMessage resolved, but through a pipe to the log file. */
+  const eventsAfter = async (from) => {
     let events = [];
     for (let attempt = 0; attempt < 20 && events.length === 0; attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       events = eventsSince(from);
     }
+    return events;
+  };
+  await check("12 a phone sign-in leaves exactly one send event on core's stdout, with the fake server's RequestId", async () => {
+    const from = readFileSync(coreLog).length;
+    assertSignedIn(await signIn());
+    const [{ requestId, body }] = tencent.requests;
+    assert.match(requestId, /^[0-9a-f-]{36}$/);
+    const events = await eventsAfter(from);
     assert.equal(events.length, 1, `one event for one send: ${JSON.stringify(events)}`);
     const [event] = events;
     assert.equal(event.requestId, requestId);
@@ -610,11 +614,7 @@ const run = async (workDir) => {
     assert.equal(record.type, 'SignIn');
     assert.match(record.code, /^\d{6}$/);
     assert.equal(record.payload.code, record.code);
-    let events = [];
-    for (let attempt = 0; attempt < 20 && events.length === 0; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      events = eventsSince(logFrom);
-    }
+    const events = await eventsAfter(logFrom);
     assert.deepEqual(events.map(({ outcome, attempts }) => ({ outcome, attempts })), [{ outcome: 'dry_run', attempts: 0 }], 'one dry_run event for the send');
     await session.experience.post('/verification/verification-code/verify', { identifier, verificationId, code: record.code });
     await session.experience.post('/identification', { verificationId });

@@ -556,6 +556,17 @@ export const createEngine = ({ glue, load, counter, log, record }) => {
     });
   };
 
+  /** Writes a send's one event line. The core leaves the event out with sendLog "off"; a send it never saw asks the config. */
+  const writeEvent = (id, started, outcome, config) => {
+    try {
+      if (log && (outcome.event || config?.sendLog !== 'off')) {
+        log(eventLine(id, started, outcome));
+      }
+    } catch {
+      // A hostile config (a revoked Proxy) or a broken log sink never changes a send's outcome.
+    }
+  };
+
   /** Sends one verification code; resolves to `{ requestId, serialNo, fee, isoCode, phoneNumber, route }`. */
   const sendMessage = async (data, config) => {
     const id = sendId();
@@ -566,14 +577,7 @@ export const createEngine = ({ glue, load, counter, log, record }) => {
     } catch (error) {
       outcome = { error };
     }
-    // The core leaves the event out with sendLog "off"; a send it never saw asks the config.
-    try {
-      if (log && (outcome.event || config?.sendLog !== 'off')) {
-        log(eventLine(id, started, outcome));
-      }
-    } catch {
-      // A hostile config (a revoked Proxy) or a broken log sink never changes a send's outcome.
-    }
+    writeEvent(id, started, outcome, config);
     if (outcome.error) {
       throw outcome.error;
     }
@@ -627,15 +631,7 @@ export const createEngine = ({ glue, load, counter, log, record }) => {
    * The one event of a send that failed before it reached sendMessage (the host could not read
    * the saved config, or the console's unsaved form is invalid): `failed`, with its code.
    */
-  const logUnsent = (error, config) => {
-    try {
-      if (log && config?.sendLog !== 'off') {
-        log(eventLine(sendId(), performance.now(), { error }));
-      }
-    } catch {
-      // As in sendMessage: logging never changes a send's outcome.
-    }
-  };
+  const logUnsent = (error, config) => writeEvent(sendId(), performance.now(), { error }, config);
 
   return { validateConfig, signRequest, sendMessage, callTencent, logUnsent };
 };
