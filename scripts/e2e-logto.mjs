@@ -202,6 +202,22 @@ const run = async (workDir) => {
     assert.deepEqual(body.TemplateParamSet, ['000000']);
     assert.equal(body.TemplateId, templateCodeFor('Generic'));
   });
+  await check('3a2 with signId the Test also checks the signature (a signed DescribeSmsSignList); one naming another signature fails it as one general line', async () => {
+    tencent.reset();
+    // The local server's signature 1110 is named signNames[0], 'Tencent' when none is given.
+    const signed = { ...config, signName: 'Tencent', signId: '1110' };
+    await api.post(`/connectors/${connectorId}/test`, { phone: phone.testRoute, config: signed });
+    const [sign, ...more] = tencent.requests.filter(({ action }) => action === 'DescribeSmsSignList');
+    assert.equal(more.length, 0);
+    assert.equal(sign.signatureValid, true);
+    assert.deepEqual(sign.body.SignIdSet, [1110]);
+    const { status, body } = await refusal(api.post(`/connectors/${connectorId}/test`, { phone: phone.testRoute, config: { ...signed, signName: 'Other' } }));
+    assert.equal(status, 400);
+    assert.equal(body.code, 'connector.general');
+    assert.match(body.message, /The test SMS was sent \(RequestId [0-9a-f-]{36}\)\. Fix before users meet it: /);
+    assert.match(body.message, /signId 1110 is the signature "Tencent", not signName "Other"/);
+    tencent.reset();
+  });
   await check('3b Test route: a Tencent refusal is 400 general with the Tencent code and RequestId', async () => {
     tencent.reset();
     tencent.set({ numberCodes: { [`+${phone.testRoute}`]: 'LimitExceeded.PhoneNumberDailyLimit' } });
